@@ -1,0 +1,73 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import GitHubProvider from "next-auth/providers/github";
+import GitLabProvider from "next-auth/providers/gitlab";
+import { config } from "@/lib/config";
+import { checkCredentials, findOrCreateExternalUser } from "@/lib/users/service";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; email: string; name: string };
+  }
+}
+
+/**
+ * Email and password always; GitHub and GitLab when their client id and secret are configured.
+ * Sessions are JWTs in a cookie (next-auth's only choice with credentials); every page and action
+ * re-reads the user from the database (lib/session.ts), so a deleted account stops at once.
+ */
+function externalProviders(): NextAuthOptions["providers"] {
+  const providers: NextAuthOptions["providers"] = [];
+  if (process.env.GITHUB_ID && process.env.GITHUB_SECRET) {
+    providers.push(GitHubProvider({ clientId: process.env.GITHUB_ID, clientSecret: process.env.GITHUB_SECRET }));
+  }
+  if (process.env.GITLAB_ID && process.env.GITLAB_SECRET) {
+    providers.push(GitLabProvider({ clientId: process.env.GITLAB_ID, clientSecret: process.env.GITLAB_SECRET }));
+  }
+  return providers;
+}
+
+export function externalProviderIds(): string[] {
+  return externalProviders().map((p) => p.id);
+}
+
+let options: NextAuthOptions | undefined;
+
+export function authOptions(): NextAuthOptions {
+  // Without NEXTAUTH_URL, next-auth would build its redirects for http://localhost:3000 whatever
+  // port we run on; trusting the Host header is right for a single local instance. Deployments set NEXTAUTH_URL.
+  if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
+  options ??= {
+    secret: config().authSecret,
+    session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
+    pages: { signIn: "/signin", error: "/signin" },
+    providers: [
+      CredentialsProvider({
+        name: "Email and password",
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        authorize: async (credentials) => checkCredentials(credentials),
+      }),
+      ...externalProviders(),
+    ],
+    callbacks: {
+      async signIn({ user, account }) {
+        if (!account || account.type === "credentials") return true;
+        // An external sign-in becomes (or finds) our own user by verified email.
+        if (!user.email) return "/signin?error=EmailRequired";
+        const ours = await findOrCreateExternalUser({ email: user.email, name: user.name ?? user.email });
+        user.id = ours.id;
+        return true;
+      },
+      async jwt({ token, user }) {
+        if (user) token.sub = user.id;
+        return token;
+      },
+      async session({ session, token }) {
+        session.user = { id: token.sub ?? "", email: token.email ?? "", name: token.name ?? "" };
+        return session;
+      },
+    },
+  };
+  return options;
+}

@@ -1,0 +1,91 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Every setting Tollgate reads from the environment, validated in one place.
+ * Read lazily (not at import) so that `next build` never needs production secrets,
+ * and so tests can point a fresh module registry at a fresh database.
+ */
+const secretSchema = z.string().min(32, "must be at least 32 characters of random data");
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
+    .optional(),
+  TOLLGATE_DATA_DIR: z.string().default("./data"),
+  /** `memory://` keeps the embedded database in memory (tests); otherwise a directory. */
+  EMBEDDED_DATABASE_DIR: z.string().optional(),
+  TOKEN_HASH_KEY: secretSchema.optional(),
+  NEXTAUTH_SECRET: secretSchema.optional(),
+  DEFAULT_SCOPES: z.string().default("tokens:read,tokens:write"),
+});
+
+export type Config = {
+  database: { kind: "postgres"; url: string } | { kind: "embedded"; dir: string };
+  tokenHashKey: Buffer;
+  authSecret: string;
+  defaultScopes: string[];
+};
+
+let cached: Config | undefined;
+
+export function config(): Config {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.TOLLGATE_DATA_DIR);
+  const embedded = !env.DATABASE_URL;
+
+  // A production deployment (PostgreSQL) must be given its keys: generating them per instance
+  // would make instances disagree about every token. The embedded default keeps its own.
+  const generated = embedded && (!env.TOKEN_HASH_KEY || !env.NEXTAUTH_SECRET) ? localSecrets(dataDir) : undefined;
+  const tokenHashKey = env.TOKEN_HASH_KEY ?? generated?.tokenHashKey;
+  const authSecret = env.NEXTAUTH_SECRET ?? generated?.authSecret;
+  if (!tokenHashKey || !authSecret) {
+    throw new Error(
+      "Invalid configuration: TOKEN_HASH_KEY and NEXTAUTH_SECRET are required when DATABASE_URL is set " +
+        "(generate each with `openssl rand -base64 48`).",
+    );
+  }
+
+  cached = {
+    database: embedded
+      ? { kind: "embedded", dir: env.EMBEDDED_DATABASE_DIR ?? path.join(dataDir, "pglite") }
+      : { kind: "postgres", url: env.DATABASE_URL! },
+    tokenHashKey: Buffer.from(tokenHashKey, "utf8"),
+    authSecret,
+    defaultScopes: env.DEFAULT_SCOPES.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  };
+  return cached;
+}
+
+type LocalSecrets = { tokenHashKey: string; authSecret: string };
+
+/** Keys for the embedded setup: generated on first run, kept (mode 0600) beside the database. */
+function localSecrets(dataDir: string): LocalSecrets {
+  const file = path.join(dataDir, "secrets.json");
+  if (existsSync(/*turbopackIgnore: true*/ file)) return JSON.parse(readFileSync(/*turbopackIgnore: true*/ file, "utf8")) as LocalSecrets;
+  mkdirSync(/*turbopackIgnore: true*/ dataDir, { recursive: true });
+  const secrets: LocalSecrets = {
+    tokenHashKey: randomBytes(48).toString("base64"),
+    authSecret: randomBytes(48).toString("base64"),
+  };
+  try {
+    writeFileSync(/*turbopackIgnore: true*/ file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    // Another process (the demo-account script, a second worker) wrote it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return JSON.parse(readFileSync(/*turbopackIgnore: true*/ file, "utf8")) as LocalSecrets;
+    throw error;
+  }
+  return secrets;
+}

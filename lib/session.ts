@@ -1,0 +1,19 @@
+import "server-only";
+import { getServerSession } from "next-auth";
+import { redirect } from "next/navigation";
+import { authOptions } from "@/lib/auth";
+import { findUser, type AccountUser } from "@/lib/users/service";
+
+/** The signed-in user, read again from the database, or null (no session, or the account is gone). */
+export async function currentUser(): Promise<AccountUser | null> {
+  const session = await getServerSession(authOptions());
+  if (!session?.user?.id) return null;
+  return findUser(session.user.id);
+}
+
+/** For pages: the signed-in user, or a redirect to sign in that comes back to `returnTo`. */
+export async function requireUser(returnTo: string): Promise<AccountUser> {
+  const user = await currentUser();
+  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  return user;
+}

@@ -1,0 +1,290 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { config } from "@/lib/config";
+import { prisma, type Prisma } from "@/lib/db";
+import { ConflictError, NotFoundError, ValidationError, fieldErrorsOf } from "@/lib/errors";
+import {
+  createTokenSchema,
+  guidSchema,
+  keywordsOf,
+  rotateTokenSchema,
+  updateTokenSchema,
+  validityProblems,
+  type TokenListQuery,
+} from "@/lib/validation/tokens";
+import { generateSecret, hashSecret, partialOf } from "./secret";
+import { activeWhere, inactiveWhere, statusOf, type TokenStatus } from "./status";
+import { tokenChanged } from "./events";
+
+/**
+ * Everything a user can do to their own tokens. Both the token page's server actions and the
+ * API's route handlers call these functions; each takes the acting user's id and touches only
+ * rows that user owns. Another user's GUID is answered exactly like an unknown one.
+ */
+
+const tokenInclude = { scopes: { select: { scopeName: true } } } satisfies Prisma.TokenInclude;
+type TokenRow = Prisma.TokenGetPayload<{ include: typeof tokenInclude }>;
+
+export type TokenView = {
+  guid: string;
+  name: string;
+  description: string;
+  partial: string;
+  scopes: string[];
+  validFrom: Date;
+  validTo: Date | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+  lastUsedUserAgent: string | null;
+  status: TokenStatus;
+};
+
+export type TokenPage = { tokens: TokenView[]; total: number; page: number; perPage: number; pageCount: number };
+
+/** A token together with its secret, which exists only in this value and is never stored. */
+export type TokenWithSecret = { token: TokenView; secret: string };
+
+function toView(row: TokenRow, now: Date): TokenView {
+  return {
+    guid: row.guid,
+    name: row.name,
+    description: row.description,
+    partial: row.partial,
+    scopes: row.scopes.map((s) => s.scopeName).sort(),
+    validFrom: row.validFrom,
+    validTo: row.validTo,
+    revokedAt: row.revokedAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    lastUsedAt: row.lastUsedAt,
+    lastUsedIp: row.lastUsedIp,
+    lastUsedUserAgent: row.lastUsedUserAgent,
+    status: statusOf(row, now),
+  };
+}
+
+function filterWhere(userId: string, query: TokenListQuery, now: Date): Prisma.TokenWhereInput {
+  const and: Prisma.TokenWhereInput[] = [{ userId }];
+  for (const word of keywordsOf(query.q)) and.push({ name: { contains: word, mode: "insensitive" } });
+  if (query.guid) and.push({ guid: query.guid.toLowerCase() });
+  if (query.scope) and.push({ scopes: { some: { scopeName: query.scope } } });
+  if (query.status === "active") and.push(activeWhere(now));
+  if (query.status === "inactive") and.push(inactiveWhere(now));
+  return { AND: and };
+}
+
+function orderByFor(query: TokenListQuery): Prisma.TokenOrderByWithRelationInput[] {
+  const order = query.order;
+  const tieBreak: Prisma.TokenOrderByWithRelationInput[] = [{ createdAt: "desc" }, { guid: "asc" }];
+  switch (query.sort) {
+    case "name":
+      return [{ name: order }, ...tieBreak];
+    case "lastUsed":
+      // "Never used" counts as the oldest use.
+      return [{ lastUsedAt: { sort: order, nulls: order === "asc" ? "first" : "last" } }, ...tieBreak];
+    case "expires":
+      // "Never expires" counts as the latest expiry.
+      return [{ validTo: { sort: order, nulls: order === "asc" ? "last" : "first" } }, ...tieBreak];
+    case "created":
+    case "status":
+      return [{ createdAt: order }, { guid: "asc" }];
+  }
+}
+
+export async function listTokens(userId: string, query: TokenListQuery, now = new Date()): Promise<TokenPage> {
+  const db = await prisma();
+  const where = filterWhere(userId, query, now);
+  const skip = (query.page - 1) * query.perPage;
+  const take = query.perPage;
+  let rows: TokenRow[];
+  let total: number;
+
+  if (query.sort !== "status") {
+    [total, rows] = await Promise.all([
+      db.token.count({ where }),
+      db.token.findMany({ where, include: tokenInclude, orderBy: orderByFor(query), skip, take }),
+    ]);
+  } else {
+    // Status is computed from the clock, so no column holds it: read the active part and the
+    // inactive part as two indexed queries and page across their concatenation.
+    const [first, second] =
+      query.order === "asc" ? [activeWhere(now), inactiveWhere(now)] : [inactiveWhere(now), activeWhere(now)];
+    const firstWhere = { AND: [where, first] };
+    const secondWhere = { AND: [where, second] };
+    const orderBy: Prisma.TokenOrderByWithRelationInput[] = [{ createdAt: "desc" }, { guid: "asc" }];
+    const [firstCount, secondCount] = await Promise.all([db.token.count({ where: firstWhere }), db.token.count({ where: secondWhere })]);
+    total = firstCount + secondCount;
+    const fromFirst = skip < firstCount ? await db.token.findMany({ where: firstWhere, include: tokenInclude, orderBy, skip, take }) : [];
+    const remaining = take - fromFirst.length;
+    const fromSecond =
+      remaining > 0
+        ? await db.token.findMany({ where: secondWhere, include: tokenInclude, orderBy, skip: Math.max(0, skip - firstCount), take: remaining })
+        : [];
+    rows = [...fromFirst, ...fromSecond];
+  }
+
+  return {
+    tokens: rows.map((row) => toView(row, now)),
+    total,
+    page: query.page,
+    perPage: query.perPage,
+    pageCount: Math.max(1, Math.ceil(total / query.perPage)),
+  };
+}
+
+async function findOwned(userId: string, guid: string): Promise<TokenRow> {
+  if (!guidSchema.safeParse(guid).success) throw new NotFoundError();
+  const db = await prisma();
+  const row = await db.token.findFirst({ where: { guid: guid.toLowerCase(), userId }, include: tokenInclude });
+  if (!row) throw new NotFoundError();
+  return row;
+}
+
+export async function getToken(userId: string, guid: string, now = new Date()): Promise<TokenView> {
+  return toView(await findOwned(userId, guid), now);
+}
+
+/** The scopes a user holds right now: the upper bound of every token they own. */
+export async function heldScopes(userId: string): Promise<string[]> {
+  const db = await prisma();
+  const grants = await db.userScope.findMany({ where: { userId }, select: { scopeName: true }, orderBy: { scopeName: "asc" } });
+  return grants.map((g) => g.scopeName);
+}
+
+async function assertHeld(userId: string, scopes: string[]): Promise<void> {
+  const held = new Set(await heldScopes(userId));
+  const missing = scopes.filter((s) => !held.has(s));
+  if (missing.length) {
+    throw new ValidationError({ scopes: [`You do not hold ${missing.length === 1 ? "the scope" : "the scopes"} ${missing.join(", ")}.`] });
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+}
+
+export async function createToken(userId: string, input: unknown, now = new Date()): Promise<TokenWithSecret> {
+  const parsed = createTokenSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
+  const fields = parsed.data;
+  const problems = validityProblems(fields, now);
+  if (Object.keys(problems).length) throw new ValidationError(problems);
+  await assertHeld(userId, fields.scopes);
+
+  const secret = generateSecret();
+  const db = await prisma();
+  try {
+    const row = await db.token.create({
+      data: {
+        guid: (fields.guid ?? randomUUID()).toLowerCase(),
+        userId,
+        name: fields.name,
+        description: fields.description,
+        partial: partialOf(secret),
+        validFrom: fields.validFrom ?? now,
+        validTo: fields.validTo,
+        scopes: { create: fields.scopes.map((scopeName) => ({ scopeName })) },
+        secrets: { create: { hash: hashSecret(secret, config().tokenHashKey) } },
+      },
+      include: tokenInclude,
+    });
+    return { token: toView(row, now), secret };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ValidationError({ guid: ["This GUID is already in use. Regenerate it and save again."] });
+    throw error;
+  }
+}
+
+export async function updateToken(userId: string, guid: string, input: unknown, now = new Date()): Promise<TokenView> {
+  const existing = await findOwned(userId, guid);
+  const parsed = updateTokenSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
+  const patch = parsed.data;
+  // Valid-from cannot be cleared once set; valid-to is cleared by an explicit null or "" ("never expires")
+  // and kept when the input leaves it out.
+  const validFrom = patch.validFrom ?? existing.validFrom;
+  const validTo = Object.hasOwn(input as object, "validTo") ? (patch.validTo ?? null) : existing.validTo;
+  const problems = validityProblems({ validFrom, validTo }, now, existing);
+  if (Object.keys(problems).length) throw new ValidationError(problems);
+  if (patch.scopes) await assertHeld(userId, patch.scopes);
+
+  const db = await prisma();
+  const row = await db.token.update({
+    where: { guid: existing.guid },
+    data: {
+      name: patch.name,
+      description: patch.description,
+      validFrom,
+      validTo,
+      ...(patch.scopes && {
+        scopes: { deleteMany: {}, create: patch.scopes.map((scopeName) => ({ scopeName })) },
+      }),
+    },
+    include: tokenInclude,
+  });
+  await tokenChanged(row.guid);
+  return toView(row, now);
+}
+
+/** Ends an active token now: revoked-at and valid-to become the current time. Revoking twice is harmless. */
+export async function revokeToken(userId: string, guid: string, now = new Date()): Promise<TokenView> {
+  const existing = await findOwned(userId, guid);
+  const status = statusOf(existing, now);
+  if (!status.active) {
+    if (status.reason === "revoked") return toView(existing, now);
+    throw new ConflictError(
+      status.reason === "expired"
+        ? "This token has already expired; there is nothing to revoke. Delete it if it is no longer needed."
+        : "This token is not valid yet; delete it instead of revoking it.",
+    );
+  }
+  const db = await prisma();
+  const row = await db.token.update({
+    where: { guid: existing.guid },
+    data: { revokedAt: now, validTo: now },
+    include: tokenInclude,
+  });
+  await tokenChanged(row.guid);
+  return toView(row, now);
+}
+
+/**
+ * Issues a new secret for the same token (GUID, name, scopes and window unchanged). With an
+ * overlap, the secrets in use so far keep working until now + overlap; without, they stop at once.
+ */
+export async function rotateToken(userId: string, guid: string, input: unknown, now = new Date()): Promise<TokenWithSecret> {
+  const existing = await findOwned(userId, guid);
+  const parsed = rotateTokenSchema.safeParse(input ?? {});
+  if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
+  if (existing.revokedAt) throw new ConflictError("A revoked token cannot be rotated. Create a new token instead.");
+  const { overlapSeconds } = parsed.data;
+
+  const secret = generateSecret();
+  const db = await prisma();
+  const row = await db.$transaction(async (tx) => {
+    await tx.tokenSecret.deleteMany({
+      where: { tokenGuid: existing.guid, ...(overlapSeconds > 0 ? { expiresAt: { lte: now } } : {}) },
+    });
+    if (overlapSeconds > 0) {
+      const until = new Date(now.getTime() + overlapSeconds * 1000);
+      // A secret already winding down from an earlier rotation keeps its earlier end.
+      await tx.tokenSecret.updateMany({ where: { tokenGuid: existing.guid, expiresAt: null }, data: { expiresAt: until } });
+      await tx.tokenSecret.updateMany({ where: { tokenGuid: existing.guid, expiresAt: { gt: until } }, data: { expiresAt: until } });
+    }
+    await tx.tokenSecret.create({ data: { tokenGuid: existing.guid, hash: hashSecret(secret, config().tokenHashKey) } });
+    return tx.token.update({ where: { guid: existing.guid }, data: { partial: partialOf(secret) }, include: tokenInclude });
+  });
+  await tokenChanged(row.guid);
+  return { token: toView(row, now), secret };
+}
+
+export async function deleteToken(userId: string, guid: string): Promise<void> {
+  if (!guidSchema.safeParse(guid).success) throw new NotFoundError();
+  const db = await prisma();
+  const { count } = await db.token.deleteMany({ where: { guid: guid.toLowerCase(), userId } });
+  if (count === 0) throw new NotFoundError();
+  await tokenChanged(guid.toLowerCase());
+}

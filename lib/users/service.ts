@@ -1,0 +1,68 @@
+import "server-only";
+import { config } from "@/lib/config";
+import { prisma } from "@/lib/db";
+import { ValidationError, fieldErrorsOf } from "@/lib/errors";
+import { guidSchema } from "@/lib/validation/tokens";
+import { signInSchema, signUpSchema } from "@/lib/validation/accounts";
+import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
+
+export type AccountUser = { id: string; email: string; name: string; isAdmin: boolean };
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+}
+
+/** Creates an account and grants it the configured default scopes that exist in the catalogue. */
+export async function signUp(input: unknown): Promise<AccountUser> {
+  const parsed = signUpSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
+  const { name, email, password } = parsed.data;
+  const db = await prisma();
+  const catalogue = await db.scope.findMany({ where: { name: { in: config().defaultScopes } }, select: { name: true } });
+  const passwordHash = await hashPassword(password);
+  try {
+    const user = await db.user.create({
+      data: {
+        name,
+        email,
+        passwordHash,
+        grants: { create: catalogue.map((s) => ({ scopeName: s.name })) },
+      },
+    });
+    return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ValidationError({ email: ["An account with this email already exists. Sign in instead."] });
+    throw error;
+  }
+}
+
+/** The user for a correct email and password, or null; both failures look and take the same. */
+export async function checkCredentials(input: unknown): Promise<AccountUser | null> {
+  const parsed = signInSchema.safeParse(input);
+  if (!parsed.success) return null;
+  const db = await prisma();
+  const user = await db.user.findUnique({ where: { email: parsed.data.email } });
+  const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), parsed.data.password);
+  if (!user || !ok) return null;
+  return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
+}
+
+export async function findUser(id: string): Promise<AccountUser | null> {
+  if (!guidSchema.safeParse(id).success) return null;
+  const db = await prisma();
+  const user = await db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, isAdmin: true } });
+  return user;
+}
+
+/** The account for an email verified by an external provider, created (with default scopes) on first sign-in. */
+export async function findOrCreateExternalUser(profile: { email: string; name: string }): Promise<AccountUser> {
+  const email = profile.email.trim().toLowerCase();
+  const db = await prisma();
+  const existing = await db.user.findUnique({ where: { email } });
+  if (existing) return { id: existing.id, email: existing.email, name: existing.name, isAdmin: existing.isAdmin };
+  const catalogue = await db.scope.findMany({ where: { name: { in: config().defaultScopes } }, select: { name: true } });
+  const user = await db.user.create({
+    data: { email, name: profile.name.slice(0, 100), grants: { create: catalogue.map((s) => ({ scopeName: s.name })) } },
+  });
+  return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
+}

@@ -1,0 +1,131 @@
+import { z } from "zod";
+import type { FieldErrors } from "@/lib/errors";
+
+/**
+ * Token input rules, shared by the create/edit dialog (to enable Save), the server actions,
+ * the API and the OpenAPI document. Nothing here may import server-only code.
+ */
+export const TOKEN_NAME_MAX = 100;
+export const TOKEN_DESCRIPTION_MAX = 500;
+export const MAX_SCOPES_PER_TOKEN = 50;
+/** The dialog's date pickers have minute resolution; a time picked "now" is up to a minute old. */
+export const PAST_GRACE_MS = 60_000;
+export const MAX_ROTATION_OVERLAP_SECONDS = 30 * 24 * 3600;
+
+export const scopeNameSchema = z
+  .string()
+  .max(64, "A scope name has at most 64 characters.")
+  .regex(/^[a-z][a-z0-9_-]*(:[a-z][a-z0-9_-]*)*$/, "A scope looks like `tokens:read`.");
+
+const optionalDateTime = z
+  .union([z.iso.datetime({ offset: true, message: "Use an ISO 8601 date and time, e.g. 2030-01-31T12:00:00Z." }), z.literal(""), z.null()])
+  .optional()
+  .transform((value) => (value ? new Date(value) : null));
+
+export const tokenFieldsSchema = z.object({
+  name: z
+    .string({ message: "Name is required." })
+    .trim()
+    .min(1, "Name is required.")
+    .max(TOKEN_NAME_MAX, `Name can be at most ${TOKEN_NAME_MAX} characters.`),
+  description: z
+    .string()
+    .trim()
+    .max(TOKEN_DESCRIPTION_MAX, `Description can be at most ${TOKEN_DESCRIPTION_MAX} characters.`)
+    .optional()
+    .transform((value) => value ?? ""),
+  scopes: z
+    .array(scopeNameSchema, { message: "Choose at least one scope." })
+    .min(1, "Choose at least one scope.")
+    .max(MAX_SCOPES_PER_TOKEN, `A token can have at most ${MAX_SCOPES_PER_TOKEN} scopes.`)
+    .transform((scopes) => [...new Set(scopes)].sort()),
+  validFrom: optionalDateTime,
+  validTo: optionalDateTime,
+});
+
+export const guidSchema = z.uuid({ message: "A GUID looks like 3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f." });
+
+export const createTokenSchema = tokenFieldsSchema.extend({ guid: guidSchema.optional() });
+export type CreateTokenInput = z.input<typeof createTokenSchema>;
+
+/** Edits may name any subset of the fields; what is left out stays as it is. */
+export const updateTokenSchema = tokenFieldsSchema.partial();
+export type UpdateTokenInput = z.input<typeof updateTokenSchema>;
+
+export const rotateTokenSchema = z.object({
+  overlapSeconds: z
+    .number({ message: "overlapSeconds must be a number of seconds." })
+    .int("overlapSeconds must be a whole number of seconds.")
+    .min(0, "overlapSeconds cannot be negative.")
+    .max(MAX_ROTATION_OVERLAP_SECONDS, "The old secret can keep working for at most 30 days.")
+    .default(0),
+});
+export type RotateTokenInput = z.input<typeof rotateTokenSchema>;
+
+/**
+ * The validity-window rules, which depend on the clock. `previous` holds the stored values when
+ * editing: an unchanged date may lie in the past (a token created last year keeps its valid-from).
+ */
+export function validityProblems(
+  window: { validFrom: Date | null; validTo: Date | null },
+  now: Date,
+  previous?: { validFrom: Date; validTo: Date | null },
+): FieldErrors {
+  const errors: FieldErrors = {};
+  const earliest = now.getTime() - PAST_GRACE_MS;
+  const same = (a: Date | null, b: Date | null | undefined) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+  if (window.validFrom && window.validFrom.getTime() < earliest && !same(window.validFrom, previous?.validFrom)) {
+    errors.validFrom = ["Valid from cannot be in the past."];
+  }
+  if (window.validTo && window.validTo.getTime() < earliest && !same(window.validTo, previous?.validTo)) {
+    errors.validTo = ["Valid to cannot be in the past."];
+  }
+  const from = window.validFrom ?? previous?.validFrom ?? now;
+  if (window.validTo && window.validTo.getTime() <= from.getTime() && !errors.validTo) {
+    errors.validTo = ["Valid to must be after valid from."];
+  }
+  return errors;
+}
+
+// The token list: filters, sort and page, as they appear in the page URL and the API query.
+export const TOKEN_SORTS = ["name", "status", "created", "lastUsed", "expires"] as const;
+export const SORT_ORDERS = ["asc", "desc"] as const;
+export const TOKEN_STATUS_FILTERS = ["all", "active", "inactive"] as const;
+export const PAGE_SIZES = [10, 20, 50, 100] as const;
+export const MAX_KEYWORDS = 10;
+
+export const tokenListQuerySchema = z.object({
+  q: z.string().trim().max(200, "Search text can be at most 200 characters.").default(""),
+  guid: z.union([guidSchema, z.literal("")]).default(""),
+  scope: z.union([scopeNameSchema, z.literal("")]).default(""),
+  status: z.enum(TOKEN_STATUS_FILTERS, { message: `status must be one of: ${TOKEN_STATUS_FILTERS.join(", ")}.` }).default("all"),
+  sort: z.enum(TOKEN_SORTS, { message: `sort must be one of: ${TOKEN_SORTS.join(", ")}.` }).default("created"),
+  order: z.enum(SORT_ORDERS, { message: "order must be asc or desc." }).default("desc"),
+  page: z.coerce.number({ message: "page must be a number." }).int("page must be a whole number.").min(1, "page starts at 1.").max(100_000).default(1),
+  perPage: z.coerce
+    .number({ message: "perPage must be a number." })
+    .refine((n): n is (typeof PAGE_SIZES)[number] => (PAGE_SIZES as readonly number[]).includes(n), {
+      message: `perPage must be one of: ${PAGE_SIZES.join(", ")}.`,
+    })
+    .default(20),
+});
+export type TokenListQuery = z.output<typeof tokenListQuerySchema>;
+
+export const DEFAULT_TOKEN_LIST_QUERY: TokenListQuery = tokenListQuerySchema.parse({});
+
+/** For the page: a hand-edited URL with a bad value falls back to that value's default instead of failing. */
+export function tokenListQueryFromSearchParams(params: Record<string, string | string[] | undefined>): TokenListQuery {
+  const query: Record<string, unknown> = {};
+  for (const key of Object.keys(tokenListQuerySchema.shape) as (keyof TokenListQuery)[]) {
+    const raw = params[key];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (value === undefined) continue;
+    const field = tokenListQuerySchema.shape[key].safeParse(value);
+    if (field.success) query[key] = field.data;
+  }
+  return tokenListQuerySchema.parse(query);
+}
+
+export function keywordsOf(q: string): string[] {
+  return q.split(/\s+/).filter(Boolean).slice(0, MAX_KEYWORDS);
+}

@@ -34,7 +34,9 @@ export function fieldErrorsOf(issues: readonly { path: readonly PropertyKey[]; m
   const errors: FieldErrors = {};
   for (const issue of issues) {
     const key = issue.path.length ? String(issue.path[0]) : "form";
-    (errors[key] ??= []).push(issue.message);
+    const messages = (errors[key] ??= []);
+    // Three malformed scopes produce three identical issues; the person needs to read it once.
+    if (!messages.includes(issue.message)) messages.push(issue.message);
   }
   return errors;
 }

@@ -17,31 +17,42 @@ export const scopeNameSchema = z
   .max(64, "A scope name has at most 64 characters.")
   .regex(/^[a-z][a-z0-9_-]*(:[a-z][a-z0-9_-]*)*$/, "A scope looks like `tokens:read`.");
 
+const DATE_TIME_MESSAGE = "Use an ISO 8601 date and time, e.g. 2030-01-31T12:00:00Z.";
 const optionalDateTime = z
-  .union([z.iso.datetime({ offset: true, message: "Use an ISO 8601 date and time, e.g. 2030-01-31T12:00:00Z." }), z.literal(""), z.null()])
+  .union([z.iso.datetime({ offset: true, message: DATE_TIME_MESSAGE }), z.literal(""), z.null()], { message: DATE_TIME_MESSAGE })
   .optional()
   .transform((value) => (value ? new Date(value) : null));
 
-export const tokenFieldsSchema = z.object({
-  name: z
-    .string({ message: "Name is required." })
-    .trim()
-    .min(1, "Name is required.")
-    .max(TOKEN_NAME_MAX, `Name can be at most ${TOKEN_NAME_MAX} characters.`),
-  description: z
-    .string()
-    .trim()
-    .max(TOKEN_DESCRIPTION_MAX, `Description can be at most ${TOKEN_DESCRIPTION_MAX} characters.`)
-    .optional()
-    .transform((value) => value ?? ""),
-  scopes: z
-    .array(scopeNameSchema, { message: "Choose at least one scope." })
-    .min(1, "Choose at least one scope.")
-    .max(MAX_SCOPES_PER_TOKEN, `A token can have at most ${MAX_SCOPES_PER_TOKEN} scopes.`)
-    .transform((scopes) => [...new Set(scopes)].sort()),
-  validFrom: optionalDateTime,
-  validTo: optionalDateTime,
-});
+// PostgreSQL refuses a NUL character in text (the insert would fail with a server error), and
+// other control characters or unpaired surrogates only make a name unreadable.
+const CONTROL_CHARACTER = /[\p{Cc}\p{Cs}]/u;
+const CONTROL_CHARACTER_EXCEPT_LINE_BREAKS = /(?![\t\n\r])[\p{Cc}\p{Cs}]/u;
+
+export const tokenFieldsSchema = z.object(
+  {
+    name: z
+      .string({ message: "Name is required." })
+      .trim()
+      .min(1, "Name is required.")
+      .max(TOKEN_NAME_MAX, `Name can be at most ${TOKEN_NAME_MAX} characters.`)
+      .refine((name) => !CONTROL_CHARACTER.test(name), "Name cannot contain control characters."),
+    description: z
+      .string({ message: "Description must be text." })
+      .trim()
+      .max(TOKEN_DESCRIPTION_MAX, `Description can be at most ${TOKEN_DESCRIPTION_MAX} characters.`)
+      .refine((text) => !CONTROL_CHARACTER_EXCEPT_LINE_BREAKS.test(text), "Description cannot contain control characters.")
+      .nullish()
+      .transform((value) => value ?? ""),
+    scopes: z
+      .array(scopeNameSchema, { message: "Choose at least one scope." })
+      .min(1, "Choose at least one scope.")
+      .max(MAX_SCOPES_PER_TOKEN, `A token can have at most ${MAX_SCOPES_PER_TOKEN} scopes.`)
+      .transform((scopes) => [...new Set(scopes)].sort()),
+    validFrom: optionalDateTime,
+    validTo: optionalDateTime,
+  },
+  { message: "Send the token's fields as an object." },
+);
 
 export const guidSchema = z.uuid({ message: "A GUID looks like 3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f." });
 
@@ -52,14 +63,17 @@ export type CreateTokenInput = z.input<typeof createTokenSchema>;
 export const updateTokenSchema = tokenFieldsSchema.partial();
 export type UpdateTokenInput = z.input<typeof updateTokenSchema>;
 
-export const rotateTokenSchema = z.object({
-  overlapSeconds: z
-    .number({ message: "overlapSeconds must be a number of seconds." })
-    .int("overlapSeconds must be a whole number of seconds.")
-    .min(0, "overlapSeconds cannot be negative.")
-    .max(MAX_ROTATION_OVERLAP_SECONDS, "The old secret can keep working for at most 30 days.")
-    .default(0),
-});
+export const rotateTokenSchema = z.object(
+  {
+    overlapSeconds: z
+      .number({ message: "overlapSeconds must be a number of seconds." })
+      .int("overlapSeconds must be a whole number of seconds.")
+      .min(0, "overlapSeconds cannot be negative.")
+      .max(MAX_ROTATION_OVERLAP_SECONDS, "The old secret can keep working for at most 30 days.")
+      .default(0),
+  },
+  { message: "Send the rotation options as an object." },
+);
 export type RotateTokenInput = z.input<typeof rotateTokenSchema>;
 
 /**
@@ -92,7 +106,6 @@ export const TOKEN_SORTS = ["name", "status", "created", "lastUsed", "expires"] 
 export const SORT_ORDERS = ["asc", "desc"] as const;
 export const TOKEN_STATUS_FILTERS = ["all", "active", "inactive"] as const;
 export const PAGE_SIZES = [10, 20, 50, 100] as const;
-export const MAX_KEYWORDS = 10;
 
 export const tokenListQuerySchema = z.object({
   q: z.string().trim().max(200, "Search text can be at most 200 characters.").default(""),
@@ -126,6 +139,16 @@ export function tokenListQueryFromSearchParams(params: Record<string, string | s
   return tokenListQuerySchema.parse(query);
 }
 
+/**
+ * The words of a name search, each of which must match. Every distinct word is kept (the 200-character
+ * limit on `q` bounds their number): dropping some would return tokens the person did not ask for.
+ */
 export function keywordsOf(q: string): string[] {
-  return q.split(/\s+/).filter(Boolean).slice(0, MAX_KEYWORDS);
+  const seen = new Set<string>();
+  return q.split(/[\s\p{Cc}]+/u).filter((word) => {
+    const key = word.toLowerCase();
+    if (!word || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -8,6 +8,7 @@ import {
   guidSchema,
   keywordsOf,
   rotateTokenSchema,
+  tokenListQuerySchema,
   updateTokenSchema,
   validityProblems,
   type TokenListQuery,
@@ -66,9 +67,14 @@ function toView(row: TokenRow, now: Date): TokenView {
   };
 }
 
+/** Prisma passes `contains` to ILIKE as it is: a `%` or `_` typed by the user would be a wildcard. */
+function literalPattern(word: string): string {
+  return word.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
 function filterWhere(userId: string, query: TokenListQuery, now: Date): Prisma.TokenWhereInput {
   const and: Prisma.TokenWhereInput[] = [{ userId }];
-  for (const word of keywordsOf(query.q)) and.push({ name: { contains: word, mode: "insensitive" } });
+  for (const word of keywordsOf(query.q)) and.push({ name: { contains: literalPattern(word), mode: "insensitive" } });
   if (query.guid) and.push({ guid: query.guid.toLowerCase() });
   if (query.scope) and.push({ scopes: { some: { scopeName: query.scope } } });
   if (query.status === "active") and.push(activeWhere(now));
@@ -94,7 +100,15 @@ function orderByFor(query: TokenListQuery): Prisma.TokenOrderByWithRelationInput
   }
 }
 
-export async function listTokens(userId: string, query: TokenListQuery, now = new Date()): Promise<TokenPage> {
+/**
+ * One page of the user's tokens. The query is validated here like every other input (a
+ * `TokenListQuery` from tokenListQueryFromSearchParams passes unchanged; fields left out take
+ * their defaults); an invalid one is a ValidationError naming the field.
+ */
+export async function listTokens(userId: string, input: unknown = {}, now = new Date()): Promise<TokenPage> {
+  const parsed = tokenListQuerySchema.safeParse(input ?? {});
+  if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
+  const query = parsed.data;
   const db = await prisma();
   const where = filterWhere(userId, query, now);
   const skip = (query.page - 1) * query.perPage;
@@ -162,8 +176,18 @@ async function assertHeld(userId: string, scopes: string[]): Promise<void> {
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+function prismaErrorCode(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null ? (error as { code?: string }).code : undefined;
+}
+
+/** A token deleted between our read and our write (a concurrent delete) is simply not found. */
+async function unlessDeleted<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (prismaErrorCode(error) === "P2025") throw new NotFoundError();
+    throw error;
+  }
 }
 
 export async function createToken(userId: string, input: unknown, now = new Date()): Promise<TokenWithSecret> {
@@ -193,7 +217,7 @@ export async function createToken(userId: string, input: unknown, now = new Date
     });
     return { token: toView(row, now), secret };
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ValidationError({ guid: ["This GUID is already in use. Regenerate it and save again."] });
+    if (prismaErrorCode(error) === "P2002") throw new ValidationError({ guid: ["This GUID is already in use. Regenerate it and save again."] });
     throw error;
   }
 }
@@ -204,27 +228,29 @@ export async function updateToken(userId: string, guid: string, input: unknown, 
   if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
   const patch = parsed.data;
   // Valid-from cannot be cleared once set; valid-to is cleared by an explicit null or "" ("never expires")
-  // and kept when the input leaves it out.
+  // and kept when the input leaves it out (or sends undefined, which is how a form's untouched field arrives).
   const validFrom = patch.validFrom ?? existing.validFrom;
-  const validTo = Object.hasOwn(input as object, "validTo") ? (patch.validTo ?? null) : existing.validTo;
+  const validTo = (input as { validTo?: unknown }).validTo === undefined ? existing.validTo : (patch.validTo ?? null);
   const problems = validityProblems({ validFrom, validTo }, now, existing);
   if (Object.keys(problems).length) throw new ValidationError(problems);
   if (patch.scopes) await assertHeld(userId, patch.scopes);
 
   const db = await prisma();
-  const row = await db.token.update({
-    where: { guid: existing.guid },
-    data: {
-      name: patch.name,
-      description: patch.description,
-      validFrom,
-      validTo,
-      ...(patch.scopes && {
-        scopes: { deleteMany: {}, create: patch.scopes.map((scopeName) => ({ scopeName })) },
-      }),
-    },
-    include: tokenInclude,
-  });
+  const row = await unlessDeleted(
+    db.token.update({
+      where: { guid: existing.guid },
+      data: {
+        name: patch.name,
+        description: patch.description,
+        validFrom,
+        validTo,
+        ...(patch.scopes && {
+          scopes: { deleteMany: {}, create: patch.scopes.map((scopeName) => ({ scopeName })) },
+        }),
+      },
+      include: tokenInclude,
+    }),
+  );
   await tokenChanged(row.guid);
   return toView(row, now);
 }
@@ -242,11 +268,13 @@ export async function revokeToken(userId: string, guid: string, now = new Date()
     );
   }
   const db = await prisma();
-  const row = await db.token.update({
-    where: { guid: existing.guid },
-    data: { revokedAt: now, validTo: now },
-    include: tokenInclude,
-  });
+  const row = await unlessDeleted(
+    db.token.update({
+      where: { guid: existing.guid },
+      data: { revokedAt: now, validTo: now },
+      include: tokenInclude,
+    }),
+  );
   await tokenChanged(row.guid);
   return toView(row, now);
 }
@@ -259,12 +287,16 @@ export async function rotateToken(userId: string, guid: string, input: unknown, 
   const existing = await findOwned(userId, guid);
   const parsed = rotateTokenSchema.safeParse(input ?? {});
   if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
-  if (existing.revokedAt) throw new ConflictError("A revoked token cannot be rotated. Create a new token instead.");
   const { overlapSeconds } = parsed.data;
 
   const secret = generateSecret();
   const db = await prisma();
-  const row = await db.$transaction(async (tx) => {
+  const transaction = db.$transaction(async (tx) => {
+    // Updating the token first locks its row until commit, so concurrent rotations (and a revoke)
+    // take turns: each one's deleteMany below then sees the secret the previous one created, and
+    // exactly one secret without an end survives. The revoked check reads that locked row.
+    const row = await tx.token.update({ where: { guid: existing.guid }, data: { partial: partialOf(secret) }, include: tokenInclude });
+    if (row.revokedAt) throw new ConflictError("A revoked token cannot be rotated. Create a new token instead.");
     await tx.tokenSecret.deleteMany({
       where: { tokenGuid: existing.guid, ...(overlapSeconds > 0 ? { expiresAt: { lte: now } } : {}) },
     });
@@ -275,8 +307,9 @@ export async function rotateToken(userId: string, guid: string, input: unknown, 
       await tx.tokenSecret.updateMany({ where: { tokenGuid: existing.guid, expiresAt: { gt: until } }, data: { expiresAt: until } });
     }
     await tx.tokenSecret.create({ data: { tokenGuid: existing.guid, hash: hashSecret(secret, config().tokenHashKey) } });
-    return tx.token.update({ where: { guid: existing.guid }, data: { partial: partialOf(secret) }, include: tokenInclude });
+    return row;
   });
+  const row = await unlessDeleted(transaction);
   await tokenChanged(row.guid);
   return { token: toView(row, now), secret };
 }

@@ -163,6 +163,7 @@ export async function getToken(userId: string, guid: string, now = new Date()): 
 
 /** The scopes a user holds right now: the upper bound of every token they own. */
 export async function heldScopes(userId: string): Promise<string[]> {
+  if (!guidSchema.safeParse(userId).success) return [];
   const db = await prisma();
   const grants = await db.userScope.findMany({ where: { userId }, select: { scopeName: true }, orderBy: { scopeName: "asc" } });
   return grants.map((g) => g.scopeName);

@@ -232,6 +232,12 @@ export async function updateToken(userId: string, guid: string, input: unknown, 
   // and kept when the input leaves it out (or sends undefined, which is how a form's untouched field arrives).
   const validFrom = patch.validFrom ?? existing.validFrom;
   const validTo = (input as { validTo?: unknown }).validTo === undefined ? existing.validTo : (patch.validTo ?? null);
+  // Revoking set valid-to to the moment of revocation; that record stays (the edit dialog sends the
+  // unchanged dates back, which is fine).
+  const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+  if (existing.revokedAt && !(sameTime(validFrom, existing.validFrom) && sameTime(validTo, existing.validTo))) {
+    throw new ConflictError("A revoked token's validity cannot change. Create a new token instead.");
+  }
   const problems = validityProblems({ validFrom, validTo }, now, existing);
   if (Object.keys(problems).length) throw new ValidationError(problems);
   if (patch.scopes) await assertHeld(userId, patch.scopes);

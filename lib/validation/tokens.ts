@@ -95,7 +95,10 @@ export function validityProblems(
     errors.validTo = ["Valid to cannot be in the past."];
   }
   const from = window.validFrom ?? previous?.validFrom ?? now;
-  if (window.validTo && window.validTo.getTime() <= from.getTime() && !errors.validTo) {
+  // A stored window sent back unchanged is what the token already has (a token revoked at the instant
+  // it became valid has valid-to = valid-from): only a change must be in order.
+  const unchanged = previous && same(from, previous.validFrom) && same(window.validTo, previous.validTo);
+  if (window.validTo && window.validTo.getTime() <= from.getTime() && !errors.validTo && !unchanged) {
     errors.validTo = ["Valid to must be after valid from."];
   }
   return errors;

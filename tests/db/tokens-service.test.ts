@@ -239,6 +239,22 @@ describe("updateToken", () => {
     expect(renamed).toMatchObject({ name: "Old one", validTo: token.validTo, status: { active: false, reason: "expired" } });
   });
 
+  test("a revoked token keeps the window its revocation set: name and description can change, the dates cannot", async () => {
+    const { user, token, now } = await created();
+    const revoked = await revokeToken(user.id, token.guid, now);
+    const renamed = await updateToken(
+      user.id,
+      token.guid,
+      { name: "Revoked, renamed", description: "kept for the record", validFrom: revoked.validFrom.toISOString(), validTo: revoked.validTo!.toISOString() },
+      later(now, DAY),
+    );
+    expect(renamed).toMatchObject({ name: "Revoked, renamed", validTo: revoked.validTo, revokedAt: revoked.revokedAt });
+    for (const window of [{ validTo: later(now, 60 * DAY).toISOString() }, { validTo: null }, { validFrom: later(now, 2 * DAY).toISOString() }]) {
+      await expect(updateToken(user.id, token.guid, window, later(now, DAY))).rejects.toBeInstanceOf(ConflictError);
+    }
+    expect(await getToken(user.id, token.guid)).toMatchObject({ validFrom: revoked.validFrom, validTo: revoked.validTo });
+  });
+
   test("invalid edits are field errors and change nothing", async () => {
     const { user, token, now } = await created();
     const cases: [unknown, string][] = [

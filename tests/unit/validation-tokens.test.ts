@@ -213,6 +213,9 @@ describe("validityProblems", () => {
     expect(validityProblems({ validFrom: previous.validFrom, validTo: at(-2 * HOUR) }, now, previous)).toEqual({
       validTo: ["Valid to cannot be in the past."],
     });
+    // A stored window with valid-to = valid-from (revoked the instant it began) may be sent back as it is.
+    const revokedAtStart = { validFrom: at(-HOUR), validTo: at(-HOUR) };
+    expect(validityProblems({ ...revokedAtStart }, now, revokedAtStart)).toEqual({});
     // And a new valid-to must still come after the kept valid-from.
     expect(validityProblems({ validFrom: at(HOUR), validTo: at(HOUR / 2) }, now, previous)).toEqual({ validTo: ["Valid to must be after valid from."] });
   });

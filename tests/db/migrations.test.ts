@@ -45,15 +45,6 @@ async function emptyDatabase(): Promise<Scratch> {
   };
 }
 
-async function withEmptyDatabase(run: (session: SqlSession) => Promise<void>): Promise<void> {
-  const scratch = await emptyDatabase();
-  try {
-    await run(scratch.session);
-  } finally {
-    await scratch.close();
-  }
-}
-
 /** Every table and column of the public schema, to compare a database before and after. */
 async function catalogue(session: SqlSession): Promise<string[]> {
   const { rows } = await session.query<{ line: string }>(
@@ -69,101 +60,99 @@ const folders = readdirSync(migrationsDir(), { withFileTypes: true })
   .sort();
 
 describe("applyMigrations", () => {
-  test("applies every migration folder in order on an empty database, and a second run changes nothing", async () => {
-    await withEmptyDatabase(async (session) => {
-      expect(await applyMigrations(session)).toEqual(folders);
-      const before = await catalogue(session);
-      expect(before).toEqual(expect.arrayContaining(["tokens.guid uuid", "token_secrets.hash character", "_prisma_migrations.checksum character varying"]));
-      const rowsBefore = await session.query(`SELECT * FROM "_prisma_migrations" ORDER BY migration_name`);
+  // One empty database, migrated once, shared by the tests below (each leaves it fully migrated).
+  let scratch: Scratch;
+  let session: SqlSession;
+  let firstRun: string[];
+  beforeAll(async () => {
+    scratch = await emptyDatabase();
+    session = scratch.session;
+    firstRun = await applyMigrations(session);
+  }, 60_000);
+  afterAll(() => scratch.close());
 
-      expect(await applyMigrations(session)).toEqual([]);
-      expect(await catalogue(session)).toEqual(before);
-      expect((await session.query(`SELECT * FROM "_prisma_migrations" ORDER BY migration_name`)).rows).toEqual(rowsBefore.rows);
-      // The seeded catalogue is not duplicated either.
-      expect((await session.query<{ n: number }>(`SELECT count(*)::int AS n FROM scopes`)).rows[0]!.n).toBe(3);
-    });
+  test("applies every migration folder in order on an empty database, and a second run changes nothing", async () => {
+    expect(firstRun).toEqual(folders);
+    const before = await catalogue(session);
+    expect(before).toEqual(expect.arrayContaining(["tokens.guid uuid", "token_secrets.hash character", "_prisma_migrations.checksum character varying"]));
+    const rowsBefore = await session.query(`SELECT * FROM "_prisma_migrations" ORDER BY migration_name`);
+
+    expect(await applyMigrations(session)).toEqual([]);
+    expect(await catalogue(session)).toEqual(before);
+    expect((await session.query(`SELECT * FROM "_prisma_migrations" ORDER BY migration_name`)).rows).toEqual(rowsBefore.rows);
+    // The seeded catalogue is not duplicated either.
+    expect((await session.query<{ n: number }>(`SELECT count(*)::int AS n FROM scopes`)).rows[0]!.n).toBe(3);
   });
 
   test("records each migration in _prisma_migrations as Prisma Migrate does", async () => {
-    await withEmptyDatabase(async (session) => {
-      await applyMigrations(session);
-      const { rows } = await session.query<{
-        id: string;
-        checksum: string;
-        finished_at: Date | null;
-        migration_name: string;
-        logs: string | null;
-        rolled_back_at: Date | null;
-        started_at: Date;
-        applied_steps_count: number;
-      }>(`SELECT * FROM "_prisma_migrations" ORDER BY migration_name`);
-      expect(rows.map((r) => r.migration_name)).toEqual(folders);
-      for (const row of rows) {
-        // Prisma's checksum: SHA-256 of the migration.sql file's bytes, lower-case hex.
-        const file = readFileSync(path.join(migrationsDir(), row.migration_name, "migration.sql"));
-        expect(row.checksum).toBe(createHash("sha256").update(file).digest("hex"));
-        expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-        expect(row.finished_at).toBeInstanceOf(Date);
-        expect(row.finished_at!.getTime()).toBeGreaterThanOrEqual(row.started_at.getTime());
-        expect(row).toMatchObject({ logs: null, rolled_back_at: null, applied_steps_count: 1 });
-      }
+    const { rows } = await session.query<{
+      id: string;
+      checksum: string;
+      finished_at: Date | null;
+      migration_name: string;
+      logs: string | null;
+      rolled_back_at: Date | null;
+      started_at: Date;
+      applied_steps_count: number;
+    }>(`SELECT * FROM "_prisma_migrations" ORDER BY migration_name`);
+    expect(rows.map((r) => r.migration_name)).toEqual(folders);
+    for (const row of rows) {
+      // Prisma's checksum: SHA-256 of the migration.sql file's bytes, lower-case hex.
+      const file = readFileSync(path.join(migrationsDir(), row.migration_name, "migration.sql"));
+      expect(row.checksum).toBe(createHash("sha256").update(file).digest("hex"));
+      expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(row.finished_at).toBeInstanceOf(Date);
+      expect(row.finished_at!.getTime()).toBeGreaterThanOrEqual(row.started_at.getTime());
+      expect(row).toMatchObject({ logs: null, rolled_back_at: null, applied_steps_count: 1 });
+    }
 
-      // The table itself has Prisma's shape, so `prisma migrate status` can read it.
-      const { rows: columns } = await session.query<{ column_name: string; type: string; nullable: string; length: number | null }>(
-        `SELECT column_name, data_type AS type, is_nullable AS nullable, character_maximum_length AS length
-         FROM information_schema.columns WHERE table_name = '_prisma_migrations' ORDER BY ordinal_position`,
-      );
-      expect(columns).toEqual([
-        { column_name: "id", type: "character varying", nullable: "NO", length: 36 },
-        { column_name: "checksum", type: "character varying", nullable: "NO", length: 64 },
-        { column_name: "finished_at", type: "timestamp with time zone", nullable: "YES", length: null },
-        { column_name: "migration_name", type: "character varying", nullable: "NO", length: 255 },
-        { column_name: "logs", type: "text", nullable: "YES", length: null },
-        { column_name: "rolled_back_at", type: "timestamp with time zone", nullable: "YES", length: null },
-        { column_name: "started_at", type: "timestamp with time zone", nullable: "NO", length: null },
-        { column_name: "applied_steps_count", type: "integer", nullable: "NO", length: null },
-      ]);
-    });
+    // The table itself has Prisma's shape, so `prisma migrate status` can read it.
+    const { rows: columns } = await session.query<{ column_name: string; type: string; nullable: string; length: number | null }>(
+      `SELECT column_name, data_type AS type, is_nullable AS nullable, character_maximum_length AS length
+       FROM information_schema.columns WHERE table_name = '_prisma_migrations' ORDER BY ordinal_position`,
+    );
+    expect(columns).toEqual([
+      { column_name: "id", type: "character varying", nullable: "NO", length: 36 },
+      { column_name: "checksum", type: "character varying", nullable: "NO", length: 64 },
+      { column_name: "finished_at", type: "timestamp with time zone", nullable: "YES", length: null },
+      { column_name: "migration_name", type: "character varying", nullable: "NO", length: 255 },
+      { column_name: "logs", type: "text", nullable: "YES", length: null },
+      { column_name: "rolled_back_at", type: "timestamp with time zone", nullable: "YES", length: null },
+      { column_name: "started_at", type: "timestamp with time zone", nullable: "NO", length: null },
+      { column_name: "applied_steps_count", type: "integer", nullable: "NO", length: null },
+    ]);
   });
 
   test("refuses to run when an applied migration was edited, and applies nothing after it", async () => {
-    await withEmptyDatabase(async (session) => {
-      await applyMigrations(session);
-      const [first, ...rest] = readMigrations();
-      const sql = `${first!.sql}\n-- an afterthought\n`;
-      const edited: Migration = { ...first!, sql, checksum: createHash("sha256").update(sql).digest("hex") };
-      const later: Migration = { name: "29991231000000_later", sql: `CREATE TABLE "later" ("id" INTEGER)`, checksum: "0".repeat(64) };
-      await expect(applyMigrations(session, [edited, ...rest, later])).rejects.toThrow(
-        `Migration ${first!.name} was edited after it was applied (checksum differs). Add a new migration instead of changing an applied one.`,
-      );
-      expect((await session.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'later'`)).rows).toEqual([]);
-      // The lock was released: the unedited set still applies (as a no-op).
-      expect(await applyMigrations(session)).toEqual([]);
-    });
-  });
-
-  test("a new migration is applied on top of the existing ones", async () => {
-    await withEmptyDatabase(async (session) => {
-      await applyMigrations(session);
-      const extra: Migration = { name: "29991231000000_extra", sql: `CREATE TABLE "extra" ("id" INTEGER);`, checksum: "e".repeat(64) };
-      expect(await applyMigrations(session, [...readMigrations(), extra])).toEqual(["29991231000000_extra"]);
-      expect(await applyMigrations(session, [...readMigrations(), extra])).toEqual([]);
-    });
+    const [first, ...rest] = readMigrations();
+    const sql = `${first!.sql}\n-- an afterthought\n`;
+    const edited: Migration = { ...first!, sql, checksum: createHash("sha256").update(sql).digest("hex") };
+    const later: Migration = { name: "29991231000000_later", sql: `CREATE TABLE "later" ("id" INTEGER)`, checksum: "0".repeat(64) };
+    await expect(applyMigrations(session, [edited, ...rest, later])).rejects.toThrow(
+      `Migration ${first!.name} was edited after it was applied (checksum differs). Add a new migration instead of changing an applied one.`,
+    );
+    expect((await session.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'later'`)).rows).toEqual([]);
+    // The lock was released: the unedited set still applies (as a no-op).
+    expect(await applyMigrations(session)).toEqual([]);
   });
 
   test("a failing migration is rolled back entirely and not recorded", async () => {
-    await withEmptyDatabase(async (session) => {
-      await applyMigrations(session);
-      const broken: Migration = {
-        name: "29991231000000_broken",
-        sql: `CREATE TABLE "half_done" ("id" INTEGER);\nSELECT 1 / 0;`,
-        checksum: "b".repeat(64),
-      };
-      await expect(applyMigrations(session, [...readMigrations(), broken])).rejects.toThrow(/^Migration 29991231000000_broken failed: division by zero/);
-      expect((await session.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'`)).rows).toEqual([]);
-      expect((await session.query(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1`, [broken.name])).rows).toEqual([]);
-      expect(await applyMigrations(session)).toEqual([]);
-    });
+    const broken: Migration = {
+      name: "29991231000000_broken",
+      sql: `CREATE TABLE "half_done" ("id" INTEGER);\nSELECT 1 / 0;`,
+      checksum: "b".repeat(64),
+    };
+    await expect(applyMigrations(session, [...readMigrations(), broken])).rejects.toThrow(/^Migration 29991231000000_broken failed: division by zero/);
+    expect((await session.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'`)).rows).toEqual([]);
+    expect((await session.query(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1`, [broken.name])).rows).toEqual([]);
+    expect(await applyMigrations(session)).toEqual([]);
+  });
+
+  test("a new migration is applied on top of the existing ones, once", async () => {
+    const extra: Migration = { name: "29991231000000_extra", sql: `CREATE TABLE "extra" ("id" INTEGER);`, checksum: "e".repeat(64) };
+    expect(await applyMigrations(session, [...readMigrations(), extra])).toEqual(["29991231000000_extra"]);
+    expect(await applyMigrations(session, [...readMigrations(), extra])).toEqual([]);
+    expect((await session.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'extra'`)).rows).toHaveLength(1);
   });
 
   (process.env.TEST_POSTGRES_URL ? test : test.skip)("two instances starting together apply each migration once (PostgreSQL)", async () => {

@@ -51,7 +51,7 @@ export const tokenFieldsSchema = z.object(
     validFrom: optionalDateTime,
     validTo: optionalDateTime,
   },
-  { message: "Send the token's fields as an object." },
+  { message: "Expected object with the token's fields." },
 );
 
 export const guidSchema = z.uuid({ message: "A GUID looks like 3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f." });
@@ -72,7 +72,7 @@ export const rotateTokenSchema = z.object(
       .max(MAX_ROTATION_OVERLAP_SECONDS, "The old secret can keep working for at most 30 days.")
       .default(0),
   },
-  { message: "Send the rotation options as an object." },
+  { message: "Expected object with the rotation options." },
 );
 export type RotateTokenInput = z.input<typeof rotateTokenSchema>;
 

@@ -133,7 +133,7 @@ describe("createTokenSchema: dates and GUID", () => {
 
   test("input that is not an object is one clear form error", () => {
     for (const input of [null, undefined, "name=x", 42, []]) {
-      expect(errorsOf(createTokenSchema, input)).toEqual({ form: ["Send the token's fields as an object."] });
+      expect(errorsOf(createTokenSchema, input)).toEqual({ form: ["Expected object with the token's fields."] });
     }
   });
 });
@@ -154,7 +154,7 @@ describe("updateTokenSchema", () => {
   });
 
   test("input that is not an object is one clear form error", () => {
-    for (const input of [null, "x", 1]) expect(errorsOf(updateTokenSchema, input)).toEqual({ form: ["Send the token's fields as an object."] });
+    for (const input of [null, "x", 1]) expect(errorsOf(updateTokenSchema, input)).toEqual({ form: ["Expected object with the token's fields."] });
   });
 });
 
@@ -171,7 +171,7 @@ describe("rotateTokenSchema", () => {
   });
 
   test("options that are not an object are one clear form error", () => {
-    for (const input of ["3600", 3600, []]) expect(errorsOf(rotateTokenSchema, input)).toEqual({ form: ["Send the rotation options as an object."] });
+    for (const input of ["3600", 3600, []]) expect(errorsOf(rotateTokenSchema, input)).toEqual({ form: ["Expected object with the rotation options."] });
   });
 });
 

@@ -7,6 +7,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { Pool } from "pg";
 import { config } from "@/lib/config";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { listenForChanges, type ChangeHandlers, type ChangeListener } from "./change-listener";
 import { applyMigrations } from "./migrate";
 
 export type { Prisma } from "@/lib/generated/prisma/client";
@@ -16,11 +17,31 @@ export type { Prisma } from "@/lib/generated/prisma/client";
  * set, otherwise PGlite (PostgreSQL in WebAssembly, in-process) persisted under ./data.
  * Both are migrated on first use, so a fresh checkout needs nothing installed.
  */
+/** Counts every query this process sends, for `GET /api/metrics` and the benchmarks. */
+const stats = ((globalThis as unknown as { tollgateDatabaseStats?: { queries: number } }).tollgateDatabaseStats ??= {
+  queries: 0,
+});
+
+export function databaseStats(): { queries: number } {
+  return { ...stats };
+}
+
+function countingClient(adapter: PrismaPg | PrismaPGlite): PrismaClient {
+  const client = new PrismaClient({ adapter, log: [{ emit: "event" as const, level: "query" as const }] });
+  client.$on("query", () => {
+    stats.queries++;
+  });
+  return client as unknown as PrismaClient;
+}
+
 export type Database = {
   prisma: PrismaClient;
   kind: "postgres" | "embedded";
-  /** The pg pool (PostgreSQL only), for LISTEN/NOTIFY and other driver-level needs. */
-  pool?: Pool;
+  /**
+   * Hears changes committed by other processes (PostgreSQL NOTIFY). Returns false on the embedded
+   * database, which only one process can open, so there are no other processes to hear.
+   */
+  listen(handlers: ChangeHandlers): boolean;
   close(): Promise<void>;
 };
 
@@ -37,12 +58,17 @@ async function openDatabase(): Promise<Database> {
     } finally {
       client.release();
     }
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const prisma = countingClient(new PrismaPg(pool));
+    const listeners: ChangeListener[] = [];
     return {
       prisma,
       kind: "postgres",
-      pool,
+      listen: (handlers) => {
+        listeners.push(listenForChanges(database.url, handlers));
+        return true;
+      },
       close: async () => {
+        await Promise.all(listeners.map((l) => l.stop()));
         await prisma.$disconnect();
         await pool.end();
       },
@@ -55,10 +81,11 @@ async function openDatabase(): Promise<Database> {
     query: (sql, params) => pglite.query(sql, params) as never,
     exec: async (sql) => void (await pglite.exec(sql)),
   });
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = countingClient(new PrismaPGlite(pglite));
   return {
     prisma,
     kind: "embedded",
+    listen: () => false,
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();

@@ -5,7 +5,9 @@ import "server-only";
  * verified tokens can forget them. Listeners are registered by the verification cache.
  */
 type Listener = (change: { tokenGuid?: string; userId?: string }) => void | Promise<void>;
-const listeners = new Set<Listener>();
+// On globalThis: if a bundler ever instantiates this module twice, every copy must share one set.
+const holder = globalThis as unknown as { tollgateTokenListeners?: Set<Listener> };
+const listeners = (holder.tollgateTokenListeners ??= new Set<Listener>());
 
 export function onTokenChange(listener: Listener): () => void {
   listeners.add(listener);

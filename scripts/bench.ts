@@ -1,0 +1,263 @@
+/**
+ * `npm run bench`: measures what token verification adds to an API call, on one server, in one run.
+ *
+ * Builds the app (unless --no-build), seeds a user with 10,000 tokens into a fresh embedded
+ * database, starts `next start`, and drives it with autocannon: the unauthenticated health check
+ * is the baseline every other figure is divided by. Database queries per request are read from
+ * the server's own counters (GET /api/metrics); peak memory from /proc (VmHWM). Prints a table,
+ * writes it into docs/performance.md, and exits non-zero when a target is missed.
+ */
+import { spawnSync } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { peakMemoryBytes, startApp } from "./lib/app-process";
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const POOL_SIZE = 10_000;
+const PASSWORD = "bench-password-" + randomBytes(4).toString("hex");
+
+type Row = {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  ratio: number | null;
+  queriesPerRequest: number;
+  statuses: string;
+  target: string;
+  met: boolean | null;
+};
+
+async function seed(dataDir: string) {
+  process.env.TOLLGATE_DATA_DIR = dataDir;
+  delete process.env.DATABASE_URL;
+  const { prisma, closeDatabase } = await import("@/lib/db");
+  const { signUp } = await import("@/lib/users/service");
+  const { grantScope } = await import("@/lib/scopes/service");
+  const { createToken } = await import("@/lib/tokens/service");
+  const { config } = await import("@/lib/config");
+  const { generateSecret, hashSecret, partialOf } = await import("@/lib/tokens/secret");
+
+  const user = await signUp({ name: "Bench", email: "bench@tollgate.local", password: PASSWORD });
+  for (const scope of ["tokens:read", "tokens:write", "metrics:read"]) await grantScope(user.id, scope);
+  const warm = await createToken(user.id, { name: "bench warm", scopes: ["tokens:read"] });
+  const metrics = await createToken(user.id, { name: "bench metrics", scopes: ["metrics:read"] });
+
+  // The pool goes in through createMany: 10,000 calls of createToken would take minutes on the
+  // embedded database and measure nothing we care about here.
+  const db = await prisma();
+  const key = config().tokenHashKey;
+  const words = ["deploy", "backup", "billing", "ci", "mobile", "reports", "sync", "webhook", "partner", "audit"];
+  const pool: string[] = [];
+  const now = Date.now();
+  for (let start = 0; start < POOL_SIZE; start += 1000) {
+    const rows = Array.from({ length: Math.min(1000, POOL_SIZE - start) }, (_, k) => {
+      const i = start + k;
+      const secret = generateSecret();
+      pool.push(secret);
+      return {
+        guid: randomUUID(),
+        secret,
+        name: `${words[i % words.length]} service ${i}`,
+        createdAt: new Date(now - (POOL_SIZE - i) * 60_000),
+        lastUsedAt: i % 3 === 0 ? null : new Date(now - i * 1000),
+        validTo: i % 4 === 0 ? new Date(now + (i + 1) * 86_400_000) : null,
+      };
+    });
+    await db.token.createMany({
+      data: rows.map((r) => ({
+        guid: r.guid,
+        userId: user.id,
+        name: r.name,
+        partial: partialOf(r.secret),
+        validFrom: r.createdAt,
+        validTo: r.validTo,
+        createdAt: r.createdAt,
+        lastUsedAt: r.lastUsedAt,
+      })),
+    });
+    await db.tokenSecret.createMany({ data: rows.map((r) => ({ tokenGuid: r.guid, hash: hashSecret(r.secret, key) })) });
+    await db.tokenScope.createMany({ data: rows.map((r) => ({ tokenGuid: r.guid, scopeName: "tokens:read" })) });
+  }
+  await closeDatabase();
+  return { warmSecret: warm.secret, metricsSecret: metrics.secret, pool };
+}
+
+async function signIn(baseUrl: string): Promise<string> {
+  const csrfResponse = await fetch(`${baseUrl}/api/auth/csrf`);
+  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
+  const cookies = csrfResponse.headers.getSetCookie().map((c) => c.split(";")[0]);
+  const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.join("; ") },
+    body: new URLSearchParams({ csrfToken, email: "bench@tollgate.local", password: PASSWORD, json: "true" }),
+  });
+  const session = response.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c?.includes("session-token"));
+  if (!session) throw new Error(`Sign-in for the page benchmark failed (HTTP ${response.status}).`);
+  return session;
+}
+
+async function queryCount(baseUrl: string, metricsSecret: string): Promise<number> {
+  const response = await fetch(`${baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${metricsSecret}` } });
+  if (!response.ok) throw new Error(`GET /api/metrics answered ${response.status}`);
+  const body = (await response.json()) as { database: { queries: number } };
+  return body.database.queries;
+}
+
+async function measure(
+  name: string,
+  baseUrl: string,
+  metricsSecret: string,
+  options: Partial<autocannon.Options> & { path: string },
+): Promise<Omit<Row, "ratio" | "target" | "met">> {
+  const before = await queryCount(baseUrl, metricsSecret);
+  const result = await autocannon({
+    url: baseUrl + options.path,
+    connections: options.connections ?? CONNECTIONS,
+    duration: DURATION,
+    ...options,
+  });
+  const after = await queryCount(baseUrl, metricsSecret);
+  const statuses = Object.entries(result.statusCodeStats ?? {})
+    .map(([code, { count }]) => `${code}×${count}`)
+    .join(" ");
+  return {
+    name,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    queriesPerRequest: (after - before) / Math.max(1, result.requests.total),
+    statuses: statuses + (result.errors ? ` errors×${result.errors}` : ""),
+  };
+}
+
+function table(rows: Row[], peak: number): string {
+  const lines = [
+    "| scenario | req/s | p50 ms | p99 ms | ratio to baseline | DB queries / request | status codes | target | met |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |",
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.ratio === null ? "1.00 (baseline)" : r.ratio.toFixed(2)} | ${r.queriesPerRequest.toFixed(3)} | ${r.statuses} | ${r.target} | ${r.met === null ? "" : r.met ? "yes" : "**no**"} |`,
+    ),
+  ];
+  return `${lines.join("\n")}\n\nServer peak memory (VmHWM of the largest process): ${(peak / 1024 / 1024).toFixed(0)} MiB`;
+}
+
+async function main() {
+  if (!process.argv.includes("--no-build")) {
+    const build = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "tollgate-bench-"));
+  console.log(`Seeding ${POOL_SIZE} tokens into ${dataDir} …`);
+  const { warmSecret, metricsSecret, pool } = await seed(dataDir);
+
+  const app = await startApp(
+    {
+      TOLLGATE_DATA_DIR: dataDir,
+      // The failure limiter would answer the malformed and unknown scenarios with 429 after 20
+      // requests; here we measure the cost of refusing a bad token, so the limit is lifted.
+      AUTH_FAILURE_LIMIT: "1000000000",
+    },
+    { label: "bench-server", quiet: true },
+  );
+  try {
+    await queryCount(app.baseUrl, metricsSecret); // verifies (and caches) the metrics token
+    const cookie = await signIn(app.baseUrl);
+    const warmAuth = { authorization: `Bearer ${warmSecret}` };
+    // Warm up the JIT and the warm token's cache entry; not measured.
+    await autocannon({ url: `${app.baseUrl}/api/v1/me`, connections: 4, duration: 3, headers: warmAuth });
+    await autocannon({ url: `${app.baseUrl}/api/health`, connections: 4, duration: 2 });
+
+    const malformed = warmSecret.slice(0, -1) + (warmSecret.endsWith("A") ? "B" : "A");
+    const unknown = `tgp_${"x".repeat(30)}`;
+    const { isWellFormedSecret } = await import("@/lib/tokens/secret");
+    const { generateSecret } = await import("@/lib/tokens/secret");
+    const unknownSecret = isWellFormedSecret(unknown) ? unknown : generateSecret();
+    let next = 0;
+
+    const baseline = await measure("GET /api/health (no auth) — baseline", app.baseUrl, metricsSecret, { path: "/api/health" });
+    const results: Row[] = [{ ...baseline, ratio: null, target: "", met: null }];
+    const add = (row: Omit<Row, "ratio" | "target" | "met">, target: string, met: (r: Omit<Row, "ratio" | "target" | "met">, ratio: number) => boolean | null) => {
+      const ratio = row.rps / baseline.rps;
+      results.push({ ...row, ratio, target, met: met(row, ratio) });
+    };
+    add(
+      await measure("GET /api/v1/me, one valid token (cache warm)", app.baseUrl, metricsSecret, { path: "/api/v1/me", headers: warmAuth }),
+      "≥ 0.90 × baseline",
+      (_, ratio) => ratio >= 0.9,
+    );
+    add(
+      await measure(`GET /api/v1/me, ${POOL_SIZE} different valid tokens (cold at first)`, app.baseUrl, metricsSecret, {
+        path: "/api/v1/me",
+        requests: [
+          {
+            setupRequest: (request) => {
+              request.headers = { ...request.headers, authorization: `Bearer ${pool[next++ % pool.length]}` };
+              return request;
+            },
+          },
+        ],
+      }),
+      "",
+      () => null,
+    );
+    add(
+      await measure("GET /api/v1/me, malformed token (checksum wrong)", app.baseUrl, metricsSecret, {
+        path: "/api/v1/me",
+        headers: { authorization: `Bearer ${malformed}` },
+      }),
+      "≥ 0.95 × baseline, 0 queries",
+      (row, ratio) => ratio >= 0.95 && row.queriesPerRequest === 0,
+    );
+    add(
+      await measure("GET /api/v1/me, unknown well-formed token, repeated", app.baseUrl, metricsSecret, {
+        path: "/api/v1/me",
+        headers: { authorization: `Bearer ${unknownSecret}` },
+      }),
+      "",
+      () => null,
+    );
+    add(
+      await measure(`token page, ${POOL_SIZE + 2} tokens, filter "service" + sort by name`, app.baseUrl, metricsSecret, {
+        path: "/settings/tokens?q=service&sort=name&order=asc",
+        connections: 4,
+        headers: { cookie },
+      }),
+      "p50 < 50 ms",
+      (row) => row.p50 < 50,
+    );
+
+    const peak = peakMemoryBytes(app.child.pid!);
+    const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`;
+    const report = `Measured ${new Date().toISOString()} on ${machine}; autocannon with ${CONNECTIONS} connections for ${DURATION} s per scenario (4 for the page), load generator on the same machine. Embedded database (PGlite).\n\n${table(results, peak)}`;
+    console.log(`\n${report}\n`);
+
+    const doc = path.join(process.cwd(), "docs", "performance.md");
+    const text = readFileSync(doc, "utf8");
+    const start = "<!-- bench:start -->";
+    const end = "<!-- bench:end -->";
+    if (text.includes(start) && text.includes(end)) {
+      writeFileSync(doc, `${text.slice(0, text.indexOf(start) + start.length)}\n${report}\n${text.slice(text.indexOf(end))}`);
+      console.log("Results written to docs/performance.md");
+    }
+    const missed = results.filter((r) => r.met === false);
+    if (missed.length) {
+      console.error(`Missed targets: ${missed.map((r) => r.name).join("; ")}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await app.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -97,10 +97,10 @@ describe("the Authorization header", () => {
 
 describe("tokens that are not active", () => {
   test.each([
-    ["revoked", () => seed.revoked.secret, /revoked/],
-    ["expired", () => seed.expired.secret, /expired/],
-    ["not yet valid", () => seed.scheduled.secret, /not valid yet/],
-  ])("a %s token gets 401 invalid_token saying so", async (_, secret, message) => {
+    ["a revoked token", () => seed.revoked.secret, /revoked/],
+    ["an expired token", () => seed.expired.secret, /expired/],
+    ["a token not valid yet", () => seed.scheduled.secret, /not valid yet/],
+  ])("%s gets 401 invalid_token saying so", async (_, secret, message) => {
     const reply = await call("GET", "/api/v1/me", { token: secret() });
     expectInvalidToken(reply);
     expect(reply.body.error.message).toMatch(message);

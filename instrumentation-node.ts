@@ -10,6 +10,20 @@ import { flushUsage } from "@/lib/tokens/usage";
  * this one owns shutdown: flush, close the database, exit. The price is that Next no longer
  * waits for requests still in flight; a load balancer should stop sending traffic first.
  */
+const SHUTDOWN_STEP_MS = 10_000;
+
+/** A database that does not answer must not keep the process from stopping. */
+function withinTime<T>(work: Promise<T>, what: string): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      console.error(`Shutdown: gave up ${what} after ${SHUTDOWN_STEP_MS / 1000} s.`);
+      resolve(undefined);
+    }, SHUTDOWN_STEP_MS);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 export function flushOnShutdown(): void {
   if (!process.env.NEXT_MANUAL_SIG_HANDLE) {
     if (process.env.NODE_ENV === "production") {
@@ -25,10 +39,10 @@ export function flushOnShutdown(): void {
     if (stopping) return;
     stopping = true;
     try {
-      const { written, failed } = await flushUsage();
-      if (failed) console.error(`Shutdown: the last use of ${failed} token(s) could not be written.`);
-      else if (written) console.log(`Shutdown: wrote the last use of ${written} token(s).`);
-      await closeDatabase();
+      const flushed = await withinTime(flushUsage(), "writing the last uses of tokens");
+      if (flushed?.failed) console.error(`Shutdown: the last use of ${flushed.failed} token(s) could not be written.`);
+      else if (flushed?.written) console.log(`Shutdown: wrote the last use of ${flushed.written} token(s).`);
+      await withinTime(closeDatabase(), "closing the database");
     } catch (error) {
       console.error("Shutdown did not finish cleanly:", error);
     } finally {

@@ -125,6 +125,9 @@ export function openApiDocument() {
       { name: "Introspection", description: "For services that accept Tollgate tokens (RFC 7662)." },
       { name: "Service", description: "Health and this document; no token needed." },
     ],
+    // The default for every operation, so that reference viewers offer the token field; the
+    // operations below name their scope, and the public ones opt out.
+    security: [{ bearerToken: [] }],
     components: {
       securitySchemes: {
         bearerToken: {

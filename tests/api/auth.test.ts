@@ -196,3 +196,12 @@ test("a method a route does not offer gets 405", async () => {
   const reply = await call("PUT", "/api/v1/me", { token: seed.full.secret });
   expect(reply.status).toBe(405);
 });
+
+test.each([["GET", "/api/v1/tokenz"], ["POST", `/api/v1/tokens/00000000-0000-4000-8000-000000000000/renew`]])(
+  "a path that is no route (%s %s) gets a 404 in the API's error shape",
+  async (method, path) => {
+    const reply = await call(method, path, { token: seed.full.secret });
+    expect(reply.status).toBe(404);
+    expect(errorSchema.strict().parse(reply.body).error).toEqual({ code: "not_found", message: expect.stringContaining(path) });
+  },
+);

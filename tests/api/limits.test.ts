@@ -55,8 +55,10 @@ describe("failed authentication is limited per client address", () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(600);
     expect(refused.body.error).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/Try again in \d+ seconds/) });
-    // A blocked address is refused before its credential is looked at.
+    // A blocked address is refused before its credential is looked at, on every route.
     expect((await from("203.0.113.10", seed.good.secret)).status).toBe(429);
+    const elsewhere = await call("GET", "/api/v1/tokens", { token: seed.good.secret, headers: { "x-forwarded-for": "203.0.113.10" } });
+    expect(elsewhere.status).toBe(429);
   });
 
   test("other addresses are unaffected", async () => {

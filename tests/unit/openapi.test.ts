@@ -11,12 +11,13 @@ const document = JSON.parse(JSON.stringify(openApiDocument()));
 const HTTP_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 
 /**
- * Every `route.ts` under app/api with the methods it exports, as OpenAPI paths.
- * app/api/auth/[...nextauth] is left out: it is next-auth's sign-in machinery (CSRF token,
- * callbacks, session cookie) for the browser, not part of the token API, and describing it
- * would invite programs to depend on it.
+ * Every `route.ts` under app/api with the methods it exports, as OpenAPI paths, except:
+ * - app/api/auth/[...nextauth]: next-auth's sign-in machinery (CSRF token, callbacks, session
+ *   cookie) for the browser, not part of the token API; describing it would invite programs to
+ *   depend on it.
+ * - app/api/v1/[...path]: the JSON 404 for paths that are not routes at all.
  */
-const NOT_DOCUMENTED = ["/api/auth/{...nextauth}"];
+const NOT_DOCUMENTED = ["/api/auth/{...nextauth}", "/api/v1/{...path}"];
 
 function routeHandlers(): { path: string; method: string }[] {
   const root = path.join(process.cwd(), "app");

@@ -3,9 +3,12 @@ import { openApiDocument } from "@/lib/openapi";
 import { withdrawScope } from "@/lib/scopes/service";
 import { generateSecret } from "@/lib/tokens/secret";
 import { createToken, revokeToken } from "@/lib/tokens/service";
-import { createTestDatabase, startServer, type TestServer } from "../helpers/server";
+import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "../helpers/server";
 import { createUser } from "../helpers/users";
 import { apiClient, type Call } from "./http";
+
+// Each test makes a few HTTP calls to a real server on a shared, busy machine.
+jest.setTimeout(30_000);
 
 /** Bearer authentication as every protected route answers it, scopes, /api/v1/me and the public routes. */
 
@@ -13,6 +16,7 @@ const HOUR = 3600_000;
 const CHALLENGE = 'Bearer realm="tollgate"';
 const INVALID_TOKEN = 'Bearer realm="tollgate", error="invalid_token"';
 
+let database: TestDatabase;
 let server: TestServer;
 let call: Call;
 let seed: Awaited<ReturnType<typeof seedTokens>>;
@@ -44,7 +48,7 @@ async function seedTokens() {
 }
 
 beforeAll(async () => {
-  const database = await createTestDatabase();
+  database = await createTestDatabase();
   seed = await database.use(seedTokens);
   server = await startServer({ database, env: { AUTH_FAILURE_LIMIT: "10000" } });
   call = apiClient(server.baseUrl);
@@ -52,7 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  await server?.database.drop();
+  await database?.drop();
 }, 60_000);
 
 function expectInvalidToken(reply: Awaited<ReturnType<Call>>) {

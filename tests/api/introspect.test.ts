@@ -2,14 +2,18 @@ import { introspectionSchema } from "@/lib/api/schemas";
 import { withdrawScope } from "@/lib/scopes/service";
 import { generateSecret } from "@/lib/tokens/secret";
 import { createToken, revokeToken } from "@/lib/tokens/service";
-import { createTestDatabase, startServer, type TestServer } from "../helpers/server";
+import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "../helpers/server";
 import { createUser } from "../helpers/users";
 import { apiClient, type Call } from "./http";
+
+// Each test makes a few HTTP calls to a real server on a shared, busy machine.
+jest.setTimeout(30_000);
 
 /** POST /api/v1/introspect (RFC 7662): a service holding tokens:introspect asks about any token. */
 
 const HOUR = 3600_000;
 
+let database: TestDatabase;
 let server: TestServer;
 let call: Call;
 let seed: Awaited<ReturnType<typeof seedTokens>>;
@@ -43,7 +47,7 @@ async function seedTokens() {
 }
 
 beforeAll(async () => {
-  const database = await createTestDatabase();
+  database = await createTestDatabase();
   seed = await database.use(seedTokens);
   server = await startServer({ database, env: { AUTH_FAILURE_LIMIT: "10000" } });
   call = apiClient(server.baseUrl);
@@ -51,7 +55,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  await server?.database.drop();
+  await database?.drop();
 }, 60_000);
 
 const FORM = { "content-type": "application/x-www-form-urlencoded" };

@@ -3,6 +3,9 @@ import { createTestDatabase, startServer, type TestDatabase, type TestServer } f
 import { createUser } from "../helpers/users";
 import { apiClient, type Call } from "./http";
 
+// Each test makes a few HTTP calls to a real server on a shared, busy machine.
+jest.setTimeout(30_000);
+
 /**
  * What the server does between requests: it refuses an address after too many failed
  * authentications, and it keeps "last used" in memory until its batcher writes it, at the

@@ -1,13 +1,17 @@
 import { errorSchema, tokenPageSchema, tokenSchema, tokenWithSecretSchema } from "@/lib/api/schemas";
 import { createToken } from "@/lib/tokens/service";
-import { createTestDatabase, startServer, type TestServer } from "../helpers/server";
+import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "../helpers/server";
 import { createUser } from "../helpers/users";
 import { apiClient, type Call } from "./http";
+
+// Each test makes a few HTTP calls to a real server on a shared, busy machine.
+jest.setTimeout(30_000);
 
 /** Token management over the API: the same operations as the token page, on the caller's own tokens only. */
 
 const HOUR = 3600_000;
 
+let database: TestDatabase;
 let server: TestServer;
 let call: Call;
 let seed: Awaited<ReturnType<typeof seedTokens>>;
@@ -34,7 +38,7 @@ async function seedTokens() {
 }
 
 beforeAll(async () => {
-  const database = await createTestDatabase();
+  database = await createTestDatabase();
   seed = await database.use(seedTokens);
   server = await startServer({ database, env: { AUTH_FAILURE_LIMIT: "10000", USAGE_FLUSH_SECONDS: "1" } });
   call = apiClient(server.baseUrl);
@@ -42,7 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  await server?.database.drop();
+  await database?.drop();
 }, 60_000);
 
 const asAdmin = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>

@@ -89,3 +89,43 @@ function localSecrets(dataDir: string): LocalSecrets {
   }
   return secrets;
 }
+
+const apiEnvSchema = z.object({
+  /**
+   * How many reverse proxies in front of the application append to X-Forwarded-For. 0 (the
+   * default) means clients connect to `next start` directly. See lib/api/client.ts.
+   */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** Failed authentications one client address may make per window before it is refused with 429. */
+  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(20),
+  AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** How often recorded "last used" values are written (each token still at most once a minute). */
+  USAGE_FLUSH_SECONDS: z.coerce.number().positive().default(5),
+});
+
+export type ApiConfig = {
+  trustProxy: number;
+  authFailureLimit: number;
+  authFailureWindowSeconds: number;
+  usageFlushMs: number;
+};
+
+let cachedApi: ApiConfig | undefined;
+
+/** Settings of the protected API, kept apart from config() so that they never need the database keys. */
+export function apiConfig(): ApiConfig {
+  if (cachedApi) return cachedApi;
+  const parsed = apiEnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const env = parsed.data;
+  cachedApi = {
+    trustProxy: env.TRUST_PROXY,
+    authFailureLimit: env.AUTH_FAILURE_LIMIT,
+    authFailureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
+    usageFlushMs: Math.round(env.USAGE_FLUSH_SECONDS * 1000),
+  };
+  return cachedApi;
+}

@@ -1,0 +1,9 @@
+import { readJsonObject } from "@/lib/api/body";
+import { withBearer } from "@/lib/api/handler";
+import { json } from "@/lib/api/responses";
+import { tokenWithSecretView } from "@/lib/api/views";
+import { rotateToken } from "@/lib/tokens/service";
+
+export const POST = withBearer<{ guid: string }>("tokens:write", async ({ request, token, params }) =>
+  json(tokenWithSecretView(await rotateToken(token.userId, params.guid, await readJsonObject(request, { optional: true })))),
+);

@@ -1,0 +1,15 @@
+import { readJsonObject } from "@/lib/api/body";
+import { withBearer } from "@/lib/api/handler";
+import { listQueryOf } from "@/lib/api/query";
+import { json } from "@/lib/api/responses";
+import { tokenPageView, tokenWithSecretView } from "@/lib/api/views";
+import { createToken, listTokens } from "@/lib/tokens/service";
+
+export const GET = withBearer("tokens:read", async ({ request, token }) =>
+  json(tokenPageView(await listTokens(token.userId, listQueryOf(request.nextUrl.searchParams)))),
+);
+
+export const POST = withBearer("tokens:write", async ({ request, token }) => {
+  const created = await createToken(token.userId, await readJsonObject(request));
+  return json(tokenWithSecretView(created), { status: 201, headers: { Location: `/api/v1/tokens/${created.token.guid}` } });
+});

@@ -1,0 +1,55 @@
+import { closeDatabase } from "@/lib/db";
+import { flushUsage } from "@/lib/tokens/usage";
+
+/**
+ * Writes the "last used" values still held in memory (lib/tokens/usage.ts) before the process exits.
+ *
+ * `next start` exits on SIGTERM/SIGINT from its own handlers, which know nothing of our batcher
+ * and would race any handler of ours to process.exit. With NEXT_MANUAL_SIG_HANDLE=true (set in
+ * the `start` script; see node_modules/next/dist/server/lib/start-server.js) Next installs none and
+ * this one owns shutdown: flush, close the database, exit. The price is that Next no longer
+ * waits for requests still in flight; a load balancer should stop sending traffic first.
+ */
+const SHUTDOWN_STEP_MS = 10_000;
+
+/** A database that does not answer must not keep the process from stopping. */
+function withinTime<T>(work: Promise<T>, what: string): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      console.error(`Shutdown: gave up ${what} after ${SHUTDOWN_STEP_MS / 1000} s.`);
+      resolve(undefined);
+    }, SHUTDOWN_STEP_MS);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+export function flushOnShutdown(): void {
+  if (!process.env.NEXT_MANUAL_SIG_HANDLE) {
+    if (process.env.NODE_ENV === "production") {
+      console.warn(
+        "NEXT_MANUAL_SIG_HANDLE is not set: token uses of the last few seconds are lost when the server stops. " +
+          "Start with `npm start`, which sets it.",
+      );
+    }
+    return;
+  }
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    try {
+      const flushed = await withinTime(flushUsage(), "writing the last uses of tokens");
+      if (flushed?.failed) console.error(`Shutdown: the last use of ${flushed.failed} token(s) could not be written.`);
+      else if (flushed?.written) console.log(`Shutdown: wrote the last use of ${flushed.written} token(s).`);
+      await withinTime(closeDatabase(), "closing the database");
+    } catch (error) {
+      console.error("Shutdown did not finish cleanly:", error);
+    } finally {
+      // 128 + the signal's number, as Next's own handler exits.
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    }
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}

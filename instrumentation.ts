@@ -1,0 +1,10 @@
+/**
+ * Runs once when the server starts. Node-only code lives in instrumentation-node.ts, imported
+ * only in that runtime, as Next's instrumentation guide prescribes.
+ */
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { flushOnShutdown } = await import("./instrumentation-node");
+    flushOnShutdown();
+  }
+}

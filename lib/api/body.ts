@@ -1,0 +1,94 @@
+import "server-only";
+import { MAX_BODY_BYTES } from "./limits";
+import { ApiError } from "./responses";
+
+const FORM = "application/x-www-form-urlencoded";
+
+function mediaType(request: Request): string | null {
+  const header = request.headers.get("content-type");
+  return header ? header.split(";")[0]!.trim().toLowerCase() : null;
+}
+
+const isJson = (type: string) => type === "application/json" || type.endsWith("+json");
+
+function tooLarge(): ApiError {
+  return new ApiError(413, "payload_too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+}
+
+/** The body as text, read no further than the limit, whatever Content-Length claims. */
+async function readText(request: Request): Promise<string> {
+  if (Number(request.headers.get("content-length")) > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new ApiError(400, "invalid_request", "The request body is not valid UTF-8 text.");
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ApiError(400, "invalid_request", `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function unsupported(expected: string): ApiError {
+  return new ApiError(415, "unsupported_media_type", `Send the body as ${expected}.`);
+}
+
+/**
+ * A JSON object body. The fields are validated by the service with the shared schemas; this only
+ * makes sure there is an object to validate. `optional`: an empty body counts as `{}`.
+ */
+export async function readJsonObject(request: Request, options: { optional?: boolean } = {}): Promise<Record<string, unknown>> {
+  const text = await readText(request);
+  if (!text.trim()) {
+    if (options.optional) return {};
+    throw new ApiError(400, "invalid_request", "The request body is empty: send a JSON object.");
+  }
+  const type = mediaType(request);
+  if (!type || !isJson(type)) throw unsupported("JSON, with the header Content-Type: application/json");
+  const value = parseJson(text);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ApiError(400, "invalid_request", "The request body must be a JSON object, such as {\"name\": \"CI deploy\"}.");
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * The `token` parameter of an introspection request: form-encoded as RFC 7662 §2.1 says, or,
+ * for clients that find that awkward, a JSON object with the same member.
+ */
+export async function readIntrospectionToken(request: Request): Promise<string> {
+  const type = mediaType(request);
+  if (!type || (type !== FORM && !isJson(type))) throw unsupported(`${FORM} (token=...) or JSON ({"token": "..."})`);
+  const text = await readText(request);
+  const token = type === FORM ? new URLSearchParams(text).get("token") : tokenMember(text);
+  if (typeof token !== "string" || token === "") {
+    throw new ApiError(400, "invalid_request", "Say which token to check.", {
+      fields: { token: ["Send the token to check in the `token` parameter, as a string."] },
+    });
+  }
+  return token;
+}
+
+function tokenMember(text: string): unknown {
+  if (!text.trim()) return undefined;
+  const value = parseJson(text);
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as { token?: unknown }).token : undefined;
+}

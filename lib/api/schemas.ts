@@ -1,0 +1,119 @@
+import { z } from "zod";
+
+/**
+ * What the API answers, as zod schemas: the views in ./views.ts are typed by them and the OpenAPI
+ * document (lib/openapi.ts) is generated from them, so the two cannot drift apart. Request
+ * bodies and the list query use the shared schemas in lib/validation/tokens.ts.
+ */
+export const ERROR_CODES = [
+  "missing_token",
+  "invalid_request",
+  "invalid_token",
+  "insufficient_scope",
+  "not_found",
+  "conflict",
+  "payload_too_large",
+  "unsupported_media_type",
+  "rate_limited",
+  "unavailable",
+  "internal_error",
+] as const;
+
+const timestamp = z.iso.datetime().meta({ example: "2030-01-31T12:00:00.000Z" });
+const guid = z.uuid().meta({ description: "The token's public identifier.", example: "3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f" });
+
+export const tokenStatusSchema = z
+  .enum(["active", "revoked", "expired", "scheduled"])
+  .meta({ id: "TokenStatus", description: "active, or why the token is inactive (scheduled: its validity has not started)." });
+
+export const tokenSchema = z
+  .object({
+    guid,
+    name: z.string(),
+    description: z.string(),
+    partial: z.string().meta({ description: "The prefix and a few characters of the secret, to recognise it by.", example: "tgp_4fQz…Xk2P" }),
+    scopes: z.array(z.string()).meta({ description: "The scopes given to the token (what it may do is these ∩ what its owner holds now)." }),
+    status: tokenStatusSchema,
+    validFrom: timestamp,
+    validTo: timestamp.nullable().meta({ description: "null: never expires." }),
+    revokedAt: timestamp.nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    lastUsedAt: timestamp.nullable().meta({ description: "null: never used. Updated at most once a minute." }),
+    lastUsedIp: z.string().nullable(),
+    lastUsedUserAgent: z.string().nullable(),
+  })
+  .meta({ id: "Token" });
+
+export const tokenWithSecretSchema = z
+  .object({
+    token: tokenSchema,
+    secret: z.string().meta({
+      description: "The secret to send as `Authorization: Bearer <secret>`. Shown only in this response; store it now.",
+      example: "tgp_4fQzR8vWm2LbT9yH3nK6cJ1pXs7dGe0aXk2P",
+    }),
+  })
+  .meta({ id: "TokenWithSecret" });
+
+export const tokenPageSchema = z
+  .object({
+    tokens: z.array(tokenSchema),
+    total: z.number().int().meta({ description: "Tokens matching the filters, on all pages." }),
+    page: z.number().int(),
+    perPage: z.number().int(),
+    pageCount: z.number().int(),
+  })
+  .meta({ id: "TokenPage" });
+
+export const meSchema = z
+  .object({
+    token: z.object({
+      guid,
+      name: z.string(),
+      scopes: z.array(z.string()).meta({ description: "Effective scopes: the token's scopes that its owner still holds." }),
+      validFrom: timestamp,
+      validTo: timestamp.nullable(),
+      createdAt: timestamp,
+    }),
+    owner: z.object({ id: z.uuid(), email: z.email(), name: z.string() }),
+  })
+  .meta({ id: "Me" });
+
+export const introspectionSchema = z
+  .discriminatedUnion("active", [
+    z.object({
+      active: z.literal(true),
+      scope: z.string().meta({ description: "Effective scopes, space-separated.", example: "tokens:read tokens:write" }),
+      client_id: guid,
+      guid,
+      username: z.email().meta({ description: "The owner's email address." }),
+      sub: z.uuid().meta({ description: "The owner's user id." }),
+      token_type: z.literal("Bearer"),
+      iat: z.number().int().meta({ description: "Created, in seconds since the epoch." }),
+      nbf: z.number().int().meta({ description: "Valid from, in seconds since the epoch." }),
+      exp: z.number().int().optional().meta({ description: "Valid to, in seconds since the epoch; absent when it never expires." }),
+    }),
+    z.object({ active: z.literal(false) }),
+  ])
+  .meta({ id: "Introspection", description: "RFC 7662. An unknown, malformed or inactive token gets only {\"active\": false}." });
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string().meta({ description: "What went wrong and what to do about it, for a person." }),
+      fields: z
+        .record(z.string(), z.array(z.string()))
+        .optional()
+        .meta({ description: "invalid_request: the problems with each named field or query parameter." }),
+      scope: z.string().optional().meta({ description: "insufficient_scope: the scope the route needs." }),
+    }),
+  })
+  .meta({ id: "Error" });
+
+export const healthSchema = z
+  .object({
+    status: z.enum(["ok", "unavailable"]),
+    error: errorSchema.shape.error.optional(),
+  })
+  .meta({ id: "Health" });

@@ -1,0 +1,67 @@
+import "server-only";
+import type { z } from "zod";
+import type { TokenPage, TokenView, TokenWithSecret } from "@/lib/tokens/service";
+import type { VerifiedToken } from "@/lib/tokens/verify";
+import type { AccountUser } from "@/lib/users/service";
+import type { introspectionSchema, meSchema, tokenPageSchema, tokenSchema, tokenWithSecretSchema } from "./schemas";
+
+/** Domain values as the API shows them: ISO 8601 timestamps, and status as one word. */
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+export function tokenView(token: TokenView): z.input<typeof tokenSchema> {
+  return {
+    guid: token.guid,
+    name: token.name,
+    description: token.description,
+    partial: token.partial,
+    scopes: token.scopes,
+    status: token.status.active ? "active" : token.status.reason,
+    validFrom: token.validFrom.toISOString(),
+    validTo: iso(token.validTo),
+    revokedAt: iso(token.revokedAt),
+    createdAt: token.createdAt.toISOString(),
+    updatedAt: token.updatedAt.toISOString(),
+    lastUsedAt: iso(token.lastUsedAt),
+    lastUsedIp: token.lastUsedIp,
+    lastUsedUserAgent: token.lastUsedUserAgent,
+  };
+}
+
+export function tokenWithSecretView({ token, secret }: TokenWithSecret): z.input<typeof tokenWithSecretSchema> {
+  return { token: tokenView(token), secret };
+}
+
+export function tokenPageView(page: TokenPage): z.input<typeof tokenPageSchema> {
+  return { ...page, tokens: page.tokens.map(tokenView) };
+}
+
+export function meView(token: VerifiedToken, owner: AccountUser): z.input<typeof meSchema> {
+  return {
+    token: {
+      guid: token.guid,
+      name: token.name,
+      scopes: token.scopes,
+      validFrom: token.validFrom.toISOString(),
+      validTo: iso(token.validTo),
+      createdAt: token.createdAt.toISOString(),
+    },
+    owner: { id: owner.id, email: owner.email, name: owner.name },
+  };
+}
+
+export function introspectionView(token: VerifiedToken | null): z.input<typeof introspectionSchema> {
+  if (!token) return { active: false };
+  return {
+    active: true,
+    scope: token.scopes.join(" "),
+    client_id: token.guid,
+    guid: token.guid,
+    username: token.userEmail,
+    sub: token.userId,
+    token_type: "Bearer",
+    iat: epochSeconds(token.createdAt),
+    nbf: epochSeconds(token.validFrom),
+    ...(token.validTo && { exp: epochSeconds(token.validTo) }),
+  };
+}

@@ -1,0 +1,274 @@
+import { z } from "zod";
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponseObject } from "zod-openapi";
+import {
+  errorSchema,
+  healthSchema,
+  introspectionSchema,
+  meSchema,
+  tokenPageSchema,
+  tokenSchema,
+  tokenWithSecretSchema,
+} from "@/lib/api/schemas";
+import { MAX_BODY_BYTES } from "@/lib/api/limits";
+import {
+  PAGE_SIZES,
+  TOKEN_SORTS,
+  TOKEN_STATUS_FILTERS,
+  createTokenSchema,
+  guidSchema,
+  rotateTokenSchema,
+  tokenListQuerySchema,
+  updateTokenSchema,
+} from "@/lib/validation/tokens";
+
+/**
+ * The OpenAPI 3.1 description of the protected API, generated from the same zod schemas that
+ * validate requests (lib/validation/tokens.ts) and type responses (lib/api/schemas.ts).
+ * tests/unit/openapi.test.ts checks that every route handler under app/api is described here.
+ */
+
+const errorContent = { "application/json": { schema: errorSchema } };
+
+function errorResponse(id: string, description: string, headers?: ZodOpenApiResponseObject["headers"]): ZodOpenApiResponseObject {
+  return { id, description, content: errorContent, ...(headers && { headers }) };
+}
+
+const challengeHeader = z.object({
+  "WWW-Authenticate": z.string().meta({ description: 'RFC 6750 challenge, e.g. `Bearer realm="tollgate", error="invalid_token"`.' }),
+});
+
+const responses = {
+  badRequest: errorResponse(
+    "BadRequest",
+    "invalid_request: a malformed Authorization header, a body that is not a JSON object, or invalid fields (listed in `fields`).",
+  ),
+  unauthorized: errorResponse(
+    "Unauthorized",
+    "missing_token (no Authorization header) or invalid_token (malformed, unknown, revoked, expired or not yet valid).",
+    challengeHeader,
+  ),
+  forbidden: errorResponse("Forbidden", "insufficient_scope: the token lacks the scope named in `scope`.", challengeHeader),
+  notFound: errorResponse("NotFound", "not_found: no token with this GUID among the caller's own tokens."),
+  conflict: errorResponse("Conflict", "conflict: the token's state does not allow this (e.g. rotating a revoked token)."),
+  tooLarge: errorResponse("PayloadTooLarge", `payload_too_large: the body is larger than ${MAX_BODY_BYTES / 1024} KiB.`),
+  unsupported: errorResponse("UnsupportedMediaType", "unsupported_media_type: send JSON with Content-Type: application/json."),
+  rateLimited: errorResponse(
+    "TooManyRequests",
+    "rate_limited: too many failed authentications from this address; every request from it is refused until Retry-After has passed.",
+    z.object({ "Retry-After": z.string().meta({ description: "Seconds to wait." }) }),
+  ),
+  internal: errorResponse("InternalError", "internal_error: an unexpected failure, logged on the server."),
+} satisfies Record<string, ZodOpenApiResponseObject>;
+
+/** The answers every authenticated route can give besides its own. */
+const authErrors = {
+  "400": responses.badRequest,
+  "401": responses.unauthorized,
+  "403": responses.forbidden,
+  "429": responses.rateLimited,
+  "500": responses.internal,
+};
+
+const bodyErrors = { "413": responses.tooLarge, "415": responses.unsupported };
+
+function authenticated(scope: string | null, operation: ZodOpenApiOperationObject): ZodOpenApiOperationObject {
+  return {
+    ...operation,
+    // OpenAPI 3.1 allows role names in a non-OAuth requirement: here, the scope the route needs.
+    security: [{ bearerToken: scope ? [scope] : [] }],
+    description: [operation.description, scope ? `Needs the scope \`${scope}\`.` : "Any valid token."].filter(Boolean).join("\n\n"),
+    responses: { ...authErrors, ...operation.responses },
+  };
+}
+
+const guidParams = { path: z.object({ guid: guidSchema.meta({ description: "The token's GUID." }) }) };
+const introspectionRequestSchema = z
+  .object({
+    token: z.string().min(1).meta({ description: "The token secret to check." }),
+    token_type_hint: z.string().optional().meta({ description: "Accepted and ignored (RFC 7662 §2.1)." }),
+  })
+  .meta({ id: "IntrospectionRequest" });
+
+// The shared list query with a description per parameter; .meta() returns copies, so the
+// schema the page and the route use is untouched.
+const listQuery = tokenListQuerySchema.extend({
+  q: tokenListQuerySchema.shape.q.meta({ description: "Name keywords, separated by spaces; every word must appear (case-insensitive)." }),
+  guid: tokenListQuerySchema.shape.guid.meta({ description: "Only the token with this GUID." }),
+  scope: tokenListQuerySchema.shape.scope.meta({ description: "Only tokens with this scope." }),
+  status: tokenListQuerySchema.shape.status.meta({ description: "active, inactive (revoked, expired or not yet valid), or all." }),
+  sort: tokenListQuerySchema.shape.sort.meta({ description: "The column to sort by." }),
+  order: tokenListQuerySchema.shape.order.meta({ description: "Sort direction." }),
+  page: tokenListQuerySchema.shape.page.meta({ description: "Page number, from 1." }),
+  perPage: tokenListQuerySchema.shape.perPage.meta({
+    description: "Tokens per page.",
+    override: { type: "integer", enum: [...PAGE_SIZES] },
+  }),
+});
+
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+
+export type OpenApiDocument = ReturnType<typeof openApiDocument>;
+
+export function openApiDocument() {
+  return createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Tollgate API",
+      version: "1.0.0",
+      description:
+        "Manage your personal API tokens and check tokens from other services. Authenticate with " +
+        "`Authorization: Bearer <token>`; create a token on the token page (/settings/tokens). " +
+        "Errors are `{\"error\": {\"code\", \"message\"}}` with the codes listed in the Error schema.",
+    },
+    tags: [
+      { name: "Tokens", description: "The caller's own tokens: the same operations as the token page." },
+      { name: "Introspection", description: "For services that accept Tollgate tokens (RFC 7662)." },
+      { name: "Service", description: "Health and this document; no token needed." },
+    ],
+    // The default for every operation, so that reference viewers offer the token field; the
+    // operations below name their scope, and the public ones opt out.
+    security: [{ bearerToken: [] }],
+    components: {
+      securitySchemes: {
+        bearerToken: {
+          type: "http",
+          scheme: "bearer",
+          description: "A Tollgate token secret (`tgp_…`). Its effective scopes are its own scopes that its owner still holds.",
+        },
+      },
+      schemas: { Token: tokenSchema },
+    },
+    paths: {
+      "/api/v1/me": {
+        get: authenticated(null, {
+          operationId: "getMe",
+          tags: ["Tokens"],
+          summary: "The calling token and its owner",
+          responses: { "200": { description: "The token (with its effective scopes) and who owns it.", content: json(meSchema) } },
+        }),
+      },
+      "/api/v1/tokens": {
+        get: authenticated("tokens:read", {
+          operationId: "listTokens",
+          tags: ["Tokens"],
+          summary: "List your tokens",
+          description:
+            `Filter by name keywords (q, all words must match), GUID, scope and status (${TOKEN_STATUS_FILTERS.join(", ")}); ` +
+            `sort by ${TOKEN_SORTS.join(", ")}. Unknown parameters and values are rejected with 400.`,
+          requestParams: { query: listQuery },
+          responses: { "200": { description: "One page of tokens.", content: json(tokenPageSchema) } },
+        }),
+        post: authenticated("tokens:write", {
+          operationId: "createToken",
+          tags: ["Tokens"],
+          summary: "Create a token",
+          description: "The response holds the secret; it is shown only once. Without validFrom/validTo the token is active from now, forever.",
+          requestBody: { required: true, content: json(createTokenSchema) },
+          responses: {
+            "201": {
+              description: "Created.",
+              headers: z.object({ Location: z.string().meta({ description: "The new token's URL." }) }),
+              content: json(tokenWithSecretSchema),
+            },
+            ...bodyErrors,
+          },
+        }),
+      },
+      "/api/v1/tokens/{guid}": {
+        get: authenticated("tokens:read", {
+          operationId: "getToken",
+          tags: ["Tokens"],
+          summary: "Get a token",
+          requestParams: guidParams,
+          responses: { "200": { description: "The token.", content: json(tokenSchema) }, "404": responses.notFound },
+        }),
+        patch: authenticated("tokens:write", {
+          operationId: "updateToken",
+          tags: ["Tokens"],
+          summary: "Edit a token",
+          description: "Name any subset of the fields; the rest stay as they are. validTo: null means never expires. The secret does not change.",
+          requestParams: guidParams,
+          requestBody: { required: true, content: json(updateTokenSchema) },
+          responses: { "200": { description: "The edited token.", content: json(tokenSchema) }, "404": responses.notFound, ...bodyErrors },
+        }),
+        delete: authenticated("tokens:write", {
+          operationId: "deleteToken",
+          tags: ["Tokens"],
+          summary: "Delete a token",
+          description: "Programs using it stop working at once. This cannot be undone.",
+          requestParams: guidParams,
+          responses: { "204": { description: "Deleted." }, "404": responses.notFound },
+        }),
+      },
+      "/api/v1/tokens/{guid}/revoke": {
+        post: authenticated("tokens:write", {
+          operationId: "revokeToken",
+          tags: ["Tokens"],
+          summary: "Revoke a token",
+          description: "The token becomes inactive at once and its validTo is set to now. Revoking a revoked token changes nothing.",
+          requestParams: guidParams,
+          responses: {
+            "200": { description: "The revoked token.", content: json(tokenSchema) },
+            "404": responses.notFound,
+            "409": responses.conflict,
+          },
+        }),
+      },
+      "/api/v1/tokens/{guid}/rotate": {
+        post: authenticated("tokens:write", {
+          operationId: "rotateToken",
+          tags: ["Tokens"],
+          summary: "Issue a new secret",
+          description:
+            "GUID, name, scopes and validity stay. With overlapSeconds > 0 the old secret keeps working for that long; " +
+            "without, it stops at once. The body is optional.",
+          requestParams: guidParams,
+          requestBody: { required: false, content: json(rotateTokenSchema) },
+          responses: {
+            "200": { description: "The token and its new secret (shown only once).", content: json(tokenWithSecretSchema) },
+            "404": responses.notFound,
+            "409": responses.conflict,
+            ...bodyErrors,
+          },
+        }),
+      },
+      "/api/v1/introspect": {
+        post: authenticated("tokens:introspect", {
+          operationId: "introspectToken",
+          tags: ["Introspection"],
+          summary: "Is a token active? (RFC 7662)",
+          description: "Any user's token can be checked. An unknown, malformed or inactive token gives only {\"active\": false}.",
+          requestBody: {
+            required: true,
+            content: {
+              "application/x-www-form-urlencoded": { schema: introspectionRequestSchema },
+              "application/json": { schema: introspectionRequestSchema },
+            },
+          },
+          responses: { "200": { description: "What the token is, or that it is not active.", content: json(introspectionSchema) }, ...bodyErrors },
+        }),
+      },
+      "/api/health": {
+        get: {
+          operationId: "health",
+          tags: ["Service"],
+          summary: "Is the service up?",
+          security: [],
+          responses: {
+            "200": { description: "The database is reachable.", content: json(healthSchema) },
+            "503": { description: "The database is not reachable.", content: json(healthSchema) },
+          },
+        },
+      },
+      "/api/openapi.json": {
+        get: {
+          operationId: "openApiDocument",
+          tags: ["Service"],
+          summary: "This document",
+          security: [],
+          responses: { "200": { description: "The OpenAPI 3.1 document.", content: { "application/json": {} } } },
+        },
+      },
+    },
+  });
+}

@@ -1,0 +1,141 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { openApiDocument } from "@/lib/openapi";
+import { createTokenSchema } from "@/lib/validation/tokens";
+
+/**
+ * The OpenAPI document: well-formed OpenAPI 3.1 (a structural check of what we generate; zod-openapi
+ * writes the schemas), and in step with the route handlers that actually exist.
+ */
+const document = JSON.parse(JSON.stringify(openApiDocument()));
+const HTTP_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
+
+/**
+ * Every `route.ts` under app/api with the methods it exports, as OpenAPI paths, except:
+ * - app/api/auth/[...nextauth]: next-auth's sign-in machinery (CSRF token, callbacks, session
+ *   cookie) for the browser, not part of the token API; describing it would invite programs to
+ *   depend on it.
+ * - app/api/v1/[...path]: the JSON 404 for paths that are not routes at all.
+ */
+const NOT_DOCUMENTED = ["/api/auth/{...nextauth}", "/api/v1/{...path}"];
+
+function routeHandlers(): { path: string; method: string }[] {
+  const root = path.join(process.cwd(), "app");
+  const found: { path: string; method: string }[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name === "route.ts") {
+        const route = "/" + path.relative(root, dir).split(path.sep).join("/");
+        const openApiPath = route.replace(/\[([^\]]+)\]/g, "{$1}");
+        const source = readFileSync(full, "utf8");
+        for (const method of HTTP_METHODS) {
+          const exported = new RegExp(`export\\s+(?:const\\s+${method}\\b|(?:async\\s+)?function\\s+${method}\\b|\\{[^}]*\\b${method}\\b[^}]*\\})`);
+          if (exported.test(source)) found.push({ path: openApiPath, method: method.toLowerCase() });
+        }
+      }
+    }
+  };
+  walk(path.join(root, "api"));
+  return found;
+}
+
+function documentedOperations(): { path: string; method: string }[] {
+  return Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([route, item]) =>
+    Object.keys(item)
+      .filter((key) => (HTTP_METHODS as readonly string[]).includes(key.toUpperCase()))
+      .map((method) => ({ path: route, method })),
+  );
+}
+
+const key = (op: { path: string; method: string }) => `${op.method.toUpperCase()} ${op.path}`;
+
+describe("routes and document agree", () => {
+  const handlers = routeHandlers();
+
+  test("the walk finds the route handlers (including next-auth's, which is excluded on purpose)", () => {
+    expect(handlers.map(key)).toEqual(expect.arrayContaining(["GET /api/v1/me", "POST /api/v1/tokens", "GET /api/auth/{...nextauth}"]));
+  });
+
+  test("every route handler's method is in the document", () => {
+    const documented = new Set(documentedOperations().map(key));
+    const missing = handlers.filter((op) => !NOT_DOCUMENTED.includes(op.path) && !documented.has(key(op))).map(key);
+    expect(missing).toEqual([]);
+  });
+
+  test("every documented operation has a route handler", () => {
+    const handled = new Set(handlers.map(key));
+    const invented = documentedOperations().filter((op) => !handled.has(key(op))).map(key);
+    expect(invented).toEqual([]);
+  });
+});
+
+describe("OpenAPI 3.1 structure", () => {
+  const operations = Object.entries(document.paths as Record<string, Record<string, any>>).flatMap(([route, item]) =>
+    Object.entries(item).map(([method, operation]) => ({ route, method, operation })),
+  );
+
+  test("the top level", () => {
+    expect(document.openapi).toBe("3.1.0");
+    expect(document.info).toEqual(expect.objectContaining({ title: expect.any(String), version: expect.any(String) }));
+    expect(Object.keys(document).every((k) => ["openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks", "components", "security", "tags", "externalDocs"].includes(k) || k.startsWith("x-"))).toBe(true);
+    for (const route of Object.keys(document.paths)) expect(route).toMatch(/^\//);
+  });
+
+  test("operations: unique ids, responses with descriptions, declared path parameters", () => {
+    const ids = operations.map((o) => o.operation.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { route, operation } of operations) {
+      const statuses = Object.keys(operation.responses);
+      expect(statuses.some((s) => s.startsWith("2"))).toBe(true);
+      for (const status of statuses) expect(status).toMatch(/^([1-5]\d\d|[1-5]XX|default)$/);
+      const templated = [...route.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      const declared = (operation.parameters ?? []).filter((p: any) => p.in === "path");
+      expect(declared.map((p: any) => p.name).sort()).toEqual(templated.sort());
+      for (const parameter of declared) expect(parameter.required).toBe(true);
+    }
+  });
+
+  test("every $ref points at something in the document", () => {
+    const refs: string[] = [];
+    const collect = (value: unknown) => {
+      if (Array.isArray(value)) value.forEach(collect);
+      else if (value && typeof value === "object") {
+        for (const [k, v] of Object.entries(value)) {
+          if (k === "$ref" && typeof v === "string") refs.push(v);
+          else collect(v);
+        }
+      }
+    };
+    collect(document);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      expect(ref).toMatch(/^#\//);
+      const target = ref
+        .slice(2)
+        .split("/")
+        .reduce<any>((node, part) => node?.[part.replace(/~1/g, "/").replace(/~0/g, "~")], document);
+      expect({ ref, found: target !== undefined }).toEqual({ ref, found: true });
+    }
+  });
+
+  test("security: every requirement names a declared scheme; protected operations say which scope they need and answer 401/403", () => {
+    const schemes = Object.keys(document.components.securitySchemes);
+    for (const { route, operation } of operations) {
+      for (const requirement of operation.security ?? []) for (const name of Object.keys(requirement)) expect(schemes).toContain(name);
+      const isPublic = route === "/api/health" || route === "/api/openapi.json";
+      expect(operation.security).toEqual(isPublic ? [] : [{ bearerToken: expect.any(Array) }]);
+      if (!isPublic) expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(["401", "403", "429"]));
+    }
+    expect(document.paths["/api/v1/tokens"].post.security).toEqual([{ bearerToken: ["tokens:write"] }]);
+    expect(document.paths["/api/v1/introspect"].post.security).toEqual([{ bearerToken: ["tokens:introspect"] }]);
+  });
+});
+
+test("request bodies come from the shared validation schemas", () => {
+  const body = document.paths["/api/v1/tokens"].post.requestBody.content["application/json"].schema;
+  expect(Object.keys(body.properties).sort()).toEqual(Object.keys(createTokenSchema.shape).sort());
+  expect(body.required.sort()).toEqual(["name", "scopes"]);
+  expect(body.properties.name.maxLength).toBe(100);
+});

@@ -18,14 +18,14 @@ export function TokenFilters({ query, scopes }: { query: TokenListQuery; scopes:
 
   return (
     <FilterForm className="rounded-lg border border-gray-200 bg-white p-3 shadow-sm sm:p-4">
-      <div role="search" aria-label="Filter tokens" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[2fr_2fr_1.3fr_1fr_0.8fr_auto] lg:items-end">
-        <div>
+      <div role="search" aria-label="Filter tokens" className="grid grid-cols-2 gap-3 sm:grid-cols-3 sm:items-end lg:grid-cols-[2fr_2fr_1.3fr_1fr_0.8fr_auto]">
+        <div className="col-span-2 sm:col-span-1">
           <label htmlFor="filter-q" className={label}>
             Name
           </label>
           <input id="filter-q" name="q" type="search" defaultValue={query.q} data-default="" placeholder="Keywords, e.g. ci deploy" className={control} />
         </div>
-        <div>
+        <div className="col-span-2 sm:col-span-1">
           <label htmlFor="filter-guid" className={label}>
             GUID
           </label>
@@ -41,7 +41,7 @@ export function TokenFilters({ query, scopes }: { query: TokenListQuery; scopes:
             className={`${control} font-mono`}
           />
         </div>
-        <div>
+        <div className="col-span-2 sm:col-span-1">
           <label htmlFor="filter-scope" className={label}>
             Scope
           </label>
@@ -79,7 +79,7 @@ export function TokenFilters({ query, scopes }: { query: TokenListQuery; scopes:
         {/* Sort survives filtering; page does not (it is left out, so the result starts at page 1). */}
         <input type="hidden" name="sort" value={query.sort} data-default={defaults.sort} />
         <input type="hidden" name="order" value={query.order} data-default={defaults.order} />
-        <div className="flex gap-2">
+        <div className="col-span-2 flex gap-2 sm:col-span-1">
           <button type="submit" className={buttonClasses("primary", "md", "py-1.5")}>
             Apply
           </button>

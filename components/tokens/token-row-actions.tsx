@@ -44,7 +44,7 @@ export function TokenRowActions({ token, scopes, actions }: { token: TokenItem; 
   }
 
   return (
-    <div className="flex items-center gap-1.5">
+    <div className="grid w-max grid-cols-2 gap-1.5">
       <Button size="sm" onClick={() => setEditing(true)} aria-label={`Edit ${token.name}`}>
         Edit
       </Button>

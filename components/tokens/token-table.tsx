@@ -10,8 +10,14 @@ import type { ScopeOption, TokenActions, TokenItem } from "./types";
 
 const th = "px-3 py-2.5 text-left text-xs font-semibold tracking-wide whitespace-nowrap text-gray-700 uppercase";
 const td = "px-3 py-3 align-top";
+/** On a phone the table scrolls sideways; the name column stays in view so each row stays identifiable. */
+const stickyOnPhones = "max-sm:sticky max-sm:left-0 max-sm:z-10 max-sm:shadow-[1px_0_0_var(--color-gray-200)]";
 
-/** The token list. On narrow screens it scrolls sideways inside its frame rather than squeezing the columns. */
+/**
+ * The token list. On narrow screens it scrolls sideways inside its frame rather than squeezing
+ * the columns; the frame is `relative` so that visually hidden (absolutely positioned) text in
+ * the cells stays inside it instead of widening the whole page.
+ */
 export function TokenTable({
   tokens,
   query,
@@ -26,12 +32,14 @@ export function TokenTable({
   now: Date;
 }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white shadow-sm">
+    <>
+    <p className="text-xs text-gray-600 sm:hidden">Scroll the table sideways to see every column.</p>
+    <div className="relative overflow-x-auto rounded-lg border border-gray-200 bg-white shadow-sm">
       <table className="min-w-full divide-y divide-gray-200 text-sm">
         <caption className="sr-only">Your API tokens</caption>
         <thead className="bg-gray-50">
           <tr>
-            <SortHeader label="Name" sort="name" query={query} className={th} />
+            <SortHeader label="Name" sort="name" query={query} className={`${th} ${stickyOnPhones} bg-gray-50`} />
             <th scope="col" className={th}>
               Token
             </th>
@@ -56,7 +64,7 @@ export function TokenTable({
         <tbody className="divide-y divide-gray-200">
           {tokens.map((token) => (
             <tr key={token.guid} className="hover:bg-gray-50/60">
-              <th scope="row" className={`${td} min-w-40 max-w-64 text-left font-normal`}>
+              <th scope="row" className={`${td} ${stickyOnPhones} min-w-36 max-w-64 bg-white text-left font-normal`}>
                 <span className="font-medium break-words text-gray-900">{token.name}</span>
                 {token.description ? <p className="mt-0.5 line-clamp-2 text-xs break-words text-gray-600">{token.description}</p> : null}
               </th>
@@ -65,7 +73,7 @@ export function TokenTable({
               </td>
               <td className={td}>
                 <div className="flex items-center gap-1">
-                  <code className="block max-w-[9.5rem] truncate font-mono text-xs text-gray-800" title={token.guid}>
+                  <code className="block max-w-[6.5rem] truncate font-mono text-xs text-gray-800" title={token.guid}>
                     {token.guid}
                   </code>
                   <CopyButton value={token.guid} label={`Copy GUID of ${token.name}`} iconOnly />
@@ -89,7 +97,7 @@ export function TokenTable({
                 <LastUsed token={token} />
               </td>
               <td className={`${td} whitespace-nowrap text-gray-800`}>
-                <LocalTime iso={token.validFrom} />
+                <LocalTime iso={token.validFrom} dateOnly />
               </td>
               <td className={td}>
                 <Expires token={token} now={now} />
@@ -105,6 +113,7 @@ export function TokenTable({
         </tbody>
       </table>
     </div>
+    </>
   );
 }
 
@@ -136,15 +145,15 @@ function Expires({ token, now }: { token: TokenItem; now: Date }) {
       );
     case "soon":
       return (
-        <div className="whitespace-nowrap">
-          <LocalTime iso={expiry.at} />
+        <div className="whitespace-nowrap text-gray-800">
+          <LocalTime iso={expiry.at} dateOnly />
           <p className="text-xs font-medium text-amber-800">{expiry.inWords}</p>
         </div>
       );
     case "ended":
       return (
         <div className="space-y-0.5 whitespace-nowrap text-gray-800">
-          <LocalTime iso={expiry.at} />
+          <LocalTime iso={expiry.at} dateOnly />
           <div>
             <Badge tone={expiry.marker === "Revoked" ? "red" : "gray"}>{expiry.marker}</Badge>
           </div>

@@ -1,4 +1,4 @@
-import { DEFAULT_TOKEN_LIST_QUERY, type TokenListQuery } from "@/lib/validation/tokens";
+import { DEFAULT_TOKEN_LIST_QUERY, tokenListQuerySchema, type TokenListQuery } from "@/lib/validation/tokens";
 
 export const TOKENS_PATH = "/settings/tokens";
 
@@ -24,15 +24,18 @@ export function clearedFiltersHref(query: TokenListQuery): string {
   return listHref(query, { q, guid, scope, status, page: 1 });
 }
 
-/** Filters present in the URL but unusable (and so ignored), each as a sentence for the page to show. */
+const FILTER_LABELS = { q: "name search", guid: "GUID filter", scope: "scope filter" } as const;
+
+/** Filters present in the URL but unusable (and so ignored), each explained with the shared schema's own message. */
 export function ignoredFilters(params: Record<string, string | string[] | undefined>, query: TokenListQuery): string[] {
-  const raw = (key: string) => {
-    const value = params[key];
-    return (Array.isArray(value) ? value[0] : value)?.trim() ?? "";
-  };
   const notices: string[] = [];
-  if (raw("guid") && !query.guid) notices.push(`“${raw("guid")}” is not a complete GUID, so the GUID filter was ignored.`);
-  if (raw("scope") && !query.scope) notices.push(`“${raw("scope")}” is not a scope name, so the scope filter was ignored.`);
-  if (raw("q") && !query.q) notices.push("The name search was too long (at most 200 characters), so it was ignored.");
+  for (const key of Object.keys(FILTER_LABELS) as (keyof typeof FILTER_LABELS)[]) {
+    const value = params[key];
+    const raw = (Array.isArray(value) ? value[0] : value)?.trim() ?? "";
+    if (!raw || query[key]) continue;
+    const problem = tokenListQuerySchema.shape[key].safeParse(raw).error?.issues[0]?.message ?? "";
+    const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
+    notices.push(`The ${FILTER_LABELS[key]} “${shown}” was ignored. ${problem}`.trim());
+  }
   return notices;
 }

@@ -1,6 +1,7 @@
 import { render, screen, within } from "@testing-library/react";
 import { TokensView, type TokensViewProps } from "@/components/tokens/tokens-view";
-import { DEFAULT_TOKEN_LIST_QUERY } from "@/lib/validation/tokens";
+import { ignoredFilters } from "@/components/tokens/list-href";
+import { DEFAULT_TOKEN_LIST_QUERY, tokenListQueryFromSearchParams } from "@/lib/validation/tokens";
 import { SCOPES, tokenItem, unusedActions } from "./fixtures";
 
 function renderView(props: Partial<TokensViewProps>) {
@@ -59,9 +60,22 @@ test("the filter form holds the current filters and only offers scopes the user 
   expect(within(search).getByLabelText("Status")).toHaveValue("all");
 });
 
-test("filters that could not be used are explained", () => {
-  renderView({ hasTokens: true, tokens: [tokenItem()], total: 1, notices: ["“abc” is not a complete GUID, so the GUID filter was ignored."] });
-  expect(screen.getByText("“abc” is not a complete GUID, so the GUID filter was ignored.")).toBeInTheDocument();
+test("filters from the URL that could not be used are explained, with the rule they broke", () => {
+  const params = { guid: "3f2b8c1e", scope: "Not A Scope", status: "active" };
+  const query = tokenListQueryFromSearchParams(params);
+  renderView({ hasTokens: true, tokens: [tokenItem()], total: 1, query, notices: ignoredFilters(params, query) });
+
+  expect(screen.getByText("The GUID filter “3f2b8c1e” was ignored. A GUID looks like 3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f.")).toBeInTheDocument();
+  expect(screen.getByText("The scope filter “Not A Scope” was ignored. A scope looks like `tokens:read`.")).toBeInTheDocument();
+  expect(screen.getByLabelText("Status")).toHaveValue("active");
+});
+
+test("many pages are offered as the first, the last and those around the current one", () => {
+  renderView({ hasTokens: true, tokens: [tokenItem()], total: 200, pageCount: 10, query: { ...DEFAULT_TOKEN_LIST_QUERY, page: 5, status: "active" } });
+
+  const pages = screen.getByRole("navigation", { name: "Pages" });
+  expect(within(pages).getAllByRole("link").map((link) => link.textContent)).toEqual(["Previous", "1", "3", "4", "5", "6", "7", "10", "Next"]);
+  expect(within(pages).getByRole("link", { name: "Page 6" })).toHaveAttribute("href", "/settings/tokens?status=active&page=6");
 });
 
 test("guidance on keeping tokens safe links to the API reference", () => {

@@ -1,0 +1,45 @@
+import type { Metadata } from "next";
+import { requireUser } from "@/lib/session";
+import { scopesHeldBy } from "@/lib/scopes/service";
+import { listTokens } from "@/lib/tokens/service";
+import { DEFAULT_TOKEN_LIST_QUERY, tokenListQueryFromSearchParams } from "@/lib/validation/tokens";
+import { ignoredFilters, isFiltered, TOKENS_PATH } from "@/components/tokens/list-href";
+import { toTokenItem } from "@/components/tokens/token-item";
+import { TokensView } from "@/components/tokens/tokens-view";
+import type { TokenActions } from "@/components/tokens/types";
+import { createTokenAction, deleteTokenAction, revokeTokenAction, rotateTokenAction, updateTokenAction } from "./actions";
+
+export const metadata: Metadata = { title: "API tokens" };
+
+const actions: TokenActions = {
+  create: createTokenAction,
+  update: updateTokenAction,
+  revoke: revokeTokenAction,
+  rotate: rotateTokenAction,
+  remove: deleteTokenAction,
+};
+
+export default async function TokensPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requireUser(TOKENS_PATH);
+  const params = await searchParams;
+  const query = tokenListQueryFromSearchParams(params);
+  const now = new Date();
+  const [page, scopes] = await Promise.all([listTokens(user.id, query, now), scopesHeldBy(user.id)]);
+  // An empty filtered list says "no match" to someone with tokens, and "create your first" to someone without.
+  const hasTokens =
+    page.total > 0 || (isFiltered(query) && (await listTokens(user.id, { ...DEFAULT_TOKEN_LIST_QUERY, perPage: 10 }, now)).total > 0);
+
+  return (
+    <TokensView
+      tokens={page.tokens.map(toTokenItem)}
+      total={page.total}
+      pageCount={page.pageCount}
+      query={query}
+      hasTokens={hasTokens}
+      scopes={scopes}
+      actions={actions}
+      notices={ignoredFilters(params, query)}
+      now={now}
+    />
+  );
+}

@@ -1,0 +1,60 @@
+import clsx from "clsx";
+import Link from "next/link";
+import type { TokenListQuery } from "@/lib/validation/tokens";
+import { listHref } from "./list-href";
+
+/** Page numbers to offer: the first, the last, and two either side of the current one; null marks a gap. */
+export function pageWindow(page: number, pageCount: number): (number | null)[] {
+  const pages: (number | null)[] = [];
+  for (let p = 1; p <= pageCount; p++) {
+    if (p === 1 || p === pageCount || Math.abs(p - page) <= 2) pages.push(p);
+    else if (pages.at(-1) !== null) pages.push(null);
+  }
+  return pages;
+}
+
+const item = "inline-flex min-w-9 items-center justify-center rounded-md px-2.5 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-brand-600";
+
+export function Pagination({ query, pageCount }: { query: TokenListQuery; pageCount: number }) {
+  if (pageCount <= 1) return null;
+  const { page } = query;
+  return (
+    <nav aria-label="Pages" className="flex flex-wrap items-center gap-1">
+      {page > 1 ? (
+        <Link href={listHref(query, { page: page - 1 })} className={clsx(item, "text-gray-800 hover:bg-gray-100")}>
+          Previous
+        </Link>
+      ) : (
+        <span className={clsx(item, "text-gray-500")}>
+          Previous
+        </span>
+      )}
+      {pageWindow(page, pageCount).map((p, index) =>
+        p === null ? (
+          <span key={`gap-${index}`} className={clsx(item, "text-gray-600")} aria-hidden="true">
+            …
+          </span>
+        ) : (
+          <Link
+            key={p}
+            href={listHref(query, { page: p })}
+            aria-current={p === page ? "page" : undefined}
+            aria-label={`Page ${p}`}
+            className={clsx(item, p === page ? "bg-brand-600 font-semibold text-white" : "text-gray-800 hover:bg-gray-100")}
+          >
+            {p}
+          </Link>
+        ),
+      )}
+      {page < pageCount ? (
+        <Link href={listHref(query, { page: page + 1 })} className={clsx(item, "text-gray-800 hover:bg-gray-100")}>
+          Next
+        </Link>
+      ) : (
+        <span className={clsx(item, "text-gray-500")}>
+          Next
+        </span>
+      )}
+    </nav>
+  );
+}

@@ -1,0 +1,89 @@
+"use client";
+
+import { useId, useState, useTransition } from "react";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
+import { callAction } from "./call-action";
+import type { SecretResult, TokenItem } from "./types";
+
+const OVERLAPS = [
+  { seconds: 0, label: "None", hint: "The current secret stops working at once." },
+  { seconds: 3600, label: "1 hour", hint: "Both secrets work for an hour." },
+  { seconds: 24 * 3600, label: "24 hours", hint: "Both secrets work for a day." },
+  { seconds: 7 * 24 * 3600, label: "7 days", hint: "Both secrets work for a week." },
+] as const;
+
+type Props = {
+  token: TokenItem;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  rotate: (guid: string, input: unknown) => Promise<SecretResult>;
+  onRotated: (result: Extract<SecretResult, { ok: true }>) => void;
+};
+
+/** Asks how long the current secret may keep working, then rotates. Closing discards the choice. */
+export function RotateDialog({ token, open, onOpenChange, ...formProps }: Props) {
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogContent
+        title={`Rotate “${token.name}”`}
+        description="Rotation issues a new secret for this token. Its GUID, name, scopes and validity stay the same; programs must switch to the new secret."
+      >
+        <RotateForm token={token} {...formProps} />
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function RotateForm({ token, rotate, onRotated }: Omit<Props, "open" | "onOpenChange">) {
+  const id = useId();
+  const [overlapSeconds, setOverlapSeconds] = useState(0);
+  const [error, setError] = useState("");
+  const [pending, startTransition] = useTransition();
+
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setError("");
+    startTransition(async () => {
+      const result = await callAction(() => rotate(token.guid, { overlapSeconds }));
+      if (result.ok) onRotated(result);
+      else setError(result.error);
+    });
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4">
+      {error ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p> : null}
+      <fieldset>
+        <legend className="text-sm font-medium text-gray-900">Keep the old secret working for</legend>
+        <div className="mt-2 space-y-1">
+          {OVERLAPS.map((option) => (
+            <div key={option.seconds} className="flex items-start gap-2">
+              <input
+                id={`${id}-${option.seconds}`}
+                type="radio"
+                name="overlap"
+                value={option.seconds}
+                checked={overlapSeconds === option.seconds}
+                onChange={() => setOverlapSeconds(option.seconds)}
+                className="mt-0.5 size-4 accent-brand-600"
+              />
+              <label htmlFor={`${id}-${option.seconds}`} className="text-sm text-gray-900">
+                {option.label}
+                <span className="block text-xs text-gray-600">{option.hint}</span>
+              </label>
+            </div>
+          ))}
+        </div>
+      </fieldset>
+      <div className="flex flex-col-reverse gap-2 border-t border-gray-200 pt-4 sm:flex-row sm:justify-end">
+        <DialogClose asChild>
+          <Button disabled={pending}>Cancel</Button>
+        </DialogClose>
+        <Button type="submit" variant="primary" disabled={pending}>
+          {pending ? "Rotating…" : "Rotate secret"}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,123 @@
+"use client";
+
+import { useRef, useState } from "react";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { callAction } from "./call-action";
+import { RotateDialog } from "./rotate-dialog";
+import { SecretDialog, type RevealedSecret } from "./secret-dialog";
+import { TokenFormDialog } from "./token-form-dialog";
+import type { ScopeOption, TokenActions, TokenItem } from "./types";
+
+/** Why Revoke is unavailable for a token, or null when it can be revoked. */
+export function revokeUnavailableBecause(token: TokenItem): string | null {
+  if (token.status.active) return null;
+  switch (token.status.reason) {
+    case "revoked":
+      return "Already revoked.";
+    case "expired":
+      return "Already expired: it no longer works. Delete it if it is unused.";
+    case "scheduled":
+      return "Not active yet. Edit its validity or delete it instead.";
+  }
+}
+
+export function TokenRowActions({ token, scopes, actions }: { token: TokenItem; scopes: ScopeOption[]; actions: TokenActions }) {
+  const [editing, setEditing] = useState(false);
+  const [rotating, setRotating] = useState(false);
+  const [revealed, setRevealed] = useState<RevealedSecret | null>(null);
+  const rotateButton = useRef<HTMLButtonElement>(null);
+  const revokeBlocked = revokeUnavailableBecause(token);
+  const rotateBlocked = token.status.active || token.status.reason !== "revoked" ? null : "A revoked token cannot be rotated. Create a new token instead.";
+
+  async function revoke() {
+    const result = await callAction(() => actions.revoke(token.guid));
+    if (result.ok) toast.success(`Token “${token.name}” revoked. It no longer works.`);
+    else toast.error(result.error);
+  }
+
+  async function remove() {
+    const result = await callAction(() => actions.remove(token.guid));
+    if (result.ok) toast.success(`Token “${token.name}” deleted.`);
+    else toast.error(result.error);
+  }
+
+  return (
+    <div className="grid w-max grid-cols-2 gap-1.5">
+      <Button size="sm" onClick={() => setEditing(true)} aria-label={`Edit ${token.name}`}>
+        Edit
+      </Button>
+      <Button
+        ref={rotateButton}
+        size="sm"
+        onClick={() => setRotating(true)}
+        disabled={rotateBlocked !== null}
+        title={rotateBlocked ?? "Issue a new secret for this token"}
+        aria-label={`Rotate ${token.name}`}
+      >
+        Rotate
+      </Button>
+      <ConfirmDialog
+        trigger={
+          <Button size="sm" disabled={revokeBlocked !== null} title={revokeBlocked ?? "Stop this token working now"} aria-label={`Revoke ${token.name}`}>
+            Revoke
+          </Button>
+        }
+        title={`Revoke “${token.name}”?`}
+        description={
+          <>
+            <p>The token stops working at once: every program using it will be refused. Its valid-to becomes now.</p>
+            <p>A revoked token cannot be made active again; create a new one if access is needed later.</p>
+          </>
+        }
+        confirmLabel="Revoke token"
+        pendingLabel="Revoking…"
+        onConfirm={revoke}
+      />
+      <ConfirmDialog
+        trigger={
+          <Button size="sm" className="text-red-700" aria-label={`Delete ${token.name}`}>
+            Delete
+          </Button>
+        }
+        title={`Delete “${token.name}”?`}
+        description={
+          <>
+            <p>Programs using this token will stop working.</p>
+            <p>
+              <strong>This cannot be undone.</strong> The token and its history are removed.
+            </p>
+          </>
+        }
+        confirmLabel="Delete token"
+        pendingLabel="Deleting…"
+        onConfirm={remove}
+      />
+
+      <TokenFormDialog
+        token={token}
+        scopes={scopes}
+        open={editing}
+        onOpenChange={setEditing}
+        submit={(payload) => actions.update(token.guid, payload)}
+        onSaved={(result) => {
+          setEditing(false);
+          toast.success(`Token “${result.token.name}” saved.`);
+        }}
+      />
+      <RotateDialog
+        token={token}
+        open={rotating}
+        onOpenChange={setRotating}
+        rotate={actions.rotate}
+        onRotated={(result) => {
+          setRotating(false);
+          setRevealed({ secret: result.secret, tokenName: result.token.name });
+          toast.success(`Token “${result.token.name}” rotated.`);
+        }}
+      />
+      <SecretDialog revealed={revealed} title="New secret" onDone={() => setRevealed(null)} returnFocusTo={rotateButton} />
+    </div>
+  );
+}

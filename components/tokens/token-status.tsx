@@ -1,0 +1,31 @@
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { RelativeTime } from "@/components/ui/local-time";
+import type { TokenItem } from "./types";
+
+const REASONS = {
+  revoked: { tone: "red", label: "Revoked" },
+  expired: { tone: "gray", label: "Expired" },
+  scheduled: { tone: "blue", label: "Scheduled" },
+} as const satisfies Record<string, { tone: BadgeTone; label: string }>;
+
+/** "Active", or "Inactive" with its reason and when it happened (or will). */
+export function TokenStatusBadge({ token }: { token: Pick<TokenItem, "status" | "validFrom" | "validTo" | "revokedAt"> }) {
+  const { status } = token;
+  if (status.active) return <Badge tone="green">Active</Badge>;
+  const reason = REASONS[status.reason];
+  const when = status.reason === "revoked" ? token.revokedAt : status.reason === "expired" ? token.validTo : token.validFrom;
+  return (
+    <div className="space-y-0.5">
+      <Badge tone={reason.tone}>Inactive</Badge>
+      <p className="min-w-28 text-xs text-gray-700">
+        {reason.label}
+        {when ? (
+          <>
+            {status.reason === "scheduled" ? ", starts " : " "}
+            <RelativeTime iso={when} />
+          </>
+        ) : null}
+      </p>
+    </div>
+  );
+}

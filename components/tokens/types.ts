@@ -1,0 +1,40 @@
+import type { FieldErrors } from "@/lib/errors";
+import type { TokenStatus } from "@/lib/tokens/status";
+
+/** A token as the page's components see it: the service's view with dates as ISO strings. */
+export type TokenItem = {
+  guid: string;
+  name: string;
+  description: string;
+  partial: string;
+  scopes: string[];
+  validFrom: string;
+  validTo: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  lastUsedIp: string | null;
+  lastUsedUserAgent: string | null;
+  status: TokenStatus;
+};
+
+export type ActionFailure = { ok: false; error: string; fieldErrors?: FieldErrors };
+export type ActionResult<T extends object = object> = ({ ok: true } & T) | ActionFailure;
+
+/** What creation and rotation answer: the only moment the secret exists outside the caller's program. */
+export type SecretResult = ActionResult<{ token: TokenItem; secret: string }>;
+export type TokenResult = ActionResult<{ token: TokenItem }>;
+
+/**
+ * The server actions of the token page, handed to its client components as props so the
+ * components can be rendered (and tested) with any function of the same shape.
+ */
+export type TokenActions = {
+  create: (input: unknown) => Promise<SecretResult>;
+  update: (guid: string, input: unknown) => Promise<TokenResult>;
+  revoke: (guid: string) => Promise<TokenResult>;
+  rotate: (guid: string, input: unknown) => Promise<SecretResult>;
+  remove: (guid: string) => Promise<ActionResult>;
+};
+
+export type ScopeOption = { name: string; description: string };

@@ -1,0 +1,37 @@
+"use client";
+
+import * as RadixDialog from "@radix-ui/react-dialog";
+import clsx from "clsx";
+import type { ReactNode } from "react";
+
+export const Dialog = RadixDialog.Root;
+export const DialogTrigger = RadixDialog.Trigger;
+export const DialogClose = RadixDialog.Close;
+
+export const overlayClasses = "fixed inset-0 z-40 bg-gray-900/50";
+export const panelClasses =
+  "fixed top-1/2 left-1/2 z-50 max-h-[calc(100dvh-2rem)] w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-5 shadow-xl focus:outline-none sm:p-6";
+
+/** A centred, scrollable dialog panel with its title (and description, when given) wired up for screen readers. */
+export function DialogContent({
+  title,
+  description,
+  children,
+  className,
+  ...props
+}: Omit<RadixDialog.DialogContentProps, "title"> & { title: ReactNode; description?: ReactNode }) {
+  return (
+    <RadixDialog.Portal>
+      <RadixDialog.Overlay className={overlayClasses} />
+      <RadixDialog.Content
+        className={clsx(panelClasses, "max-w-lg", className)}
+        {...(description ? {} : { "aria-describedby": undefined })}
+        {...props}
+      >
+        <RadixDialog.Title className="text-lg font-semibold text-gray-900">{title}</RadixDialog.Title>
+        {description ? <RadixDialog.Description className="mt-1 text-sm text-gray-600">{description}</RadixDialog.Description> : null}
+        <div className="mt-4">{children}</div>
+      </RadixDialog.Content>
+    </RadixDialog.Portal>
+  );
+}

@@ -1,0 +1,49 @@
+import type { ScopeOption, TokenActions, TokenItem } from "@/components/tokens/types";
+
+export const HOUR = 3600_000;
+export const DAY = 24 * HOUR;
+
+export const SCOPES: ScopeOption[] = [
+  { name: "tokens:read", description: "List and view your API tokens" },
+  { name: "tokens:write", description: "Create, edit, revoke, rotate and delete your API tokens" },
+];
+
+let counter = 0;
+
+/** An active token created a month ago, never used; override what a test is about. */
+export function tokenItem(overrides: Partial<TokenItem> = {}): TokenItem {
+  counter += 1;
+  const monthAgo = new Date(Date.now() - 30 * DAY).toISOString();
+  return {
+    guid: `00000000-0000-4000-8000-${String(counter).padStart(12, "0")}`,
+    name: `Token ${counter}`,
+    description: "",
+    partial: "tgp_AbCd…9xYz",
+    scopes: ["tokens:read"],
+    validFrom: monthAgo,
+    validTo: null,
+    revokedAt: null,
+    createdAt: monthAgo,
+    lastUsedAt: null,
+    lastUsedIp: null,
+    lastUsedUserAgent: null,
+    status: { active: true },
+    ...overrides,
+  };
+}
+
+/**
+ * Actions for components whose test does not exercise them. Each one answers like the server
+ * would for a token that is gone, so an unexpected call shows up as an error, not a success.
+ */
+export function unusedActions(): TokenActions {
+  const gone = async () => ({ ok: false as const, error: "Token not found. It may have been deleted." });
+  return { create: gone, update: gone, revoke: gone, rotate: gone, remove: gone };
+}
+
+/** A datetime-local value `hours` from now, in the test's time zone. */
+export function localInputIn(hours: number): string {
+  const date = new Date(Date.now() + hours * HOUR);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}

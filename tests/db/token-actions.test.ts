@@ -1,0 +1,335 @@
+/**
+ * The token page's server actions, against a real database.
+ *
+ * Two Next.js pieces are replaced, because they only work inside a Next request:
+ * - lib/session's currentUser reads the next-auth cookie of the current request; here it answers
+ *   with the user a test chooses (the real sign-in → cookie → user path is covered by the browser tests).
+ * - next/cache's revalidatePath throws without a request's static-generation store; here it only
+ *   records its calls, which also lets the tests check that the page is refreshed after a change and only then.
+ */
+import { revalidatePath } from "next/cache";
+import { currentUser } from "@/lib/session";
+import type { AccountUser } from "@/lib/users/service";
+import { createToken, getToken, listTokens } from "@/lib/tokens/service";
+import { verifySecret } from "@/lib/tokens/verify";
+import { DEFAULT_TOKEN_LIST_QUERY } from "@/lib/validation/tokens";
+import {
+  createTokenAction,
+  deleteTokenAction,
+  revokeTokenAction,
+  rotateTokenAction,
+  updateTokenAction,
+} from "@/app/settings/tokens/actions";
+import { useFreshDatabase } from "../helpers/database";
+import { createUser } from "../helpers/users";
+
+jest.mock("@/lib/session", () => ({ currentUser: jest.fn() }));
+jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
+
+useFreshDatabase();
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+const inHours = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
+
+function actAs(user: AccountUser | null) {
+  jest.mocked(currentUser).mockResolvedValue(user);
+}
+
+async function tokenCount(user: AccountUser) {
+  return (await listTokens(user.id, DEFAULT_TOKEN_LIST_QUERY)).total;
+}
+
+beforeEach(() => {
+  jest.mocked(revalidatePath).mockClear();
+});
+
+describe("create", () => {
+  test("returns the new token and its secret, which works and is never listed", async () => {
+    const user = await createUser({ scopes: ["tokens:read", "tokens:write"] });
+    actAs(user);
+
+    const result = await createTokenAction({ name: "  CI deploy ", description: "Nightly job", scopes: ["tokens:read"] });
+
+    if (!result.ok) throw new Error(`create failed: ${JSON.stringify(result)}`);
+    expect(result.secret).toMatch(/^tgp_[0-9A-Za-z]{36}$/);
+    expect(result.token).toMatchObject({
+      name: "CI deploy",
+      description: "Nightly job",
+      scopes: ["tokens:read"],
+      validTo: null,
+      status: { active: true },
+    });
+    expect(result.token.partial.startsWith(result.secret.slice(0, 8))).toBe(true);
+    expect(await verifySecret(result.secret)).toMatchObject({ ok: true, token: { guid: result.token.guid } });
+
+    const listed = await listTokens(user.id, DEFAULT_TOKEN_LIST_QUERY);
+    expect(listed.tokens.map((t) => t.guid)).toEqual([result.token.guid]);
+    expect(JSON.stringify(listed)).not.toContain(result.secret);
+    expect(JSON.stringify(result.token)).not.toContain(result.secret);
+    expect(revalidatePath).toHaveBeenCalledWith("/settings/tokens");
+  });
+
+  test("keeps the GUID the dialog generated, and refuses it a second time", async () => {
+    const user = await createUser({ scopes: ["tokens:read"] });
+    actAs(user);
+    const guid = "0b6f3f4e-5d1c-4a8e-9f7b-2c3d4e5f6a7b";
+
+    const first = await createTokenAction({ guid, name: "First", scopes: ["tokens:read"] });
+    const second = await createTokenAction({ guid, name: "Second", scopes: ["tokens:read"] });
+
+    expect(first).toMatchObject({ ok: true, token: { guid } });
+    expect(second).toMatchObject({ ok: false, fieldErrors: { guid: [expect.stringMatching(/already in use/)] } });
+    expect(await tokenCount(user)).toBe(1);
+  });
+
+  test("with a validity window from a future start to a later end: scheduled", async () => {
+    const user = await createUser({ scopes: ["tokens:read"] });
+    actAs(user);
+    const validFrom = inHours(24);
+    const validTo = inHours(48);
+
+    const result = await createTokenAction({ name: "Later", scopes: ["tokens:read"], validFrom, validTo });
+
+    expect(result).toMatchObject({ ok: true, token: { validFrom, validTo, status: { active: false, reason: "scheduled" } } });
+  });
+
+  const invalidInputs: [string, Record<string, unknown> | null, string, RegExp][] = [
+    ["an empty name", { name: "   ", scopes: ["tokens:read"] }, "name", /Name is required/],
+    ["a missing name", { scopes: ["tokens:read"] }, "name", /Name is required/],
+    ["no scope", { name: "x", scopes: [] }, "scopes", /at least one scope/],
+    ["a scope the user does not hold", { name: "x", scopes: ["tokens:write"] }, "scopes", /do not hold the scope tokens:write/],
+    ["a scope not in the catalogue", { name: "x", scopes: ["admin:everything"] }, "scopes", /do not hold the scope admin:everything/],
+    ["valid-to before valid-from", { name: "x", scopes: ["tokens:read"], validFrom: inHours(48), validTo: inHours(24) }, "validTo", /after valid from/],
+    ["valid-to equal to valid-from", { name: "x", scopes: ["tokens:read"], validFrom: inHours(24), validTo: inHours(24) }, "validTo", /after valid from/],
+    ["valid-from in the past", { name: "x", scopes: ["tokens:read"], validFrom: inHours(-2) }, "validFrom", /cannot be in the past/],
+    ["valid-to in the past", { name: "x", scopes: ["tokens:read"], validTo: inHours(-2) }, "validTo", /cannot be in the past/],
+    ["a date that is not ISO 8601", { name: "x", scopes: ["tokens:read"], validTo: "next tuesday" }, "validTo", /ISO 8601/],
+    ["a name over 100 characters", { name: "n".repeat(101), scopes: ["tokens:read"] }, "name", /at most 100 characters/],
+    ["a description over 500 characters", { name: "x", description: "d".repeat(501), scopes: ["tokens:read"] }, "description", /at most 500 characters/],
+    ["a GUID that is not one", { guid: "1234", name: "x", scopes: ["tokens:read"] }, "guid", /GUID looks like/],
+    ["no object at all", null, "form", /expected object/i],
+  ];
+
+  test.each(invalidInputs)("refuses %s with a message on that field, and creates nothing", async (_case, input, field, message) => {
+    const user = await createUser({ scopes: ["tokens:read"] });
+    actAs(user);
+
+    const result = await createTokenAction(input);
+
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error).toBe("Some fields need attention.");
+    expect(result.fieldErrors?.[field]?.join(" ")).toMatch(message);
+    expect(JSON.stringify(result)).not.toMatch(/tgp_|at .*\.ts|stack/i);
+    expect(await tokenCount(user)).toBe(0);
+    expect(revalidatePath).not.toHaveBeenCalled();
+  });
+
+  test("a name the database cannot store (a NUL character) is refused without revealing internals", async () => {
+    const user = await createUser({ scopes: ["tokens:read"] });
+    actAs(user);
+    // Unexpected failures are logged on the server; keep that log out of the test output.
+    const log = jest.spyOn(console, "error").mockImplementation(() => {});
+
+    const result = await createTokenAction({ name: "bad\u0000name", scopes: ["tokens:read"] });
+
+    log.mockRestore();
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).not.toMatch(/prisma|invocation|service\.ts|0x00|stack/i);
+    expect(await tokenCount(user)).toBe(0);
+  });
+});
+
+describe("edit", () => {
+  test("changes name, description, scopes and window, and keeps the secret", async () => {
+    const user = await createUser({ scopes: ["tokens:read", "tokens:write"] });
+    actAs(user);
+    const { token, secret } = await createToken(user.id, { name: "Old", scopes: ["tokens:read"] });
+    const validTo = inHours(72);
+
+    const result = await updateTokenAction(token.guid, {
+      name: "New",
+      description: "Now with write access",
+      scopes: ["tokens:read", "tokens:write"],
+      validFrom: token.validFrom.toISOString(),
+      validTo,
+    });
+
+    expect(result).toMatchObject({
+      ok: true,
+      token: { guid: token.guid, name: "New", description: "Now with write access", scopes: ["tokens:read", "tokens:write"], validTo, partial: token.partial },
+    });
+    expect(await getToken(user.id, token.guid)).toMatchObject({ name: "New", validTo: new Date(validTo) });
+    expect(await verifySecret(secret)).toMatchObject({ ok: true, token: { scopes: ["tokens:read", "tokens:write"] } });
+    expect(revalidatePath).toHaveBeenCalledWith("/settings/tokens");
+  });
+
+  test("accepts an unchanged valid-from that now lies in the past, and clears valid-to with null", async () => {
+    const user = await createUser({ scopes: ["tokens:read"] });
+    actAs(user);
+    const monthAgo = new Date(Date.now() - 30 * DAY);
+    const { token } = await createToken(user.id, { name: "Old", scopes: ["tokens:read"], validTo: new Date(monthAgo.getTime() + 90 * DAY).toISOString() }, monthAgo);
+
+    const result = await updateTokenAction(token.guid, { name: "Old", scopes: ["tokens:read"], validFrom: monthAgo.toISOString(), validTo: null });
+
+    expect(result).toMatchObject({ ok: true, token: { validFrom: monthAgo.toISOString(), validTo: null, status: { active: true } } });
+  });
+
+  test("refuses a changed date in the past and a missing scope, and changes nothing", async () => {
+    const user = await createUser({ scopes: ["tokens:read"] });
+    actAs(user);
+    const { token } = await createToken(user.id, { name: "Keep", scopes: ["tokens:read"] });
+
+    const pastEnd = await updateTokenAction(token.guid, { name: "Changed", scopes: ["tokens:read"], validTo: inHours(-1) });
+    const noScopes = await updateTokenAction(token.guid, { name: "Changed", scopes: [] });
+
+    expect(pastEnd).toMatchObject({ ok: false, fieldErrors: { validTo: ["Valid to cannot be in the past."] } });
+    expect(noScopes).toMatchObject({ ok: false, fieldErrors: { scopes: ["Choose at least one scope."] } });
+    expect(await getToken(user.id, token.guid)).toMatchObject({ name: "Keep", validTo: null });
+    expect(revalidatePath).not.toHaveBeenCalled();
+  });
+});
+
+describe("revoke", () => {
+  test("makes an active token inactive at once, with valid-to set to now", async () => {
+    const user = await createUser({ scopes: ["tokens:read"] });
+    actAs(user);
+    const { token, secret } = await createToken(user.id, { name: "Leaked", scopes: ["tokens:read"] });
+    const before = Date.now();
+
+    const result = await revokeTokenAction(token.guid);
+
+    if (!result.ok) throw new Error(`revoke failed: ${JSON.stringify(result)}`);
+    expect(result.token.status).toEqual({ active: false, reason: "revoked" });
+    expect(result.token.validTo).toBe(result.token.revokedAt);
+    expect(new Date(result.token.validTo!).getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(await verifySecret(secret)).toEqual({ ok: false, reason: "revoked" });
+    expect(revalidatePath).toHaveBeenCalledWith("/settings/tokens");
+  });
+
+  test("explains why an expired token cannot be revoked", async () => {
+    const user = await createUser({ scopes: ["tokens:read"] });
+    actAs(user);
+    const longAgo = new Date(Date.now() - 10 * DAY);
+    const { token } = await createToken(user.id, { name: "Old", scopes: ["tokens:read"], validTo: new Date(longAgo.getTime() + DAY).toISOString() }, longAgo);
+
+    const result = await revokeTokenAction(token.guid);
+
+    expect(result).toEqual({ ok: false, error: expect.stringMatching(/already expired/) });
+    expect((await getToken(user.id, token.guid)).revokedAt).toBeNull();
+  });
+});
+
+describe("rotate", () => {
+  test("without overlap: a new secret works at once and the old one stops", async () => {
+    const user = await createUser({ scopes: ["tokens:read"] });
+    actAs(user);
+    const { token, secret: oldSecret } = await createToken(user.id, { name: "Service", scopes: ["tokens:read"] });
+
+    const result = await rotateTokenAction(token.guid, { overlapSeconds: 0 });
+
+    if (!result.ok) throw new Error(`rotate failed: ${JSON.stringify(result)}`);
+    expect(result.secret).not.toBe(oldSecret);
+    expect(result.token).toMatchObject({ guid: token.guid, name: "Service", scopes: ["tokens:read"] });
+    expect(result.token.partial).not.toBe(token.partial);
+    expect(await verifySecret(result.secret)).toMatchObject({ ok: true, token: { guid: token.guid } });
+    expect(await verifySecret(oldSecret)).toEqual({ ok: false, reason: "unknown" });
+    expect(revalidatePath).toHaveBeenCalledWith("/settings/tokens");
+  });
+
+  test("with an overlap: the old secret keeps working for now", async () => {
+    const user = await createUser({ scopes: ["tokens:read"] });
+    actAs(user);
+    const { token, secret: oldSecret } = await createToken(user.id, { name: "Service", scopes: ["tokens:read"] });
+
+    const result = await rotateTokenAction(token.guid, { overlapSeconds: 3600 });
+
+    if (!result.ok) throw new Error(`rotate failed: ${JSON.stringify(result)}`);
+    expect(await verifySecret(oldSecret)).toMatchObject({ ok: true });
+    expect(await verifySecret(result.secret)).toMatchObject({ ok: true });
+  });
+
+  test("refuses a negative overlap and a revoked token", async () => {
+    const user = await createUser({ scopes: ["tokens:read"] });
+    actAs(user);
+    const { token, secret } = await createToken(user.id, { name: "Service", scopes: ["tokens:read"] });
+
+    const negative = await rotateTokenAction(token.guid, { overlapSeconds: -5 });
+    expect(negative).toMatchObject({ ok: false, fieldErrors: { overlapSeconds: [expect.stringMatching(/cannot be negative/)] } });
+    expect(await verifySecret(secret)).toMatchObject({ ok: true });
+
+    await revokeTokenAction(token.guid);
+    const revoked = await rotateTokenAction(token.guid, {});
+    expect(revoked).toEqual({ ok: false, error: expect.stringMatching(/revoked token cannot be rotated/) });
+  });
+});
+
+describe("delete", () => {
+  test("removes the token; its secret stops working", async () => {
+    const user = await createUser({ scopes: ["tokens:read"] });
+    actAs(user);
+    const { token, secret } = await createToken(user.id, { name: "Unused", scopes: ["tokens:read"] });
+
+    expect(await deleteTokenAction(token.guid)).toEqual({ ok: true });
+
+    expect(await tokenCount(user)).toBe(0);
+    expect(await verifySecret(secret)).toEqual({ ok: false, reason: "unknown" });
+    expect(revalidatePath).toHaveBeenCalledWith("/settings/tokens");
+    expect(await deleteTokenAction(token.guid)).toEqual({ ok: false, error: expect.stringMatching(/not found/i) });
+  });
+});
+
+describe("ownership", () => {
+  test("another user's GUID is answered as not found, and the token is left as it was", async () => {
+    const alice = await createUser({ scopes: ["tokens:read"] });
+    const bob = await createUser({ scopes: ["tokens:read"] });
+    const { token, secret } = await createToken(alice.id, { name: "Alice's", scopes: ["tokens:read"] });
+    const before = await getToken(alice.id, token.guid);
+    actAs(bob);
+
+    const results = [
+      await updateTokenAction(token.guid, { name: "Bob was here", scopes: ["tokens:read"] }),
+      await revokeTokenAction(token.guid),
+      await rotateTokenAction(token.guid, { overlapSeconds: 0 }),
+      await deleteTokenAction(token.guid),
+    ];
+
+    for (const result of results) expect(result).toEqual({ ok: false, error: "Token not found. It may have been deleted." });
+    expect(await getToken(alice.id, token.guid)).toEqual(before);
+    expect(await verifySecret(secret)).toMatchObject({ ok: true });
+    expect(revalidatePath).not.toHaveBeenCalled();
+  });
+
+  test("a GUID that is not a GUID, or not a string, is simply not found", async () => {
+    const user = await createUser({ scopes: ["tokens:read"] });
+    actAs(user);
+
+    expect(await revokeTokenAction("../../etc/passwd")).toMatchObject({ ok: false, error: expect.stringMatching(/not found/i) });
+    expect(await deleteTokenAction({ guid: "x" } as unknown as string)).toMatchObject({ ok: false, error: expect.stringMatching(/not found/i) });
+    expect(await updateTokenAction(42 as unknown as string, { name: "x" })).toMatchObject({ ok: false, error: expect.stringMatching(/not found/i) });
+  });
+});
+
+describe("signed out", () => {
+  test("every action answers that the caller is signed out, and nothing changes", async () => {
+    const owner = await createUser({ scopes: ["tokens:read"] });
+    const { token, secret } = await createToken(owner.id, { name: "Mine", scopes: ["tokens:read"] });
+    const before = await getToken(owner.id, token.guid);
+    actAs(null);
+
+    const results = [
+      await createTokenAction({ name: "Sneaky", scopes: ["tokens:read"] }),
+      await updateTokenAction(token.guid, { name: "Sneaky", scopes: ["tokens:read"] }),
+      await revokeTokenAction(token.guid),
+      await rotateTokenAction(token.guid, {}),
+      await deleteTokenAction(token.guid),
+    ];
+
+    for (const result of results) expect(result).toEqual({ ok: false, error: expect.stringMatching(/signed out/) });
+    expect(await tokenCount(owner)).toBe(1);
+    expect(await getToken(owner.id, token.guid)).toEqual(before);
+    expect(await verifySecret(secret)).toMatchObject({ ok: true });
+    expect(revalidatePath).not.toHaveBeenCalled();
+  });
+});

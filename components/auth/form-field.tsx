@@ -25,7 +25,7 @@ export function FormField({ name, label, hint, errors, ...input }: Props) {
         id={id}
         name={name}
         aria-invalid={invalid || undefined}
-        aria-describedby={[hint ? hintId : null, errorId].filter(Boolean).join(" ")}
+        aria-describedby={[hint ? hintId : null, invalid ? errorId : null].filter(Boolean).join(" ") || undefined}
         className={
           "block w-full rounded-md border px-3 py-2 text-sm shadow-sm focus:outline-2 focus:outline-offset-1 " +
           (invalid ? "border-red-500 focus:outline-red-600" : "border-gray-300 focus:outline-brand-600")

@@ -9,6 +9,7 @@ import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { mkdirSync } from "node:fs";
 import { Client } from "pg";
 import { config } from "@/lib/config";
+import { lockEmbeddedDatabase } from "@/lib/db/embedded-lock";
 import { applyMigrations, readMigrations, type SqlSession } from "@/lib/db/migrate";
 
 async function withSession(run: (session: SqlSession) => Promise<void>): Promise<string> {
@@ -25,12 +26,18 @@ async function withSession(run: (session: SqlSession) => Promise<void>): Promise
     const { host, pathname } = new URL(database.url);
     return `PostgreSQL at ${host}${pathname}`;
   }
-  if (database.dir !== "memory://") mkdirSync(database.dir, { recursive: true });
-  const pglite = await PGlite.create(database.dir, { extensions: { pg_trgm } });
+  if (database.dir === "memory://") throw new Error("EMBEDDED_DATABASE_DIR=memory:// is a database in memory: there is nothing to migrate.");
+  mkdirSync(database.dir, { recursive: true });
+  const unlock = lockEmbeddedDatabase(database.dir);
   try {
-    await run({ query: (sql, params) => pglite.query(sql, params) as never, exec: async (sql) => void (await pglite.exec(sql)) });
+    const pglite = await PGlite.create(database.dir, { extensions: { pg_trgm } });
+    try {
+      await run({ query: (sql, params) => pglite.query(sql, params) as never, exec: async (sql) => void (await pglite.exec(sql)) });
+    } finally {
+      await pglite.close();
+    }
   } finally {
-    await pglite.close();
+    unlock();
   }
   return `the embedded database in ${database.dir}`;
 }

@@ -13,6 +13,7 @@ const SETTINGS = [
   "TOKEN_HASH_KEY",
   "NEXTAUTH_SECRET",
   "DEFAULT_SCOPES",
+  "DATABASE_POOL_SIZE",
 ] as const;
 
 /** config() caches its answer per module registry: each call here reads the environment afresh. */
@@ -57,9 +58,16 @@ describe("with DATABASE_URL (PostgreSQL)", () => {
 
   test("uses the given keys and database", () => {
     const config = freshConfig({ DATABASE_URL: url, TOKEN_HASH_KEY: KEY_A, NEXTAUTH_SECRET: KEY_B });
-    expect(config.database).toEqual({ kind: "postgres", url });
+    expect(config.database).toEqual({ kind: "postgres", url, poolSize: 10 });
     expect(config.tokenHashKey.toString("utf8")).toBe(KEY_A);
     expect(config.authSecret).toBe(KEY_B);
+  });
+
+  test("takes the pool size from DATABASE_POOL_SIZE, and refuses one that is not a positive whole number", () => {
+    const keys = { DATABASE_URL: url, TOKEN_HASH_KEY: KEY_A, NEXTAUTH_SECRET: KEY_B };
+    expect(freshConfig({ ...keys, DATABASE_POOL_SIZE: "25" }).database).toEqual({ kind: "postgres", url, poolSize: 25 });
+    expect(() => freshConfig({ ...keys, DATABASE_POOL_SIZE: "lots" })).toThrow("Invalid configuration: DATABASE_POOL_SIZE: must be a whole number");
+    expect(() => freshConfig({ ...keys, DATABASE_POOL_SIZE: "0" })).toThrow("DATABASE_POOL_SIZE: must be at least 1");
   });
 
   test("names each invalid setting in one message", () => {

@@ -42,6 +42,16 @@ export function authOptions(): NextAuthOptions {
     secret: config().authSecret,
     session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
     pages: { signIn: "/signin", error: "/signin" },
+    logger: {
+      error(code, metadata) {
+        // A cookie that no longer decrypts (tampered with, or made with an earlier NEXTAUTH_SECRET)
+        // only means "signed out"; a stack trace per request for it would bury real errors.
+        if (code === "JWT_SESSION_ERROR") console.warn("[next-auth] ignored a session cookie that could not be decrypted");
+        else console.error(`[next-auth][${code}]`, metadata);
+      },
+      warn: (code) => console.warn(`[next-auth][${code}]`),
+      debug: () => undefined,
+    },
     providers: [
       CredentialsProvider({
         name: "Email and password",

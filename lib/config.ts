@@ -22,10 +22,17 @@ const envSchema = z.object({
   TOKEN_HASH_KEY: secretSchema.optional(),
   NEXTAUTH_SECRET: secretSchema.optional(),
   DEFAULT_SCOPES: z.string().default("tokens:read,tokens:write"),
+  /** Connections each instance keeps to PostgreSQL; instances × this must stay under the server's max_connections. */
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ message: "must be a whole number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(500, "must be at most 500")
+    .default(10),
 });
 
 export type Config = {
-  database: { kind: "postgres"; url: string } | { kind: "embedded"; dir: string };
+  database: { kind: "postgres"; url: string; poolSize: number } | { kind: "embedded"; dir: string };
   tokenHashKey: Buffer;
   authSecret: string;
   defaultScopes: string[];
@@ -59,7 +66,7 @@ export function config(): Config {
   cached = {
     database: embedded
       ? { kind: "embedded", dir: env.EMBEDDED_DATABASE_DIR ?? path.join(dataDir, "pglite") }
-      : { kind: "postgres", url: env.DATABASE_URL! },
+      : { kind: "postgres", url: env.DATABASE_URL!, poolSize: env.DATABASE_POOL_SIZE },
     tokenHashKey: Buffer.from(tokenHashKey, "utf8"),
     authSecret,
     defaultScopes: env.DEFAULT_SCOPES.split(",")

@@ -8,6 +8,7 @@ import { Pool } from "pg";
 import { config } from "@/lib/config";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { listenForChanges, type ChangeHandlers, type ChangeListener } from "./change-listener";
+import { lockEmbeddedDatabase } from "./embedded-lock";
 import { applyMigrations } from "./migrate";
 
 export type { Prisma } from "@/lib/generated/prisma/client";
@@ -48,7 +49,7 @@ export type Database = {
 async function openDatabase(): Promise<Database> {
   const { database } = config();
   if (database.kind === "postgres") {
-    const pool = new Pool({ connectionString: database.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    const pool = new Pool({ connectionString: database.url, max: database.poolSize });
     const client = await pool.connect();
     try {
       await applyMigrations({
@@ -75,22 +76,32 @@ async function openDatabase(): Promise<Database> {
     };
   }
 
-  if (database.dir !== "memory://") mkdirSync(database.dir, { recursive: true });
-  const pglite = await PGlite.create(database.dir, { extensions: { pg_trgm } });
-  await applyMigrations({
-    query: (sql, params) => pglite.query(sql, params) as never,
-    exec: async (sql) => void (await pglite.exec(sql)),
-  });
-  const prisma = countingClient(new PrismaPGlite(pglite));
-  return {
-    prisma,
-    kind: "embedded",
-    listen: () => false,
-    close: async () => {
-      await prisma.$disconnect();
-      await pglite.close();
-    },
-  };
+  let unlock = () => {};
+  if (database.dir !== "memory://") {
+    mkdirSync(database.dir, { recursive: true });
+    unlock = lockEmbeddedDatabase(database.dir);
+  }
+  try {
+    const pglite = await PGlite.create(database.dir, { extensions: { pg_trgm } });
+    await applyMigrations({
+      query: (sql, params) => pglite.query(sql, params) as never,
+      exec: async (sql) => void (await pglite.exec(sql)),
+    });
+    const prisma = countingClient(new PrismaPGlite(pglite));
+    return {
+      prisma,
+      kind: "embedded",
+      listen: () => false,
+      close: async () => {
+        await prisma.$disconnect();
+        await pglite.close();
+        unlock();
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 }
 
 // Kept on globalThis so that Next's dev server, which re-evaluates modules on every edit,

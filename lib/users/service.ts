@@ -3,7 +3,7 @@ import { config } from "@/lib/config";
 import { prisma } from "@/lib/db";
 import { ValidationError, fieldErrorsOf } from "@/lib/errors";
 import { guidSchema } from "@/lib/validation/tokens";
-import { signInSchema, signUpSchema } from "@/lib/validation/accounts";
+import { emailSchema, signInSchema, signUpSchema } from "@/lib/validation/accounts";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
 
 export type AccountUser = { id: string; email: string; name: string; isAdmin: boolean };
@@ -52,6 +52,14 @@ export async function findUser(id: string): Promise<AccountUser | null> {
   const db = await prisma();
   const user = await db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, isAdmin: true } });
   return user;
+}
+
+/** The account registered under an email (any case), or null. */
+export async function findUserByEmail(email: string): Promise<AccountUser | null> {
+  const parsed = emailSchema.safeParse(email);
+  if (!parsed.success) return null;
+  const db = await prisma();
+  return db.user.findUnique({ where: { email: parsed.data }, select: { id: true, email: true, name: true, isAdmin: true } });
 }
 
 /** The account for an email verified by an external provider, created (with default scopes) on first sign-in. */

@@ -24,3 +24,28 @@ export const signInSchema = z.object({
   email: emailSchema,
   password: z.string().min(1, "Password is required.").max(200),
 });
+
+/** Where people land after signing in or up when nothing else was asked for. */
+export const DEFAULT_AFTER_SIGN_IN = "/settings/tokens";
+
+// Sending a signed-in visitor "back" to these would send them straight back here: a redirect loop.
+const AUTH_PAGES = /^\/(signin|signup)(\/|$|\?|#)/;
+
+/**
+ * The page to return to after signing in: only a path on this site. Anything that could leave it
+ * (`https://…`, `//host`, `/\host`, control characters) falls back to the default, so the sign-in
+ * page can never be used as an open redirect.
+ */
+export function safeCallbackUrl(raw: unknown, fallback = DEFAULT_AFTER_SIGN_IN): string {
+  if (typeof raw !== "string" || !raw.startsWith("/") || /[\\\u0000-\u001f\u007f]/.test(raw)) return fallback;
+  const base = "http://tollgate.invalid";
+  let url: URL;
+  try {
+    url = new URL(raw, base);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== base) return fallback;
+  const path = url.pathname + url.search + url.hash;
+  return AUTH_PAGES.test(path) ? fallback : path;
+}

@@ -1,0 +1,67 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { scopesHeldBy } from "@/lib/scopes/service";
+import { requireUser } from "@/lib/session";
+
+export const metadata: Metadata = { title: "Account" };
+
+export default async function AccountPage() {
+  const user = await requireUser("/settings");
+  const scopes = await scopesHeldBy(user.id);
+
+  return (
+    <div className="space-y-8">
+      <h1 className="text-2xl font-semibold">Account</h1>
+
+      <section aria-labelledby="profile-heading" className="rounded-lg border border-gray-200 bg-white p-6">
+        <h2 id="profile-heading" className="mb-4 text-lg font-semibold">
+          Profile
+        </h2>
+        <dl className="grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-[8rem_1fr]">
+          <dt className="font-medium text-gray-600">Name</dt>
+          <dd>{user.name}</dd>
+          <dt className="font-medium text-gray-600">Email</dt>
+          <dd>{user.email}</dd>
+          {user.isAdmin ? (
+            <>
+              <dt className="font-medium text-gray-600">Role</dt>
+              <dd>Administrator</dd>
+            </>
+          ) : null}
+        </dl>
+      </section>
+
+      <section aria-labelledby="scopes-heading" className="rounded-lg border border-gray-200 bg-white p-6">
+        <h2 id="scopes-heading" className="mb-1 text-lg font-semibold">
+          Your scopes
+        </h2>
+        <p className="mb-4 text-sm text-gray-600">
+          Your tokens can carry only these permissions. If one is withdrawn, your tokens lose it at once.
+        </p>
+        {scopes.length ? (
+          <ul className="divide-y divide-gray-100 text-sm">
+            {scopes.map((scope) => (
+              <li key={scope.name} className="flex flex-col gap-1 py-2 sm:flex-row sm:gap-4">
+                <code className="font-mono text-gray-900 sm:w-44 sm:shrink-0">{scope.name}</code>
+                <span className="text-gray-700">{scope.description}</span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="text-sm text-gray-700">
+            You hold no scopes yet, so you cannot create tokens. Ask an administrator to grant you some.
+          </p>
+        )}
+      </section>
+
+      <p>
+        <Link
+          href="/settings/tokens"
+          className="inline-flex items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
+        >
+          Manage API tokens
+        </Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,17 @@
+/**
+ * Messages for next-auth's error codes: from signIn() for a wrong password, and from `?error=<code>`
+ * when an external sign-in sends people back to /signin (the `error` page in lib/auth.ts). The
+ * parameter is user-controlled, so it is only ever looked up, never shown.
+ */
+const MESSAGES = new Map([
+  ["CredentialsSignin", "Email or password is incorrect."],
+  ["EmailRequired", "That account has no verified email address we can use. Sign in with your email and password instead."],
+  ["AccessDenied", "Sign-in was cancelled or refused."],
+  ["Configuration", "Sign-in is not set up correctly on this server. Ask your administrator."],
+  ["SessionRequired", "Sign in to continue."],
+]);
+
+export function signInErrorMessage(code: unknown): string | undefined {
+  if (typeof code !== "string" || !code) return undefined;
+  return MESSAGES.get(code) ?? "Signing in did not work. Try again in a moment.";
+}

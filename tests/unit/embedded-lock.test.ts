@@ -1,0 +1,44 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { lockEmbeddedDatabase } from "@/lib/db/embedded-lock";
+
+let dir: string;
+beforeEach(() => {
+  dir = path.join(mkdtempSync(path.join(tmpdir(), "tollgate-lock-")), "pglite");
+});
+afterEach(() => rmSync(path.dirname(dir), { recursive: true, force: true }));
+
+test("a second claim on a database that is open is refused, naming the process; after release it can be claimed", () => {
+  const release = lockEmbeddedDatabase(dir);
+  expect(readFileSync(`${dir}.lock`, "utf8")).toBe(String(process.pid));
+
+  expect(() => lockEmbeddedDatabase(dir)).toThrow(`The embedded database ${dir} is in use by process ${process.pid}`);
+
+  release();
+  expect(existsSync(`${dir}.lock`)).toBe(false);
+  lockEmbeddedDatabase(dir)();
+});
+
+test("a lock left by a process that has exited is taken over", () => {
+  const exited = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+  writeFileSync(`${dir}.lock`, exited.stdout);
+
+  const release = lockEmbeddedDatabase(dir);
+  expect(readFileSync(`${dir}.lock`, "utf8")).toBe(String(process.pid));
+  release();
+});
+
+test("a lock file that does not hold a process id is taken over", () => {
+  writeFileSync(`${dir}.lock`, "");
+  lockEmbeddedDatabase(dir)();
+  expect(existsSync(`${dir}.lock`)).toBe(false);
+});
+
+test("releasing does not remove a lock that another process has taken since", () => {
+  const release = lockEmbeddedDatabase(dir);
+  writeFileSync(`${dir}.lock`, "1");
+  release();
+  expect(readFileSync(`${dir}.lock`, "utf8")).toBe("1");
+});

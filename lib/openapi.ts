@@ -3,6 +3,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponse
 import {
   errorSchema,
   healthSchema,
+  metricsSchema,
   introspectionSchema,
   meSchema,
   tokenPageSchema,
@@ -246,6 +247,14 @@ export function openApiDocument() {
             },
           },
           responses: { "200": { description: "What the token is, or that it is not active.", content: json(introspectionSchema) }, ...bodyErrors },
+        }),
+      },
+      "/api/metrics": {
+        get: authenticated("metrics:read", {
+          operationId: "metrics",
+          tags: ["Service"],
+          summary: "Operational counters of this instance",
+          responses: { "200": { description: "Database queries, verification cache and pending usage counters.", content: json(metricsSchema) } },
         }),
       },
       "/api/health": {

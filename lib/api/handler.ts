@@ -1,14 +1,14 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import { apiConfig } from "@/lib/config";
-import { recordUsage } from "@/lib/tokens/usage";
+import { recordUsage, usageClosed } from "@/lib/tokens/usage";
 import type { VerifiedToken } from "@/lib/tokens/verify";
 import { authenticate, challenge } from "./bearer";
 import { clientOf, type Client } from "./client";
 import { ApiError, errorResponse } from "./responses";
 import { blockedSeconds, recordFailure } from "./rate-limit";
 
-export type RequiredScope = "tokens:read" | "tokens:write" | "tokens:introspect";
+export type RequiredScope = "tokens:read" | "tokens:write" | "tokens:introspect" | "metrics:read";
 
 export type ApiRequest<Params> = {
   request: NextRequest;
@@ -51,6 +51,11 @@ export function withBearer<Params = Record<string, never>>(
       }
       const { token } = auth;
       recordUsage(token.guid, { at: new Date(), ip: client.address, userAgent: client.userAgent });
+      // Checked after recording: a use recorded before shutdown began is in the final flush; one
+      // recorded after may not be, so it is refused rather than answered without a trace.
+      if (usageClosed()) {
+        throw new ApiError(503, "unavailable", "This instance is shutting down. Retry the request.", {}, { "Retry-After": "1" });
+      }
 
       if (scope && !token.scopes.includes(scope)) {
         throw new ApiError(

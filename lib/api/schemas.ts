@@ -117,3 +117,18 @@ export const healthSchema = z
     error: errorSchema.shape.error.optional(),
   })
   .meta({ id: "Health" });
+
+export const metricsSchema = z
+  .object({
+    database: z.object({ queries: z.number().int().meta({ description: "Queries this instance has sent since it started." }) }),
+    verificationCache: z.object({
+      hits: z.number().int(),
+      negativeHits: z.number().int().meta({ description: "Unknown secrets refused from memory." }),
+      misses: z.number().int(),
+      invalidations: z.number().int(),
+      size: z.number().int(),
+    }),
+    usage: z.object({ pending: z.number().int().meta({ description: "Token uses waiting to be written as \"last used\"." }) }),
+    process: z.object({ rssBytes: z.number().int(), heapUsedBytes: z.number().int(), uptimeSeconds: z.number() }),
+  })
+  .meta({ id: "Metrics", description: "Counters of this instance (each instance keeps its own)." });

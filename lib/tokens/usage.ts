@@ -114,12 +114,29 @@ function processRecorder(): UsageRecorder {
   return holder.tollgateUsage.recorder;
 }
 
+export function pendingUsage(): number {
+  return holder.tollgateUsage?.recorder.pendingCount ?? 0;
+}
+
 export function recordUsage(guid: string, use: Use): void {
   processRecorder().record(guid, use);
 }
 
+const shutdown = ((globalThis as unknown as { tollgateShutdown?: { closing: boolean } }).tollgateShutdown ??= {
+  closing: false,
+});
+
+/**
+ * True once shutdown has begun. A request that records its use after this point may not be
+ * flushed any more, so it must not be answered as a success (lib/api/handler.ts answers 503).
+ */
+export function usageClosed(): boolean {
+  return shutdown.closing;
+}
+
 /** Writes everything still pending, ignoring the once-a-minute rule: for shutdown. */
 export async function flushUsage(): Promise<FlushResult> {
+  shutdown.closing = true;
   const current = holder.tollgateUsage;
   if (!current) return { written: 0, failed: 0, deferred: 0 };
   return current.recorder.flush({ force: true });

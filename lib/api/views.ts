@@ -2,7 +2,6 @@ import "server-only";
 import type { z } from "zod";
 import type { TokenPage, TokenView, TokenWithSecret } from "@/lib/tokens/service";
 import type { VerifiedToken } from "@/lib/tokens/verify";
-import type { AccountUser } from "@/lib/users/service";
 import type { introspectionSchema, meSchema, tokenPageSchema, tokenSchema, tokenWithSecretSchema } from "./schemas";
 
 /** Domain values as the API shows them: ISO 8601 timestamps, and status as one word. */
@@ -36,7 +35,7 @@ export function tokenPageView(page: TokenPage): z.input<typeof tokenPageSchema> 
   return { ...page, tokens: page.tokens.map(tokenView) };
 }
 
-export function meView(token: VerifiedToken, owner: AccountUser): z.input<typeof meSchema> {
+export function meView(token: VerifiedToken): z.input<typeof meSchema> {
   return {
     token: {
       guid: token.guid,
@@ -46,7 +45,7 @@ export function meView(token: VerifiedToken, owner: AccountUser): z.input<typeof
       validTo: iso(token.validTo),
       createdAt: token.createdAt.toISOString(),
     },
-    owner: { id: owner.id, email: owner.email, name: owner.name },
+    owner: { id: token.userId, email: token.userEmail, name: token.userName },
   };
 }
 

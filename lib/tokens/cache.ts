@@ -16,6 +16,7 @@ export type CachedToken = {
   name: string;
   userId: string;
   userEmail: string;
+  userName: string;
   /** Token scopes ∩ owner's grants, as of the fill. Grant changes invalidate by userId. */
   scopes: string[];
   validFrom: Date;

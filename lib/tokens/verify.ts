@@ -15,6 +15,7 @@ export type VerifiedToken = {
   name: string;
   userId: string;
   userEmail: string;
+  userName: string;
   /** The token's scopes ∩ the scopes its owner holds right now. */
   scopes: string[];
   validFrom: Date;
@@ -54,8 +55,8 @@ function judge(token: CachedToken | null, now: Date): VerifyResult {
   }
   const status = statusOf(token, now);
   if (!status.active) return { ok: false, reason: status.reason };
-  const { guid, name, userId, userEmail, scopes, validFrom, validTo, createdAt } = token;
-  return { ok: true, token: { guid, name, userId, userEmail, scopes, validFrom, validTo, createdAt } };
+  const { guid, name, userId, userEmail, userName, scopes, validFrom, validTo, createdAt } = token;
+  return { ok: true, token: { guid, name, userId, userEmail, userName, scopes, validFrom, validTo, createdAt } };
 }
 
 async function lookup(hash: string): Promise<CachedToken | null> {
@@ -74,7 +75,7 @@ async function lookup(hash: string): Promise<CachedToken | null> {
           revokedAt: true,
           createdAt: true,
           scopes: { select: { scopeName: true } },
-          user: { select: { email: true, grants: { select: { scopeName: true } } } },
+          user: { select: { email: true, name: true, grants: { select: { scopeName: true } } } },
         },
       },
     },
@@ -87,6 +88,7 @@ async function lookup(hash: string): Promise<CachedToken | null> {
     name: token.name,
     userId: token.userId,
     userEmail: token.user.email,
+    userName: token.user.name,
     scopes: token.scopes.map((s) => s.scopeName).filter((s) => held.has(s)).sort(),
     validFrom: token.validFrom,
     validTo: token.validTo,

@@ -6,6 +6,7 @@ function token(overrides: Partial<CachedToken> = {}): CachedToken {
     name: "ci",
     userId: "10000000-0000-4000-8000-000000000000",
     userEmail: "a@example.com",
+    userName: "A",
     scopes: ["tokens:read"],
     validFrom: new Date(0),
     validTo: null,

@@ -42,5 +42,5 @@ CREATE TRIGGER "token_scopes_notify" AFTER INSERT OR UPDATE OR DELETE ON "token_
     EXECUTE FUNCTION "tollgate_notify_change"();
 CREATE TRIGGER "user_scopes_notify" AFTER INSERT OR UPDATE OR DELETE ON "user_scopes" FOR EACH ROW
     EXECUTE FUNCTION "tollgate_notify_change"();
-CREATE TRIGGER "users_notify" AFTER UPDATE OF "email" OR DELETE ON "users" FOR EACH ROW
+CREATE TRIGGER "users_notify" AFTER UPDATE OF "email", "name" OR DELETE ON "users" FOR EACH ROW
     EXECUTE FUNCTION "tollgate_notify_change"();

@@ -10,18 +10,7 @@ import { statusOf, type InactiveReason } from "./status";
  * The one answer to "is this secret a usable token, and what may it do?", used by every
  * protected route and by introspection.
  */
-export type VerifiedToken = {
-  guid: string;
-  name: string;
-  userId: string;
-  userEmail: string;
-  userName: string;
-  /** The token's scopes ∩ the scopes its owner holds right now. */
-  scopes: string[];
-  validFrom: Date;
-  validTo: Date | null;
-  createdAt: Date;
-};
+export type VerifiedToken = Omit<CachedToken, "revokedAt" | "secretExpiresAt">;
 
 export type VerifyFailure = "malformed" | "unknown" | InactiveReason;
 export type VerifyResult = { ok: true; token: VerifiedToken } | { ok: false; reason: VerifyFailure };

@@ -27,6 +27,7 @@ describe("verifySecret", () => {
         name: "CI",
         userId: user.id,
         userEmail: user.email,
+        userName: user.name,
         scopes: ["tokens:read", "tokens:write"],
         validFrom: token.validFrom,
         validTo: token.validTo,

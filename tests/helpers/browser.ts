@@ -13,7 +13,8 @@ export function launchBrowser(): Promise<Browser> {
 
 /** A fresh browser profile (its own cookies) pointed at the test server. */
 export function newContext(browser: Browser, baseUrl: string, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
-  return browser.newContext({ baseURL: baseUrl, viewport, locale: "en-GB", timezoneId: "UTC" });
+  // Reduced motion: pages are checked and photographed at rest, not halfway through a fade-in.
+  return browser.newContext({ baseURL: baseUrl, viewport, locale: "en-GB", timezoneId: "UTC", reducedMotion: "reduce" });
 }
 
 export type Account = { name: string; email: string; password: string };

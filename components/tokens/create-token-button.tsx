@@ -5,6 +5,7 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { SecretDialog, type RevealedSecret } from "./secret-dialog";
 import { TokenFormDialog } from "./token-form-dialog";
+import { useRevealNewSecret } from "./new-secret";
 import type { ScopeOption, TokenActions } from "./types";
 
 export function CreateTokenButton({
@@ -17,6 +18,7 @@ export function CreateTokenButton({
   label?: string;
 }) {
   const [open, setOpen] = useState(false);
+  const revealAbove = useRevealNewSecret();
   const [revealed, setRevealed] = useState<RevealedSecret | null>(null);
   const button = useRef<HTMLButtonElement>(null);
   const noScopes = scopes.length === 0;
@@ -39,11 +41,11 @@ export function CreateTokenButton({
         submit={create}
         onSaved={(result) => {
           setOpen(false);
-          setRevealed({ secret: result.secret, tokenName: result.token.name });
+          (revealAbove ?? setRevealed)({ secret: result.secret, tokenName: result.token.name });
           toast.success(`Token “${result.token.name}” created.`);
         }}
       />
-      <SecretDialog revealed={revealed} title="Your new token" onDone={() => setRevealed(null)} returnFocusTo={button} />
+      {revealAbove ? null : <SecretDialog revealed={revealed} title="Your new token" onDone={() => setRevealed(null)} returnFocusTo={button} />}
     </>
   );
 }

@@ -3,6 +3,7 @@ import type { TokenListQuery } from "@/lib/validation/tokens";
 import { KeyIcon } from "@/components/ui/icons";
 import { CreateTokenButton } from "./create-token-button";
 import { clearedFiltersHref, listHref } from "./list-href";
+import { NewSecretProvider } from "./new-secret";
 import { Pagination } from "./pagination";
 import { TokenFilters } from "./token-filters";
 import { TokenGuidance } from "./token-guidance";
@@ -29,78 +30,80 @@ export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes,
   const last = first + tokens.length - 1;
 
   return (
-    <div className="space-y-6">
-      <header className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
-        <div>
-          <h1 className="text-2xl font-semibold text-gray-900">API tokens</h1>
-          <p className="mt-1 max-w-2xl text-sm text-gray-600">
-            Tokens let programs call the Tollgate API as you, limited to the scopes you give them.
-          </p>
-        </div>
-        {hasTokens ? <CreateTokenButton scopes={scopes} create={actions.create} /> : null}
-      </header>
-
-      {scopes.length === 0 ? (
-        <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          You hold no scopes, so you cannot create tokens. Ask an administrator to grant you access.
-        </p>
-      ) : null}
-
-      {!hasTokens ? (
-        <section className="rounded-lg border border-dashed border-gray-300 bg-white px-6 py-12 text-center">
-          <KeyIcon width={32} height={32} className="mx-auto text-gray-500" />
-          <h2 className="mt-3 text-lg font-semibold text-gray-900">You have no API tokens yet</h2>
-          <p className="mx-auto mt-1 max-w-md text-sm text-gray-600">
-            Create a token for each program that needs to call the Tollgate API — a CI job, a script, a service. You choose
-            what it may do and how long it works, and you can revoke it at any time.
-          </p>
-          <div className="mt-5">
-            <CreateTokenButton scopes={scopes} create={actions.create} label="Create your first token" />
-          </div>
-        </section>
-      ) : (
-        <section aria-labelledby="token-list-title" className="space-y-3">
-          <h2 id="token-list-title" className="sr-only">
-            Your tokens
-          </h2>
-          <TokenFilters query={query} scopes={scopes} />
-          {notices.map((notice) => (
-            <p key={notice} className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-              {notice}
+    <NewSecretProvider>
+      <div className="space-y-6">
+        <header className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
+          <div>
+            <h1 className="text-2xl font-semibold text-gray-900">API tokens</h1>
+            <p className="mt-1 max-w-2xl text-sm text-gray-600">
+              Tokens let programs call the Tollgate API as you, limited to the scopes you give them.
             </p>
-          ))}
-          <p className="text-sm text-gray-700" aria-live="polite">
-            {tokens.length ? `Showing ${first}–${last} of ${total} ${total === 1 ? "token" : "tokens"}` : `${total} ${total === 1 ? "token" : "tokens"}`}
-          </p>
-          {tokens.length ? (
-            <>
-              <TokenTable tokens={tokens} query={query} scopes={scopes} actions={actions} now={now} />
-              <Pagination query={query} pageCount={pageCount} />
-            </>
-          ) : total === 0 ? (
-            <div className="rounded-lg border border-gray-200 bg-white px-6 py-10 text-center text-sm text-gray-700">
-              <p className="font-medium text-gray-900">No tokens match these filters.</p>
-              <p className="mt-1">
-                <Link href={clearedFiltersHref(query)} className="font-medium text-brand-700 underline underline-offset-2">
-                  Clear filters
-                </Link>{" "}
-                to see all your tokens.
-              </p>
-            </div>
-          ) : (
-            <div className="rounded-lg border border-gray-200 bg-white px-6 py-10 text-center text-sm text-gray-700">
-              <p className="font-medium text-gray-900">This page is past the end of the list.</p>
-              <p className="mt-1">
-                <Link href={listHref(query, { page: 1 })} className="font-medium text-brand-700 underline underline-offset-2">
-                  Go to the first page
-                </Link>
-              </p>
-            </div>
-          )}
-        </section>
-      )}
+          </div>
+          {hasTokens ? <CreateTokenButton scopes={scopes} create={actions.create} /> : null}
+        </header>
 
-      <TokenGuidance />
-    </div>
+        {scopes.length === 0 ? (
+          <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            You hold no scopes, so you cannot create tokens. Ask an administrator to grant you access.
+          </p>
+        ) : null}
+
+        {!hasTokens ? (
+          <section className="rounded-lg border border-dashed border-gray-300 bg-white px-6 py-12 text-center">
+            <KeyIcon width={32} height={32} className="mx-auto text-gray-500" />
+            <h2 className="mt-3 text-lg font-semibold text-gray-900">You have no API tokens yet</h2>
+            <p className="mx-auto mt-1 max-w-md text-sm text-gray-600">
+              Create a token for each program that needs to call the Tollgate API — a CI job, a script, a service. You choose
+              what it may do and how long it works, and you can revoke it at any time.
+            </p>
+            <div className="mt-5">
+              <CreateTokenButton scopes={scopes} create={actions.create} label="Create your first token" />
+            </div>
+          </section>
+        ) : (
+          <section aria-labelledby="token-list-title" className="space-y-3">
+            <h2 id="token-list-title" className="sr-only">
+              Your tokens
+            </h2>
+            <TokenFilters query={query} scopes={scopes} />
+            {notices.map((notice) => (
+              <p key={notice} className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+                {notice}
+              </p>
+            ))}
+            <p className="text-sm text-gray-700" aria-live="polite">
+              {tokens.length ? `Showing ${first}–${last} of ${total} ${total === 1 ? "token" : "tokens"}` : `${total} ${total === 1 ? "token" : "tokens"}`}
+            </p>
+            {tokens.length ? (
+              <>
+                <TokenTable tokens={tokens} query={query} scopes={scopes} actions={actions} now={now} />
+                <Pagination query={query} pageCount={pageCount} />
+              </>
+            ) : total === 0 ? (
+              <div className="rounded-lg border border-gray-200 bg-white px-6 py-10 text-center text-sm text-gray-700">
+                <p className="font-medium text-gray-900">No tokens match these filters.</p>
+                <p className="mt-1">
+                  <Link href={clearedFiltersHref(query)} className="font-medium text-brand-700 underline underline-offset-2">
+                    Clear filters
+                  </Link>{" "}
+                  to see all your tokens.
+                </p>
+              </div>
+            ) : (
+              <div className="rounded-lg border border-gray-200 bg-white px-6 py-10 text-center text-sm text-gray-700">
+                <p className="font-medium text-gray-900">This page is past the end of the list.</p>
+                <p className="mt-1">
+                  <Link href={listHref(query, { page: 1 })} className="font-medium text-brand-700 underline underline-offset-2">
+                    Go to the first page
+                  </Link>
+                </p>
+              </div>
+            )}
+          </section>
+        )}
+
+        <TokenGuidance />
+      </div>
+    </NewSecretProvider>
   );
 }

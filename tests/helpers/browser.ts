@@ -1,0 +1,62 @@
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+/**
+ * Debian's Chromium, driven by playwright-core. The flags keep it from reaching out to Google's
+ * services, which this machine cannot reach and which would only slow every launch down.
+ */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+}
+
+/** A fresh browser profile (its own cookies) pointed at the test server. */
+export function newContext(browser: Browser, baseUrl: string, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
+  // Reduced motion: pages are checked and photographed at rest, not halfway through a fade-in.
+  return browser.newContext({ baseURL: baseUrl, viewport, locale: "en-GB", timezoneId: "UTC", reducedMotion: "reduce" });
+}
+
+export type Account = { name: string; email: string; password: string };
+
+let accounts = 0;
+/** A new person with an address no other test uses. */
+export function newAccount(label = "user"): Account {
+  accounts += 1;
+  const tag = `${label}-${process.pid}-${accounts}-${Date.now().toString(36)}`;
+  return { name: `E2E ${label} ${accounts}`, email: `${tag}@example.test`, password: "correct horse battery staple" };
+}
+
+/** Signs up through the /signup form, as a person would; the app then shows the token page. */
+export async function signUp(page: Page, account: Account): Promise<void> {
+  await page.goto("/signup");
+  const form = page.getByRole("form", { name: "Sign up" });
+  await form.getByLabel("Name").fill(account.name);
+  await form.getByLabel("Email").fill(account.email);
+  await form.getByLabel("Password").fill(account.password);
+  await form.getByRole("button", { name: /sign up|create account/i }).click();
+  await page.waitForURL("**/settings/tokens**");
+  await page.getByRole("heading", { level: 1, name: "API tokens" }).waitFor();
+}
+
+/** Signs in through the /signin form. */
+export async function signIn(page: Page, account: Pick<Account, "email" | "password">): Promise<void> {
+  const form = page.getByRole("form", { name: "Sign in" });
+  await form.getByLabel("Email").fill(account.email);
+  await form.getByLabel("Password").fill(account.password);
+  await form.getByRole("button", { name: /^sign in$/i }).click();
+}
+
+/** Creates a token through the dialog and returns the secret the page shows once. */
+export async function createToken(page: Page, name: string, scope = "tokens:read"): Promise<string> {
+  await page.getByRole("button", { name: /^(New token|Create your first token)$/ }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel(/^Name/).fill(name);
+  await dialog.getByRole("checkbox", { name: new RegExp(`^${scope}`) }).check();
+  await dialog.getByRole("button", { name: "Create token" }).click();
+  const secretDialog = page.getByRole("dialog", { name: "Your new token" });
+  const secret = await secretDialog.getByLabel("Secret").inputValue();
+  await secretDialog.getByRole("button", { name: "Done" }).click();
+  await secretDialog.waitFor({ state: "hidden" });
+  return secret;
+}

@@ -3,9 +3,8 @@ import { openApiDocument } from "@/lib/openapi";
 import { withdrawScope } from "@/lib/scopes/service";
 import { generateSecret } from "@/lib/tokens/secret";
 import { createToken, revokeToken } from "@/lib/tokens/service";
-import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "../helpers/server";
 import { createUser } from "../helpers/users";
-import { apiClient, type Call } from "./http";
+import { useSeededServer, type Call } from "./http";
 
 // Each test makes a few HTTP calls to a real server on a shared, busy machine.
 jest.setTimeout(30_000);
@@ -16,10 +15,6 @@ const HOUR = 3600_000;
 const CHALLENGE = 'Bearer realm="tollgate"';
 const INVALID_TOKEN = 'Bearer realm="tollgate", error="invalid_token"';
 
-let database: TestDatabase;
-let server: TestServer;
-let call: Call;
-let seed: Awaited<ReturnType<typeof seedTokens>>;
 
 async function seedTokens() {
   const owner = await createUser({ name: "Ada Lovelace", scopes: ["tokens:read", "tokens:write", "tokens:introspect"] });
@@ -47,17 +42,7 @@ async function seedTokens() {
   return { owner, full, readOnly, introspectOnly, revoked, expired, scheduled, narrowed };
 }
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  seed = await database.use(seedTokens);
-  server = await startServer({ database, env: { AUTH_FAILURE_LIMIT: "10000" } });
-  call = apiClient(server.baseUrl);
-}, 180_000);
-
-afterAll(async () => {
-  await server?.stop();
-  await database?.drop();
-}, 60_000);
+const api = useSeededServer(seedTokens, { AUTH_FAILURE_LIMIT: "10000" });
 
 function expectInvalidToken(reply: Awaited<ReturnType<Call>>) {
   expect(reply.status).toBe(401);
@@ -67,7 +52,7 @@ function expectInvalidToken(reply: Awaited<ReturnType<Call>>) {
 
 describe("the Authorization header", () => {
   test("missing: 401 with a bare challenge and no error code (RFC 6750 §3.1)", async () => {
-    const reply = await call("GET", "/api/v1/me");
+    const reply = await api.call("GET", "/api/v1/me");
     expect(reply.status).toBe(401);
     expect(reply.headers.get("www-authenticate")).toBe(CHALLENGE);
     expect(reply.body.error.code).toBe("missing_token");
@@ -75,37 +60,37 @@ describe("the Authorization header", () => {
   });
 
   test.each([
-    ["no scheme", () => seed.full.secret],
+    ["no scheme", () => api.seed.full.secret],
     ["the Basic scheme", () => "Basic dXNlcjpwYXNzd29yZA=="],
     ["Bearer with no token", () => "Bearer"],
     ["a 10 KB token", () => `Bearer tgp_${"a".repeat(10 * 1024)}`],
     ["non-ASCII characters", () => `Bearer tgp_${"é".repeat(36)}`],
-    ["a valid prefix with a wrong checksum", () => `Bearer ${seed.full.secret.slice(0, -1)}${seed.full.secret.endsWith("A") ? "B" : "A"}`],
+    ["a valid prefix with a wrong checksum", () => `Bearer ${api.seed.full.secret.slice(0, -1)}${api.seed.full.secret.endsWith("A") ? "B" : "A"}`],
     ["a well-formed token that was never issued", () => `Bearer ${generateSecret()}`],
   ])("%s: 401 invalid_token", async (_, header) => {
-    expectInvalidToken(await call("GET", "/api/v1/me", { headers: { authorization: header() } }));
+    expectInvalidToken(await api.call("GET", "/api/v1/me", { headers: { authorization: header() } }));
   });
 
   test("more than one token after Bearer: 400 invalid_request", async () => {
-    const reply = await call("GET", "/api/v1/me", { headers: { authorization: "Bearer a b" } });
+    const reply = await api.call("GET", "/api/v1/me", { headers: { authorization: "Bearer a b" } });
     expect(reply.status).toBe(400);
     expect(reply.headers.get("www-authenticate")).toBe('Bearer realm="tollgate", error="invalid_request"');
     expect(errorSchema.strict().parse(reply.body).error).toMatchObject({ code: "invalid_request", message: expect.stringMatching(/exactly one token/) });
   });
 
   test("the scheme name is case-insensitive (RFC 7235)", async () => {
-    const reply = await call("GET", "/api/v1/me", { headers: { authorization: `bearer ${seed.full.secret}` } });
+    const reply = await api.call("GET", "/api/v1/me", { headers: { authorization: `bearer ${api.seed.full.secret}` } });
     expect(reply.status).toBe(200);
   });
 });
 
 describe("tokens that are not active", () => {
   test.each([
-    ["a revoked token", () => seed.revoked.secret, /revoked/],
-    ["an expired token", () => seed.expired.secret, /expired/],
-    ["a token not valid yet", () => seed.scheduled.secret, /not valid yet/],
+    ["a revoked token", () => api.seed.revoked.secret, /revoked/],
+    ["an expired token", () => api.seed.expired.secret, /expired/],
+    ["a token not valid yet", () => api.seed.scheduled.secret, /not valid yet/],
   ])("%s gets 401 invalid_token saying so", async (_, secret, message) => {
-    const reply = await call("GET", "/api/v1/me", { token: secret() });
+    const reply = await api.call("GET", "/api/v1/me", { token: secret() });
     expectInvalidToken(reply);
     expect(reply.body.error.message).toMatch(message);
   });
@@ -113,32 +98,32 @@ describe("tokens that are not active", () => {
 
 describe("GET /api/v1/me", () => {
   test("any valid token learns what it is and whose it is", async () => {
-    const reply = await call("GET", "/api/v1/me", { token: seed.introspectOnly.secret });
+    const reply = await api.call("GET", "/api/v1/me", { token: api.seed.introspectOnly.secret });
     expect(reply.status).toBe(200);
     expect(reply.headers.get("cache-control")).toBe("no-store");
     const me = meSchema.strict().parse(reply.body);
     expect(me).toEqual({
       token: {
-        guid: seed.introspectOnly.token.guid,
+        guid: api.seed.introspectOnly.token.guid,
         name: "Gateway",
         scopes: ["tokens:introspect"],
-        validFrom: seed.introspectOnly.token.validFrom.toISOString(),
+        validFrom: api.seed.introspectOnly.token.validFrom.toISOString(),
         validTo: null,
-        createdAt: seed.introspectOnly.token.createdAt.toISOString(),
+        createdAt: api.seed.introspectOnly.token.createdAt.toISOString(),
       },
-      owner: { id: seed.owner.id, email: seed.owner.email, name: "Ada Lovelace" },
+      owner: { id: api.seed.owner.id, email: api.seed.owner.email, name: "Ada Lovelace" },
     });
   });
 
   test("scopes are the effective ones: a scope withdrawn from the owner is gone from the token", async () => {
-    const reply = await call("GET", "/api/v1/me", { token: seed.narrowed.secret });
+    const reply = await api.call("GET", "/api/v1/me", { token: api.seed.narrowed.secret });
     expect(reply.body.token.scopes).toEqual(["tokens:read"]);
   });
 });
 
 describe("scopes", () => {
   test("a token without the route's scope gets 403 insufficient_scope naming it", async () => {
-    const reply = await call("POST", "/api/v1/tokens", { token: seed.readOnly.secret, body: { name: "x", scopes: ["tokens:read"] } });
+    const reply = await api.call("POST", "/api/v1/tokens", { token: api.seed.readOnly.secret, body: { name: "x", scopes: ["tokens:read"] } });
     expect(reply.status).toBe(403);
     expect(reply.headers.get("www-authenticate")).toBe('Bearer realm="tollgate", error="insufficient_scope", scope="tokens:write"');
     expect(errorSchema.strict().parse(reply.body).error).toMatchObject({ code: "insufficient_scope", scope: "tokens:write" });
@@ -154,8 +139,8 @@ describe("scopes", () => {
     ["POST", "/api/v1/tokens/{own}/rotate", "readOnly", "tokens:write"],
     ["POST", "/api/v1/introspect", "full", "tokens:introspect"],
   ] as const)("%s %s with the %s token: 403 naming %s", async (method, path, holder, scope) => {
-    const reply = await call(method, path.replace("{own}", seed.full.token.guid), {
-      token: seed[holder].secret,
+    const reply = await api.call(method, path.replace("{own}", api.seed.full.token.guid), {
+      token: api.seed[holder].secret,
       body: method === "GET" || method === "DELETE" ? undefined : { name: "changed" },
     });
     expect(reply.status).toBe(403);
@@ -163,13 +148,13 @@ describe("scopes", () => {
   });
 
   test("a scope the token was given but its owner no longer holds is refused", async () => {
-    const reply = await call("POST", "/api/v1/tokens", { token: seed.narrowed.secret, body: { name: "x", scopes: ["tokens:read"] } });
+    const reply = await api.call("POST", "/api/v1/tokens", { token: api.seed.narrowed.secret, body: { name: "x", scopes: ["tokens:read"] } });
     expect(reply.status).toBe(403);
     expect(reply.body.error.scope).toBe("tokens:write");
   });
 
   test("the refused calls changed nothing", async () => {
-    const reply = await call("GET", `/api/v1/tokens/${seed.full.token.guid}`, { token: seed.full.secret });
+    const reply = await api.call("GET", `/api/v1/tokens/${api.seed.full.token.guid}`, { token: api.seed.full.secret });
     expect(reply.status).toBe(200);
     expect(reply.body.name).toBe("Deploy bot");
   });
@@ -177,19 +162,19 @@ describe("scopes", () => {
 
 describe("public routes", () => {
   test("GET /api/health needs no token and reports the database reachable", async () => {
-    const reply = await call("GET", "/api/health");
+    const reply = await api.call("GET", "/api/health");
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({ status: "ok" });
   });
 
   test("GET /api/openapi.json serves the generated document", async () => {
-    const reply = await call("GET", "/api/openapi.json");
+    const reply = await api.call("GET", "/api/openapi.json");
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
   });
 
   test("the API reference page needs no sign-in and links back to the token page", async () => {
-    const response = await fetch(`${server.baseUrl}/docs/api`, { redirect: "manual" });
+    const response = await fetch(`${api.server.baseUrl}/docs/api`, { redirect: "manual" });
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toMatch(/<a[^>]*href="\/settings\/tokens"[^>]*>[^<]*Back to your tokens/);
@@ -197,14 +182,14 @@ describe("public routes", () => {
 });
 
 test("a method a route does not offer gets 405", async () => {
-  const reply = await call("PUT", "/api/v1/me", { token: seed.full.secret });
+  const reply = await api.call("PUT", "/api/v1/me", { token: api.seed.full.secret });
   expect(reply.status).toBe(405);
 });
 
 test.each([["GET", "/api/v1/tokenz"], ["POST", `/api/v1/tokens/00000000-0000-4000-8000-000000000000/renew`]])(
   "a path that is no route (%s %s) gets a 404 in the API's error shape",
   async (method, path) => {
-    const reply = await call(method, path, { token: seed.full.secret });
+    const reply = await api.call(method, path, { token: api.seed.full.secret });
     expect(reply.status).toBe(404);
     expect(errorSchema.strict().parse(reply.body).error).toEqual({ code: "not_found", message: expect.stringContaining(path) });
   },

@@ -1,3 +1,5 @@
+import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "../helpers/server";
+
 /** A small HTTP client for the API tests: one call, the status, headers and parsed body back. */
 export type Reply = { status: number; headers: Headers; body: any; text: string };
 
@@ -27,3 +29,25 @@ export function apiClient(baseUrl: string) {
 }
 
 export type Call = ReturnType<typeof apiClient>;
+
+export type SeededServer<Seed> = { database: TestDatabase; server: TestServer; call: Call; seed: Seed };
+
+/**
+ * What every API test file sets up: a fresh database seeded before the server starts (an
+ * embedded database cannot be opened by two processes at once), the built app on it, and the
+ * cleanup. The fields are filled in by beforeAll: read them inside tests.
+ */
+export function useSeededServer<Seed>(seedWith: () => Promise<Seed>, env: Record<string, string>): SeededServer<Seed> {
+  const context = {} as SeededServer<Seed>;
+  beforeAll(async () => {
+    context.database = await createTestDatabase();
+    context.seed = await context.database.use(seedWith);
+    context.server = await startServer({ database: context.database, env });
+    context.call = apiClient(context.server.baseUrl);
+  }, 180_000);
+  afterAll(async () => {
+    await context.server?.stop();
+    await context.database?.drop();
+  }, 60_000);
+  return context;
+}

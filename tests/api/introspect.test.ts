@@ -2,9 +2,8 @@ import { introspectionSchema } from "@/lib/api/schemas";
 import { withdrawScope } from "@/lib/scopes/service";
 import { generateSecret } from "@/lib/tokens/secret";
 import { createToken, revokeToken } from "@/lib/tokens/service";
-import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "../helpers/server";
 import { createUser } from "../helpers/users";
-import { apiClient, type Call } from "./http";
+import { useSeededServer, type Call } from "./http";
 
 // Each test makes a few HTTP calls to a real server on a shared, busy machine.
 jest.setTimeout(30_000);
@@ -13,10 +12,6 @@ jest.setTimeout(30_000);
 
 const HOUR = 3600_000;
 
-let database: TestDatabase;
-let server: TestServer;
-let call: Call;
-let seed: Awaited<ReturnType<typeof seedTokens>>;
 
 async function seedTokens() {
   const service = await createUser({ name: "Gateway service", scopes: ["tokens:introspect", "tokens:read"] });
@@ -46,37 +41,27 @@ async function seedTokens() {
   return { service, gateway, withoutIntrospect, user, active, forever, revoked, expired, scheduled, narrowed, demoted };
 }
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  seed = await database.use(seedTokens);
-  server = await startServer({ database, env: { AUTH_FAILURE_LIMIT: "10000" } });
-  call = apiClient(server.baseUrl);
-}, 180_000);
-
-afterAll(async () => {
-  await server?.stop();
-  await database?.drop();
-}, 60_000);
+const api = useSeededServer(seedTokens, { AUTH_FAILURE_LIMIT: "10000" });
 
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-function introspectForm(token: string, caller = seed.gateway.secret) {
-  return call("POST", "/api/v1/introspect", { token: caller, body: new URLSearchParams({ token }).toString(), headers: FORM });
+function introspectForm(token: string, caller = api.seed.gateway.secret) {
+  return api.call("POST", "/api/v1/introspect", { token: caller, body: new URLSearchParams({ token }).toString(), headers: FORM });
 }
 
 test("an active token, form-encoded as RFC 7662 says: its scopes, owner and validity", async () => {
-  const reply = await introspectForm(seed.active.secret);
+  const reply = await introspectForm(api.seed.active.secret);
   expect(reply.status).toBe(200);
   expect(reply.headers.get("cache-control")).toBe("no-store");
-  const { token } = seed.active;
+  const { token } = api.seed.active;
   expect(introspectionSchema.parse(reply.body)).toEqual({
     active: true,
     scope: "tokens:read tokens:write",
     client_id: token.guid,
     guid: token.guid,
-    username: seed.user.email,
-    sub: seed.user.id,
+    username: api.seed.user.email,
+    sub: api.seed.user.id,
     token_type: "Bearer",
     iat: seconds(token.createdAt),
     nbf: seconds(token.validFrom),
@@ -85,30 +70,30 @@ test("an active token, form-encoded as RFC 7662 says: its scopes, owner and vali
 });
 
 test("the same question as JSON gets the same answer", async () => {
-  const form = await introspectForm(seed.active.secret);
-  const json = await call("POST", "/api/v1/introspect", { token: seed.gateway.secret, body: { token: seed.active.secret } });
+  const form = await introspectForm(api.seed.active.secret);
+  const json = await api.call("POST", "/api/v1/introspect", { token: api.seed.gateway.secret, body: { token: api.seed.active.secret } });
   expect(json.status).toBe(200);
   expect(json.body).toEqual(form.body);
 });
 
 test("a token that never expires has no exp", async () => {
-  const reply = await introspectForm(seed.forever.secret);
+  const reply = await introspectForm(api.seed.forever.secret);
   expect(reply.body.active).toBe(true);
   expect(reply.body).not.toHaveProperty("exp");
 });
 
 test("scope lists the effective scopes: what the owner still holds", async () => {
-  const reply = await introspectForm(seed.narrowed.secret);
-  expect(reply.body).toMatchObject({ active: true, scope: "tokens:read", sub: seed.demoted.id });
+  const reply = await introspectForm(api.seed.narrowed.secret);
+  expect(reply.body).toMatchObject({ active: true, scope: "tokens:read", sub: api.seed.demoted.id });
 });
 
 test.each([
-  ["a revoked token", () => seed.revoked.secret],
-  ["an expired token", () => seed.expired.secret],
-  ["a not yet valid token", () => seed.scheduled.secret],
+  ["a revoked token", () => api.seed.revoked.secret],
+  ["an expired token", () => api.seed.expired.secret],
+  ["a not yet valid token", () => api.seed.scheduled.secret],
   ["an unknown token", () => generateSecret()],
   ["a malformed token", () => "tgp_not-a-token"],
-  ["a token with a wrong checksum", () => seed.active.secret.slice(0, -1) + (seed.active.secret.endsWith("A") ? "B" : "A")],
+  ["a token with a wrong checksum", () => api.seed.active.secret.slice(0, -1) + (api.seed.active.secret.endsWith("A") ? "B" : "A")],
 ])("%s: {\"active\": false} and nothing else", async (_, secret) => {
   const reply = await introspectForm(secret());
   expect(reply.status).toBe(200);
@@ -116,13 +101,13 @@ test.each([
 });
 
 test("a caller without tokens:introspect gets 403 naming it", async () => {
-  const reply = await introspectForm(seed.active.secret, seed.withoutIntrospect.secret);
+  const reply = await introspectForm(api.seed.active.secret, api.seed.withoutIntrospect.secret);
   expect(reply.status).toBe(403);
   expect(reply.body.error).toMatchObject({ code: "insufficient_scope", scope: "tokens:introspect" });
 });
 
 test("a caller without a valid token gets 401, whatever it asks about", async () => {
-  const reply = await introspectForm(seed.active.secret, seed.revoked.secret);
+  const reply = await introspectForm(api.seed.active.secret, api.seed.revoked.secret);
   expect(reply.status).toBe(401);
   expect(reply.body.error.code).toBe("invalid_token");
 });
@@ -134,20 +119,20 @@ describe("bad requests", () => {
     ["JSON without a token member", JSON.stringify({ secret: "x" }), { "content-type": "application/json" }],
     ["a token that is not a string", JSON.stringify({ token: 42 }), { "content-type": "application/json" }],
   ])("%s: 400 naming the token field", async (_, body, headers) => {
-    const reply = await call("POST", "/api/v1/introspect", { token: seed.gateway.secret, body, headers });
+    const reply = await api.call("POST", "/api/v1/introspect", { token: api.seed.gateway.secret, body, headers });
     expect(reply.status).toBe(400);
     expect(reply.body.error.code).toBe("invalid_request");
     expect(reply.body.error.fields.token).toEqual([expect.stringContaining("token")]);
   });
 
   test("JSON that does not parse: 400", async () => {
-    const reply = await call("POST", "/api/v1/introspect", { token: seed.gateway.secret, body: "{token", headers: { "content-type": "application/json" } });
+    const reply = await api.call("POST", "/api/v1/introspect", { token: api.seed.gateway.secret, body: "{token", headers: { "content-type": "application/json" } });
     expect(reply.status).toBe(400);
     expect(reply.body.error.message).toMatch(/not valid JSON/);
   });
 
   test("another content type: 415 naming the two it accepts", async () => {
-    const reply = await call("POST", "/api/v1/introspect", { token: seed.gateway.secret, body: seed.active.secret, headers: { "content-type": "text/plain" } });
+    const reply = await api.call("POST", "/api/v1/introspect", { token: api.seed.gateway.secret, body: api.seed.active.secret, headers: { "content-type": "text/plain" } });
     expect(reply.status).toBe(415);
     expect(reply.body.error.message).toMatch(/x-www-form-urlencoded.*JSON/);
   });

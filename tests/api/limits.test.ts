@@ -1,7 +1,6 @@
 import { createToken, getToken } from "@/lib/tokens/service";
-import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "../helpers/server";
 import { createUser } from "../helpers/users";
-import { apiClient, type Call } from "./http";
+import { useSeededServer, type Call } from "./http";
 
 // Each test makes a few HTTP calls to a real server on a shared, busy machine.
 jest.setTimeout(30_000);
@@ -17,10 +16,6 @@ jest.setTimeout(30_000);
  */
 const LIMIT = 5;
 
-let database: TestDatabase;
-let server: TestServer;
-let call: Call;
-let seed: Awaited<ReturnType<typeof seedTokens>>;
 
 async function seedTokens() {
   const owner = await createUser({ scopes: ["tokens:read", "tokens:write"] });
@@ -29,23 +24,10 @@ async function seedTokens() {
   return { owner, good, watched };
 }
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  seed = await database.use(seedTokens);
-  server = await startServer({
-    database,
-    env: { TRUST_PROXY: "1", AUTH_FAILURE_LIMIT: String(LIMIT), AUTH_FAILURE_WINDOW_SECONDS: "600", USAGE_FLUSH_SECONDS: "3600" },
-  });
-  call = apiClient(server.baseUrl);
-}, 180_000);
-
-afterAll(async () => {
-  await server?.stop();
-  await database?.drop();
-}, 60_000);
+const api = useSeededServer(seedTokens, { TRUST_PROXY: "1", AUTH_FAILURE_LIMIT: String(LIMIT), AUTH_FAILURE_WINDOW_SECONDS: "600", USAGE_FLUSH_SECONDS: "3600" });
 
 const from = (address: string, token?: string, headers: Record<string, string> = {}) =>
-  call("GET", "/api/v1/me", { token, headers: { "x-forwarded-for": address, ...headers } });
+  api.call("GET", "/api/v1/me", { token, headers: { "x-forwarded-for": address, ...headers } });
 const WRONG = "tgp_" + "0".repeat(36);
 
 describe("failed authentication is limited per client address", () => {
@@ -59,51 +41,51 @@ describe("failed authentication is limited per client address", () => {
     expect(retryAfter).toBeLessThanOrEqual(600);
     expect(refused.body.error).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/Try again in \d+ seconds/) });
     // A blocked address is refused before its credential is looked at, on every route.
-    expect((await from("203.0.113.10", seed.good.secret)).status).toBe(429);
-    const elsewhere = await call("GET", "/api/v1/tokens", { token: seed.good.secret, headers: { "x-forwarded-for": "203.0.113.10" } });
+    expect((await from("203.0.113.10", api.seed.good.secret)).status).toBe(429);
+    const elsewhere = await api.call("GET", "/api/v1/tokens", { token: api.seed.good.secret, headers: { "x-forwarded-for": "203.0.113.10" } });
     expect(elsewhere.status).toBe(429);
   });
 
   test("other addresses are unaffected", async () => {
-    expect((await from("203.0.113.11", seed.good.secret)).status).toBe(200);
+    expect((await from("203.0.113.11", api.seed.good.secret)).status).toBe(200);
     expect((await from("203.0.113.11", WRONG)).status).toBe(401);
   });
 
   test("entries a client puts in front of X-Forwarded-For are ignored: the proxy's entry counts", async () => {
-    expect((await from("198.51.100.99, 203.0.113.10", seed.good.secret)).status).toBe(429);
-    expect((await from("203.0.113.10, 203.0.113.12", seed.good.secret)).status).toBe(200);
+    expect((await from("198.51.100.99, 203.0.113.10", api.seed.good.secret)).status).toBe(429);
+    expect((await from("203.0.113.10, 203.0.113.12", api.seed.good.secret)).status).toBe(200);
   });
 
   test("successful requests spend nothing", async () => {
-    for (let i = 0; i < 3 * LIMIT; i++) expect((await from("203.0.113.13", seed.good.secret)).status).toBe(200);
+    for (let i = 0; i < 3 * LIMIT; i++) expect((await from("203.0.113.13", api.seed.good.secret)).status).toBe(200);
     for (let i = 0; i < LIMIT; i++) expect((await from("203.0.113.13", WRONG)).status).toBe(401);
     expect((await from("203.0.113.13", WRONG)).status).toBe(429);
   });
 
   test("requests without any credential are answered 401 but not counted as guesses", async () => {
     for (let i = 0; i < 2 * LIMIT; i++) expect((await from("203.0.113.14")).status).toBe(401);
-    expect((await from("203.0.113.14", seed.good.secret)).status).toBe(200);
+    expect((await from("203.0.113.14", api.seed.good.secret)).status).toBe(200);
   });
 
   test("malformed headers count as failures", async () => {
     for (let i = 0; i < LIMIT; i++) expect((await from("203.0.113.15", undefined, { authorization: "Bearer a b" })).status).toBe(400);
-    expect((await from("203.0.113.15", seed.good.secret)).status).toBe(429);
+    expect((await from("203.0.113.15", api.seed.good.secret)).status).toBe(429);
   });
 });
 
-// Last in this file: it stops the server.
+// Last in this file: it stops the api.server.
 test("last used is written once per batch, and what is pending is written when the server stops", async () => {
   for (let i = 0; i < 10; i++) {
-    const reply = await from("198.51.100.7", seed.watched.secret, { "user-agent": `burst/${i}` });
+    const reply = await from("198.51.100.7", api.seed.watched.secret, { "user-agent": `burst/${i}` });
     expect(reply.status).toBe(200);
   }
   // The batcher's timer is an hour: nothing has been written yet.
-  const pending = await call("GET", `/api/v1/tokens/${seed.watched.token.guid}`, { token: seed.good.secret, headers: { "x-forwarded-for": "198.51.100.8" } });
+  const pending = await api.call("GET", `/api/v1/tokens/${api.seed.watched.token.guid}`, { token: api.seed.good.secret, headers: { "x-forwarded-for": "198.51.100.8" } });
   expect(pending.body.lastUsedAt).toBeNull();
 
-  await server.stop();
-  expect(server.output()).toMatch(/Shutdown: wrote the last use of \d+ token\(s\)/);
-  const written = await database.use(() => getToken(seed.owner.id, seed.watched.token.guid));
+  await api.server.stop();
+  expect(api.server.output()).toMatch(/Shutdown: wrote the last use of \d+ token\(s\)/);
+  const written = await api.database.use(() => getToken(api.seed.owner.id, api.seed.watched.token.guid));
   expect(written.lastUsedAt).not.toBeNull();
   expect(written.lastUsedIp).toBe("198.51.100.7");
   expect(written.lastUsedUserAgent).toBe("burst/9");

@@ -1,8 +1,7 @@
 import { errorSchema, tokenPageSchema, tokenSchema, tokenWithSecretSchema } from "@/lib/api/schemas";
 import { createToken } from "@/lib/tokens/service";
-import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "../helpers/server";
 import { createUser } from "../helpers/users";
-import { apiClient, type Call } from "./http";
+import { useSeededServer, type Call } from "./http";
 
 // Each test makes a few HTTP calls to a real server on a shared, busy machine.
 jest.setTimeout(30_000);
@@ -11,10 +10,6 @@ jest.setTimeout(30_000);
 
 const HOUR = 3600_000;
 
-let database: TestDatabase;
-let server: TestServer;
-let call: Call;
-let seed: Awaited<ReturnType<typeof seedTokens>>;
 
 async function seedTokens() {
   const owner = await createUser({ name: "Grace Hopper", scopes: ["tokens:read", "tokens:write"] });
@@ -37,20 +32,10 @@ async function seedTokens() {
   return { owner, admin, listed, expired, stranger, strangers };
 }
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  seed = await database.use(seedTokens);
-  server = await startServer({ database, env: { AUTH_FAILURE_LIMIT: "10000", USAGE_FLUSH_SECONDS: "1" } });
-  call = apiClient(server.baseUrl);
-}, 180_000);
-
-afterAll(async () => {
-  await server?.stop();
-  await database?.drop();
-}, 60_000);
+const api = useSeededServer(seedTokens, { AUTH_FAILURE_LIMIT: "10000", USAGE_FLUSH_SECONDS: "1" });
 
 const asAdmin = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-  call(method, path, { token: seed.admin.secret, body, headers });
+  api.call(method, path, { token: api.seed.admin.secret, body, headers });
 
 async function newToken(name: string, extra: Record<string, unknown> = {}) {
   const reply = await asAdmin("POST", "/api/v1/tokens", { name, scopes: ["tokens:read"], ...extra });
@@ -77,7 +62,7 @@ describe("POST /api/v1/tokens", () => {
     expect(secret).toMatch(/^tgp_[0-9A-Za-z]{36}$/);
     expect(token.partial.startsWith(secret.slice(0, 8))).toBe(true);
 
-    const me = await call("GET", "/api/v1/me", { token: secret });
+    const me = await api.call("GET", "/api/v1/me", { token: secret });
     expect(me.body.token.guid).toBe(token.guid);
     const fetched = await asAdmin("GET", reply.headers.get("location")!);
     expect(fetched.status).toBe(200);
@@ -159,8 +144,8 @@ describe("GET /api/v1/tokens", () => {
     const reply = await asAdmin("GET", "/api/v1/tokens?perPage=100");
     expect(reply.status).toBe(200);
     const page = tokenPageSchema.strict().parse(reply.body);
-    expect(page.tokens.map((t) => t.guid)).not.toContain(seed.strangers.token.guid);
-    expect(page.tokens.map((t) => t.guid)).toContain(seed.admin.token.guid);
+    expect(page.tokens.map((t) => t.guid)).not.toContain(api.seed.strangers.token.guid);
+    expect(page.tokens.map((t) => t.guid)).toContain(api.seed.admin.token.guid);
     const created = page.tokens.map((t) => t.createdAt);
     expect([...created].sort().reverse()).toEqual(created);
   });
@@ -176,9 +161,9 @@ describe("GET /api/v1/tokens", () => {
     const writers = names(await asAdmin("GET", "/api/v1/tokens?scope=tokens:write&perPage=100"));
     expect(writers).toEqual(expect.arrayContaining(["Release pipeline", "Staging deploy", "Admin automation"]));
     expect(writers).not.toContain("Nightly backup");
-    const byGuid = await asAdmin("GET", `/api/v1/tokens?guid=${seed.listed[2]!.token.guid.toUpperCase()}`);
+    const byGuid = await asAdmin("GET", `/api/v1/tokens?guid=${api.seed.listed[2]!.token.guid.toUpperCase()}`);
     expect(names(byGuid)).toEqual(["Release pipeline"]);
-    expect(names(await asAdmin("GET", `/api/v1/tokens?guid=${seed.strangers.token.guid}`))).toEqual([]);
+    expect(names(await asAdmin("GET", `/api/v1/tokens?guid=${api.seed.strangers.token.guid}`))).toEqual([]);
   });
 
   test("pages", async () => {
@@ -207,9 +192,9 @@ describe("GET /api/v1/tokens", () => {
 
 describe("GET, PATCH, DELETE /api/v1/tokens/{guid}", () => {
   test("GET returns the token", async () => {
-    const reply = await asAdmin("GET", `/api/v1/tokens/${seed.listed[0]!.token.guid}`);
+    const reply = await asAdmin("GET", `/api/v1/tokens/${api.seed.listed[0]!.token.guid}`);
     expect(reply.status).toBe(200);
-    expect(tokenSchema.strict().parse(reply.body)).toMatchObject({ guid: seed.listed[0]!.token.guid, name: "Nightly backup" });
+    expect(tokenSchema.strict().parse(reply.body)).toMatchObject({ guid: api.seed.listed[0]!.token.guid, name: "Nightly backup" });
   });
 
   test("PATCH changes what it names and leaves the rest; the secret keeps working", async () => {
@@ -220,7 +205,7 @@ describe("GET, PATCH, DELETE /api/v1/tokens/{guid}", () => {
     expect(tokenSchema.strict().parse(reply.body)).toMatchObject({ name: "After", description: "unchanged", scopes: ["tokens:read"], validTo });
     const cleared = await asAdmin("PATCH", `/api/v1/tokens/${token.guid}`, { validTo: null });
     expect(cleared.body.validTo).toBeNull();
-    expect((await call("GET", "/api/v1/me", { token: secret })).status).toBe(200);
+    expect((await api.call("GET", "/api/v1/me", { token: secret })).status).toBe(200);
   });
 
   test("PATCH with invalid fields names them and changes nothing", async () => {
@@ -236,7 +221,7 @@ describe("GET, PATCH, DELETE /api/v1/tokens/{guid}", () => {
     expect(reply.status).toBe(204);
     expect(reply.text).toBe("");
     expect((await asAdmin("GET", `/api/v1/tokens/${token.guid}`)).status).toBe(404);
-    expect((await call("GET", "/api/v1/me", { token: secret })).status).toBe(401);
+    expect((await api.call("GET", "/api/v1/me", { token: secret })).status).toBe(401);
     expect((await asAdmin("DELETE", `/api/v1/tokens/${token.guid}`)).status).toBe(404);
   });
 
@@ -255,14 +240,14 @@ describe("revoke and rotate", () => {
     const revoked = tokenSchema.strict().parse(reply.body);
     expect(revoked.status).toBe("revoked");
     expect(revoked.validTo).toBe(revoked.revokedAt);
-    expect((await call("GET", "/api/v1/me", { token: secret })).status).toBe(401);
+    expect((await api.call("GET", "/api/v1/me", { token: secret })).status).toBe(401);
     const again = await asAdmin("POST", `/api/v1/tokens/${token.guid}/revoke`);
     expect(again.status).toBe(200);
     expect(again.body.revokedAt).toBe(revoked.revokedAt);
   });
 
   test("revoking an expired token is a conflict (409) with an explanation", async () => {
-    const reply = await asAdmin("POST", `/api/v1/tokens/${seed.expired.token.guid}/revoke`);
+    const reply = await asAdmin("POST", `/api/v1/tokens/${api.seed.expired.token.guid}/revoke`);
     expect(reply.status).toBe(409);
     expect(errorSchema.strict().parse(reply.body).error).toMatchObject({ code: "conflict", message: expect.stringMatching(/expired/) });
   });
@@ -274,8 +259,8 @@ describe("revoke and rotate", () => {
     const rotated = tokenWithSecretSchema.strict().parse(reply.body);
     expect(rotated.token).toMatchObject({ guid: token.guid, name: "Rotate now", scopes: ["tokens:read"] });
     expect(rotated.secret).not.toBe(old);
-    expect((await call("GET", "/api/v1/me", { token: rotated.secret })).status).toBe(200);
-    const oldReply = await call("GET", "/api/v1/me", { token: old });
+    expect((await api.call("GET", "/api/v1/me", { token: rotated.secret })).status).toBe(200);
+    const oldReply = await api.call("GET", "/api/v1/me", { token: old });
     expect(oldReply.status).toBe(401);
     expect(oldReply.body.error.code).toBe("invalid_token");
   });
@@ -284,8 +269,8 @@ describe("revoke and rotate", () => {
     const { token, secret: old } = await newToken("Rotate gently");
     const reply = await asAdmin("POST", `/api/v1/tokens/${token.guid}/rotate`, { overlapSeconds: 3600 });
     expect(reply.status).toBe(200);
-    expect((await call("GET", "/api/v1/me", { token: old })).body.token.guid).toBe(token.guid);
-    expect((await call("GET", "/api/v1/me", { token: reply.body.secret })).body.token.guid).toBe(token.guid);
+    expect((await api.call("GET", "/api/v1/me", { token: old })).body.token.guid).toBe(token.guid);
+    expect((await api.call("GET", "/api/v1/me", { token: reply.body.secret })).body.token.guid).toBe(token.guid);
   });
 
   test("rotate with a bad overlap names the field; a revoked token cannot be rotated (409)", async () => {
@@ -306,14 +291,14 @@ describe("another user's token", () => {
     ["POST", "/rotate"],
   ])("%s …%s: 404, exactly like an unknown GUID", async (method, suffix) => {
     const body = method === "PATCH" ? { name: "Mine now" } : undefined;
-    const theirs = await asAdmin(method, `/api/v1/tokens/${seed.strangers.token.guid}${suffix}`, body);
+    const theirs = await asAdmin(method, `/api/v1/tokens/${api.seed.strangers.token.guid}${suffix}`, body);
     const unknown = await asAdmin(method, `/api/v1/tokens/00000000-0000-4000-8000-000000000000${suffix}`, body);
     expect(theirs.status).toBe(404);
     expect(theirs.body).toEqual(unknown.body);
   });
 
   test("and it is untouched: still active, same name, same secret", async () => {
-    const reply = await call("GET", `/api/v1/tokens/${seed.strangers.token.guid}`, { token: seed.strangers.secret });
+    const reply = await api.call("GET", `/api/v1/tokens/${api.seed.strangers.token.guid}`, { token: api.seed.strangers.secret });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ name: "Not yours", status: "active" });
   });
@@ -323,7 +308,7 @@ describe("last used", () => {
   test("a successful call records when, from where and with what; editing time is untouched", async () => {
     const { token, secret } = await newToken("Watched");
     const before = Date.now();
-    expect((await call("GET", "/api/v1/me", { token: secret, headers: { "user-agent": "tollgate-tests/1.0" } })).status).toBe(200);
+    expect((await api.call("GET", "/api/v1/me", { token: secret, headers: { "user-agent": "tollgate-tests/1.0" } })).status).toBe(200);
 
     // Written by the server's batcher within a few seconds: poll rather than sleep.
     let seen = tokenSchema.parse((await asAdmin("GET", `/api/v1/tokens/${token.guid}`)).body);

@@ -40,3 +40,20 @@ export function fieldErrorsOf(issues: readonly { path: readonly PropertyKey[]; m
   }
   return errors;
 }
+
+// Prisma's codes for a database it cannot reach, a connection that closed, a query timeout, and
+// a pool with no free connection; then the socket errors pg raises before Prisma sees them; then
+// PostgreSQL's "shutting down" and "cannot connect now" (57P01–57P03).
+const UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH", "57P01", "57P02", "57P03"]);
+
+/**
+ * Whether an error means the database is unavailable (a failure to retry later) rather than a bug.
+ * pg reports a refused connection to a host with several addresses as an AggregateError.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, errors, cause } = error as { code?: unknown; errors?: unknown; cause?: unknown };
+  if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
+  if (Array.isArray(errors) && errors.some(isDatabaseUnavailable)) return true;
+  return cause !== undefined && cause !== error && isDatabaseUnavailable(cause);
+}

@@ -59,6 +59,11 @@ const responses = {
     z.object({ "Retry-After": z.string().meta({ description: "Seconds to wait." }) }),
   ),
   internal: errorResponse("InternalError", "internal_error: an unexpected failure, logged on the server."),
+  unavailable: errorResponse(
+    "ServiceUnavailable",
+    "unavailable: the instance cannot reach its database, or is shutting down; retry after Retry-After.",
+    z.object({ "Retry-After": z.string().meta({ description: "Seconds to wait." }) }),
+  ),
 } satisfies Record<string, ZodOpenApiResponseObject>;
 
 /** The answers every authenticated route can give besides its own. */
@@ -68,6 +73,7 @@ const authErrors = {
   "403": responses.forbidden,
   "429": responses.rateLimited,
   "500": responses.internal,
+  "503": responses.unavailable,
 };
 
 const bodyErrors = { "413": responses.tooLarge, "415": responses.unsupported };
@@ -261,7 +267,18 @@ export function openApiDocument() {
         get: {
           operationId: "health",
           tags: ["Service"],
-          summary: "Is the service up?",
+          summary: "Is the process up? (liveness)",
+          description: "Answered from memory, without the database: for an orchestrator's liveness probe.",
+          security: [],
+          responses: { "200": { description: "The process is up.", content: json(healthSchema) } },
+        },
+      },
+      "/api/health/ready": {
+        get: {
+          operationId: "readiness",
+          tags: ["Service"],
+          summary: "Can this instance serve requests? (readiness)",
+          description: "Asks the database a trivial query, with a 5 s limit: for a load balancer's readiness probe.",
           security: [],
           responses: {
             "200": { description: "The database is reachable.", content: json(healthSchema) },

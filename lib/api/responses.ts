@@ -1,5 +1,5 @@
 import "server-only";
-import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from "@/lib/errors";
+import { ConflictError, NotFoundError, ValidationError, isDatabaseUnavailable, type FieldErrors } from "@/lib/errors";
 import type { ERROR_CODES } from "./schemas";
 
 /**
@@ -42,6 +42,13 @@ export function errorResponse(error: unknown): Response {
   }
   if (error instanceof NotFoundError) return json(errorBody("not_found", error.message, {}), { status: 404 });
   if (error instanceof ConflictError) return json(errorBody("conflict", error.message, {}), { status: 409 });
+  if (isDatabaseUnavailable(error)) {
+    console.error("The database is unavailable:", error);
+    return json(errorBody("unavailable", "The service cannot reach its database. Retry in a few seconds.", {}), {
+      status: 503,
+      headers: { "Retry-After": "5" },
+    });
+  }
   console.error("Unexpected error in an API route:", error);
   return json(
     errorBody("internal_error", "Something went wrong on our side. Try again; if it keeps happening, tell the administrator.", {}),

@@ -120,7 +120,13 @@ export const healthSchema = z
 
 export const metricsSchema = z
   .object({
-    database: z.object({ queries: z.number().int().meta({ description: "Queries this instance has sent since it started." }) }),
+    database: z.object({
+      queries: z.number().int().meta({ description: "Queries this instance has sent since it started." }),
+      backgroundQueries: z
+        .number()
+        .int()
+        .meta({ description: "Of those, the ones sent off the request path (writing \"last used\"), which no request waited for." }),
+    }),
     verificationCache: z.object({
       hits: z.number().int(),
       negativeHits: z.number().int().meta({ description: "Unknown secrets refused from memory." }),

@@ -9,22 +9,34 @@ import { config } from "@/lib/config";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { listenForChanges, type ChangeHandlers, type ChangeListener } from "./change-listener";
 import { lockEmbeddedDatabase } from "./embedded-lock";
-import { applyMigrations } from "./migrate";
+import { maintainEmbeddedDatabase } from "./embedded-maintenance";
+import { applyMigrations, type SqlSession } from "./migrate";
 
 export type { Prisma } from "@/lib/generated/prisma/client";
 
-/**
- * The one database handle of this process: PostgreSQL through a pg pool when DATABASE_URL is
- * set, otherwise PGlite (PostgreSQL in WebAssembly, in-process) persisted under ./data.
- * Both are migrated on first use, so a fresh checkout needs nothing installed.
- */
-/** Counts every query this process sends, for `GET /api/metrics` and the benchmarks. */
-const stats = ((globalThis as unknown as { tollgateDatabaseStats?: { queries: number } }).tollgateDatabaseStats ??= {
+export type DatabaseStats = {
+  /** Every query this process has sent through Prisma. */
+  queries: number;
+  /** Of those, the ones sent off the request path (the "last used" flush), which no request waited for. */
+  backgroundQueries: number;
+};
+
+/** For `GET /api/metrics` and the benchmarks. */
+const stats = ((globalThis as unknown as { tollgateDatabaseStats?: DatabaseStats }).tollgateDatabaseStats ??= {
   queries: 0,
+  backgroundQueries: 0,
 });
 
-export function databaseStats(): { queries: number } {
+export function databaseStats(): DatabaseStats {
   return { ...stats };
+}
+
+/**
+ * Background work calls this once per query it sends. Prisma's query event fires outside the
+ * caller's async context, so the counter cannot tell on its own whose query it saw.
+ */
+export function countBackgroundQuery(): void {
+  stats.backgroundQueries++;
 }
 
 function countingClient(adapter: PrismaPg | PrismaPGlite): PrismaClient {
@@ -46,6 +58,11 @@ export type Database = {
   close(): Promise<void>;
 };
 
+/**
+ * The one database handle of this process: PostgreSQL through a pg pool when DATABASE_URL is
+ * set, otherwise PGlite (PostgreSQL in WebAssembly, in-process) persisted under ./data.
+ * Both are migrated on first use, so a fresh checkout needs nothing installed.
+ */
 async function openDatabase(): Promise<Database> {
   const { database } = config();
   if (database.kind === "postgres") {
@@ -83,16 +100,19 @@ async function openDatabase(): Promise<Database> {
   }
   try {
     const pglite = await PGlite.create(database.dir, { extensions: { pg_trgm } });
-    await applyMigrations({
+    const session: SqlSession = {
       query: (sql, params) => pglite.query(sql, params) as never,
       exec: async (sql) => void (await pglite.exec(sql)),
-    });
+    };
+    await applyMigrations(session);
+    const stopMaintenance = await maintainEmbeddedDatabase(session);
     const prisma = countingClient(new PrismaPGlite(pglite));
     return {
       prisma,
       kind: "embedded",
       listen: () => false,
       close: async () => {
+        stopMaintenance();
         await prisma.$disconnect();
         await pglite.close();
         unlock();

@@ -1,6 +1,6 @@
 import "server-only";
 import { apiConfig } from "@/lib/config";
-import { prisma } from "@/lib/db";
+import { countBackgroundQuery, prisma } from "@/lib/db";
 
 /**
  * "Last used" (when, from which address, with which user agent), recorded without a database
@@ -80,6 +80,7 @@ export class UsageRecorder {
         continue;
       }
       try {
+        countBackgroundQuery();
         // The guard keeps an older use (from a slower instance) from replacing a newer one.
         // SQL rather than updateMany: Prisma's updateMany would also bump updatedAt, and using a
         // token is not editing it.

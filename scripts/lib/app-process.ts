@@ -43,7 +43,7 @@ export async function startApp(env: Record<string, string>, options: { label?: s
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${label} exited during start-up:\n${output}`);
     try {
-      const response = await fetch(`${baseUrl}/api/health`);
+      const response = await fetch(`${baseUrl}/api/health/ready`);
       if (response.ok) break;
     } catch {
       // not listening yet

@@ -161,12 +161,6 @@ describe("scopes", () => {
 });
 
 describe("public routes", () => {
-  test("GET /api/health needs no token and reports the database reachable", async () => {
-    const reply = await api.call("GET", "/api/health");
-    expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({ status: "ok" });
-  });
-
   test("GET /api/openapi.json serves the generated document", async () => {
     const reply = await api.call("GET", "/api/openapi.json");
     expect(reply.status).toBe(200);

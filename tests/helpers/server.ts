@@ -114,7 +114,14 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(options: { database?: TestDatabase; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startServer(
+  options: {
+    database?: TestDatabase;
+    env?: Record<string, string>;
+    /** Wait for readiness (the database answers, the default) or only liveness (the process answers). */
+    waitFor?: "ready" | "live";
+  } = {},
+): Promise<TestServer> {
   if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
     throw new Error("The application is not built: run `npm run build` before the API tests.");
   }
@@ -163,7 +170,8 @@ export async function startServer(options: { database?: TestDatabase; env?: Reco
       await stop();
       throw new Error(`The server exited while starting:\n${lines.join("\n")}`);
     }
-    const healthy = await fetch(`${baseUrl}/api/health`).then(
+    const probe = options.waitFor === "live" ? "/api/health" : "/api/health/ready";
+    const healthy = await fetch(baseUrl + probe).then(
       (response) => response.ok,
       () => false,
     );

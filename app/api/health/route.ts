@@ -1,12 +1,12 @@
-import { databaseReachable } from "@/lib/api/health";
 import { json } from "@/lib/api/responses";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(): Promise<Response> {
-  if (await databaseReachable()) return json({ status: "ok" });
-  return json(
-    { status: "unavailable", error: { code: "unavailable", message: "The database is not reachable; see the server log." } },
-    { status: 503 },
-  );
+/**
+ * Liveness: the process is up and answering. Nothing else is asked, the database least of all:
+ * an orchestrator restarts an instance whose liveness fails, and restarting every instance
+ * because the database is down helps nobody. Whether to send traffic is `/api/health/ready`.
+ */
+export function GET(): Response {
+  return json({ status: "ok" });
 }

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
+import { ConflictError, NotFoundError, ValidationError, isDatabaseUnavailable } from "@/lib/errors";
 import { currentUser } from "@/lib/session";
 import { createToken, deleteToken, revokeToken, rotateToken, updateToken } from "@/lib/tokens/service";
 import { TOKENS_PATH } from "@/components/tokens/list-href";
@@ -20,6 +20,10 @@ function failure(error: unknown, action: string): ActionFailure {
   if (error instanceof ValidationError) return { ok: false, error: "Some fields need attention.", fieldErrors: error.fieldErrors };
   if (error instanceof NotFoundError) return { ok: false, error: "Token not found. It may have been deleted." };
   if (error instanceof ConflictError) return { ok: false, error: error.message };
+  if (isDatabaseUnavailable(error)) {
+    console.error(`Token action "${action}": the database is unavailable:`, error);
+    return { ok: false, error: "Tollgate cannot reach its database right now. Please try again in a moment." };
+  }
   console.error(`Token action "${action}" failed unexpectedly:`, error);
   return { ok: false, error: "Something went wrong on our side. Please try again." };
 }

@@ -1,0 +1,13 @@
+import { databaseReachable } from "@/lib/api/health";
+import { json } from "@/lib/api/responses";
+
+export const dynamic = "force-dynamic";
+
+/** Readiness: this instance can serve requests, which needs its database. */
+export async function GET(): Promise<Response> {
+  if (await databaseReachable()) return json({ status: "ok" });
+  return json(
+    { status: "unavailable", error: { code: "unavailable", message: "The database is not reachable; see the server log." } },
+    { status: 503 },
+  );
+}

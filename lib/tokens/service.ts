@@ -74,7 +74,8 @@ function literalPattern(word: string): string {
 
 function filterWhere(userId: string, query: TokenListQuery, now: Date): Prisma.TokenWhereInput {
   const and: Prisma.TokenWhereInput[] = [{ userId }];
-  for (const word of keywordsOf(query.q)) and.push({ name: { contains: literalPattern(word), mode: "insensitive" } });
+  // Case-insensitive: nameFolded is lower(name), and JavaScript's toLowerCase folds like ICU's root locale.
+  for (const word of keywordsOf(query.q)) and.push({ nameFolded: { contains: literalPattern(word.toLowerCase()) } });
   if (query.guid) and.push({ guid: query.guid.toLowerCase() });
   if (query.scope) and.push({ scopes: { some: { scopeName: query.scope } } });
   if (query.status === "active") and.push(activeWhere(now));

@@ -336,7 +336,7 @@ describe("the migrated schema is the one Prisma expects", () => {
     expect(await db.user.findUniqueOrThrow({ where: { id: userId } })).toEqual({ ...user, updatedAt: expect.any(Date) });
     expect(await db.scope.findUniqueOrThrow({ where: { name: scope.name } })).toEqual(scope);
     expect(await db.userScope.findUniqueOrThrow({ where: { userId_scopeName: { userId, scopeName: scope.name } } })).toEqual(grant);
-    expect(await db.token.findUniqueOrThrow({ where: { guid } })).toEqual({ ...token, updatedAt: expect.any(Date) });
+    expect(await db.token.findUniqueOrThrow({ where: { guid } })).toEqual({ ...token, nameFolded: token.name, updatedAt: expect.any(Date) });
     expect(await db.tokenSecret.findUniqueOrThrow({ where: { hash: secret.hash } })).toEqual(secret);
     expect(await db.tokenScope.findUniqueOrThrow({ where: { tokenGuid_scopeName: tokenScope } })).toEqual(tokenScope);
 

@@ -1,6 +1,6 @@
 import { prisma } from "@/lib/db";
 import { ValidationError } from "@/lib/errors";
-import { createToken, listTokens, revokeToken, type TokenView } from "@/lib/tokens/service";
+import { createToken, listTokens, revokeToken, updateToken, type TokenView } from "@/lib/tokens/service";
 import { TOKEN_SORTS, type TokenListQuery } from "@/lib/validation/tokens";
 import { useFreshDatabase } from "../helpers/database";
 import { createUser } from "../helpers/users";
@@ -49,6 +49,15 @@ describe("name keywords", () => {
     expect(await sorted("deploy")).toEqual(["CI production DEPLOY", "Deploy production", "deploy staging"]);
     expect(await sorted("PLO")).toEqual(["CI production DEPLOY", "Deploy production", "deploy staging"]);
     expect(await sorted("émile")).toEqual(["Émile's laptop"]);
+    expect(await sorted("ÉMILE'S")).toEqual(["Émile's laptop"]);
+  });
+
+  test("a renamed token is found by its new name only", async () => {
+    const other = (await owner()).id;
+    const renamed = await token(other, "Old name");
+    await updateToken(other, renamed.guid, { name: "Fresh NAME" });
+    expect(await names(other, { q: "fresh name" })).toEqual(["Fresh NAME"]);
+    expect(await names(other, { q: "old" })).toEqual([]);
   });
 
   test("several words must all match, in any order, however many spaces separate them", async () => {

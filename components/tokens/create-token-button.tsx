@@ -5,7 +5,7 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { SecretDialog, type RevealedSecret } from "./secret-dialog";
 import { TokenFormDialog } from "./token-form-dialog";
-import { useRevealNewSecret } from "./new-secret";
+import { useNewSecret } from "./new-secret";
 import type { ScopeOption, TokenActions } from "./types";
 
 export function CreateTokenButton({
@@ -18,15 +18,15 @@ export function CreateTokenButton({
   label?: string;
 }) {
   const [open, setOpen] = useState(false);
-  const revealAbove = useRevealNewSecret();
+  const above = useNewSecret();
   const [revealed, setRevealed] = useState<RevealedSecret | null>(null);
-  const button = useRef<HTMLButtonElement>(null);
+  const ownButton = useRef<HTMLButtonElement>(null);
   const noScopes = scopes.length === 0;
 
   return (
     <>
       <Button
-        ref={button}
+        ref={above ? above.registerCreateButton : ownButton}
         variant="primary"
         onClick={() => setOpen(true)}
         disabled={noScopes}
@@ -41,11 +41,11 @@ export function CreateTokenButton({
         submit={create}
         onSaved={(result) => {
           setOpen(false);
-          (revealAbove ?? setRevealed)({ secret: result.secret, tokenName: result.token.name });
+          (above?.reveal ?? setRevealed)({ secret: result.secret, tokenName: result.token.name });
           toast.success(`Token “${result.token.name}” created.`);
         }}
       />
-      {revealAbove ? null : <SecretDialog revealed={revealed} title="Your new token" onDone={() => setRevealed(null)} returnFocusTo={button} />}
+      {above ? null : <SecretDialog revealed={revealed} title="Your new token" onDone={() => setRevealed(null)} returnFocusTo={ownButton} />}
     </>
   );
 }

@@ -5,6 +5,7 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { callAction } from "./call-action";
+import { useNewSecret } from "./new-secret";
 import { RotateDialog } from "./rotate-dialog";
 import { SecretDialog, type RevealedSecret } from "./secret-dialog";
 import { TokenFormDialog } from "./token-form-dialog";
@@ -28,24 +29,29 @@ export function TokenRowActions({ token, scopes, actions }: { token: TokenItem; 
   const [rotating, setRotating] = useState(false);
   const [revealed, setRevealed] = useState<RevealedSecret | null>(null);
   const rotateButton = useRef<HTMLButtonElement>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  // After a delete the row is gone: focus moves to the page's create button.
+  const createButton = useNewSecret()?.createButton;
   const revokeBlocked = revokeUnavailableBecause(token);
   const rotateBlocked = token.status.active || token.status.reason !== "revoked" ? null : "A revoked token cannot be rotated. Create a new token instead.";
 
-  async function revoke() {
+  async function revoke(): Promise<boolean> {
     const result = await callAction(() => actions.revoke(token.guid));
     if (result.ok) toast.success(`Token “${token.name}” revoked. It no longer works.`);
     else toast.error(result.error);
+    return result.ok;
   }
 
-  async function remove() {
+  async function remove(): Promise<boolean> {
     const result = await callAction(() => actions.remove(token.guid));
     if (result.ok) toast.success(`Token “${token.name}” deleted.`);
     else toast.error(result.error);
+    return result.ok;
   }
 
   return (
     <div className="grid w-max grid-cols-2 gap-1.5">
-      <Button size="sm" onClick={() => setEditing(true)} aria-label={`Edit ${token.name}`}>
+      <Button ref={editButton} size="sm" onClick={() => setEditing(true)} aria-label={`Edit ${token.name}`}>
         Edit
       </Button>
       <Button
@@ -74,6 +80,7 @@ export function TokenRowActions({ token, scopes, actions }: { token: TokenItem; 
         confirmLabel="Revoke token"
         pendingLabel="Revoking…"
         onConfirm={revoke}
+        focusAfterConfirm={editButton}
       />
       <ConfirmDialog
         trigger={
@@ -93,6 +100,7 @@ export function TokenRowActions({ token, scopes, actions }: { token: TokenItem; 
         confirmLabel="Delete token"
         pendingLabel="Deleting…"
         onConfirm={remove}
+        focusAfterConfirm={createButton}
       />
 
       <TokenFormDialog

@@ -2,7 +2,7 @@
 
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import clsx from "clsx";
-import { useState, useTransition, type ReactElement, type ReactNode } from "react";
+import { useRef, useState, useTransition, type ReactElement, type ReactNode, type RefObject } from "react";
 import { Button } from "./button";
 import { overlayClasses, panelClasses } from "./dialog";
 
@@ -18,22 +18,39 @@ export function ConfirmDialog({
   confirmLabel,
   pendingLabel,
   onConfirm,
+  focusAfterConfirm,
 }: {
   trigger: ReactElement;
   title: ReactNode;
   description: ReactNode;
   confirmLabel: string;
   pendingLabel: string;
-  onConfirm: () => Promise<void>;
+  /** Resolves to false when the action failed (the caller has said why), so focus returns to the trigger. */
+  onConfirm: () => Promise<boolean>;
+  /**
+   * Where focus goes once the action is done, when the trigger cannot take it back: a Revoke
+   * button that is now disabled, a Delete button whose row is gone. Cancelling returns to the trigger.
+   */
+  focusAfterConfirm?: RefObject<HTMLElement | null>;
 }) {
   const [open, setOpen] = useState(false);
   const [pending, startTransition] = useTransition();
+  const confirmed = useRef(false);
 
   function confirm() {
     startTransition(async () => {
-      await onConfirm();
+      confirmed.current = await onConfirm();
       setOpen(false);
     });
+  }
+
+  // Radix calls this when the dialog closes, even when it closes because its row was removed.
+  function returnFocus(event: Event) {
+    const target = confirmed.current ? focusAfterConfirm?.current : null;
+    confirmed.current = false;
+    if (!target?.isConnected) return;
+    event.preventDefault();
+    target.focus();
   }
 
   return (
@@ -41,7 +58,7 @@ export function ConfirmDialog({
       <AlertDialog.Trigger asChild>{trigger}</AlertDialog.Trigger>
       <AlertDialog.Portal>
         <AlertDialog.Overlay className={overlayClasses} />
-        <AlertDialog.Content className={clsx(panelClasses, "max-w-md")}>
+        <AlertDialog.Content className={clsx(panelClasses, "max-w-md")} onCloseAutoFocus={returnFocus}>
           <AlertDialog.Title className="text-lg font-semibold text-gray-900">{title}</AlertDialog.Title>
           <AlertDialog.Description asChild>
             <div className="mt-2 space-y-2 text-sm text-gray-700">{description}</div>

@@ -9,11 +9,11 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["minute", 60],
 ];
 
-/** "3 hours ago", "in 2 days", "just now": the largest unit that fits, rounded to the nearest whole one. */
+/** "3 hours ago", "in 2 days", "now": the largest unit that fits, rounded to the nearest whole one, in the reader's language. */
 export function formatRelative(date: Date, now: Date, locale?: string): string {
   const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
-  if (Math.abs(seconds) < 45) return "just now";
   const format = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  if (Math.abs(seconds) < 45) return format.format(0, "second");
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
   }

@@ -77,12 +77,46 @@ test("the settings and token pages, the dialogs, and the API reference", async (
   expect(await seriousViolations(page)).toEqual([]);
   await shot("tokens-list");
 
+  // Every dialog a row opens, checked open.
+  const row = page.getByRole("row", { name: /Deploy bot/ });
+  for (const [button, dialogRole, dialogName] of [
+    ["Edit Deploy bot", "dialog", "Edit token"],
+    ["Rotate Deploy bot", "dialog", "Rotate “Deploy bot”"],
+    ["Revoke Deploy bot", "alertdialog", "Revoke “Deploy bot”?"],
+    ["Delete Deploy bot", "alertdialog", "Delete “Deploy bot”?"],
+  ] as const) {
+    await row.getByRole("button", { name: button }).click();
+    const open = page.getByRole(dialogRole, { name: dialogName });
+    await open.waitFor();
+    expect({ dialog: dialogName, violations: await seriousViolations(page) }).toEqual({ dialog: dialogName, violations: [] });
+    await page.keyboard.press("Escape");
+    await open.waitFor({ state: "hidden" });
+    // Escape returns focus to the button that opened the dialog (Radix moves it just after the dialog unmounts).
+    const returned = await page
+      .waitForFunction((label) => document.activeElement?.getAttribute("aria-label") === label, button, { timeout: 5_000 })
+      .then(() => true, () => false);
+    expect({ dialog: dialogName, focusReturned: returned }).toEqual({ dialog: dialogName, focusReturned: true });
+  }
+
+  // At phone width: the page does not scroll sideways (the table scrolls inside its own frame),
+  // and the pages and dialogs pass the same checks.
   const phone = await context.newPage();
   await phone.setViewportSize({ width: 390, height: 844 });
   await phone.goto("/settings/tokens");
   await phone.getByRole("row", { name: /Deploy bot/ }).waitFor();
   expect(await seriousViolations(phone)).toEqual([]);
+  expect(await phone.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
   await shot("tokens-list-phone", phone);
+  await phone.getByRole("button", { name: "New token" }).click();
+  const phoneDialog = phone.getByRole("dialog", { name: "New API token" });
+  await phoneDialog.waitFor();
+  expect(await seriousViolations(phone)).toEqual([]);
+  expect(await phoneDialog.evaluate((el) => el.getBoundingClientRect().right <= window.innerWidth)).toBe(true);
+  await phone.keyboard.press("Escape");
+  await phone.getByRole("row", { name: /Deploy bot/ }).getByRole("button", { name: "Revoke Deploy bot" }).click();
+  await phone.getByRole("alertdialog").waitFor();
+  expect(await seriousViolations(phone)).toEqual([]);
+  await phone.keyboard.press("Escape");
   await phone.close();
 
   await page.goto("/settings");
@@ -95,4 +129,13 @@ test("the settings and token pages, the dialogs, and the API reference", async (
   // violations of its own (aria-selected on buttons, an unnamed button, list children, contrast)
   // that cannot be fixed from this app without replacing the viewer.
   expect(await seriousViolations(page, "main")).toEqual([]);
+});
+
+test("an address the app does not have gets a 404 page in the app's frame", async () => {
+  const response = await page.goto("/no/such/page");
+  expect(response?.status()).toBe(404);
+  await page.getByRole("heading", { level: 1, name: "This page does not exist" }).waitFor();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole("link", { name: "Go to your tokens" }).click();
+  await page.waitForURL("**/settings/tokens");
 });

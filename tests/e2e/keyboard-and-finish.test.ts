@@ -1,0 +1,169 @@
+import type { Browser, Page } from "playwright-core";
+import { startServer, type TestServer } from "@/tests/helpers/server";
+import { createToken, launchBrowser, newAccount, newContext, signUp } from "@/tests/helpers/browser";
+
+jest.setTimeout(120_000);
+
+/** Using the token page without a mouse, and the details that make it read right: announced errors, times in the reader's own terms. */
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** What has the keyboard focus: its accessible name as far as the test needs it. */
+function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const element = document.activeElement as HTMLElement | null;
+    if (!element || element === document.body) return "(document)";
+    const labelled = element.id ? document.querySelector(`label[for="${element.id}"]`)?.textContent : null;
+    return (element.getAttribute("aria-label") ?? labelled ?? element.textContent ?? "").trim();
+  });
+}
+
+/** Waits (briefly: Radix moves focus just after a dialog unmounts) until `name` has the focus. */
+async function expectFocusOn(page: Page, name: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while ((await focused(page)) !== name && Date.now() < deadline) await page.waitForTimeout(50);
+  expect(await focused(page)).toBe(name);
+}
+
+/** Presses Tab until the control named `name` has focus, as someone on a keyboard would; fails if it is never reached. */
+async function tabTo(page: Page, name: string | RegExp, limit = 80): Promise<void> {
+  const matches = (text: string) => (typeof name === "string" ? text === name : name.test(text));
+  for (let i = 0; i < limit; i++) {
+    if (matches(await focused(page))) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`Tabbed ${limit} times without reaching “${name}”; focus is on “${await focused(page)}”.`);
+}
+
+test("a token is created and revoked with the keyboard alone", async () => {
+  const context = await newContext(browser, server.baseUrl);
+  const page = await context.newPage();
+  await signUp(page, newAccount("keyboard"));
+  await page.getByRole("heading", { name: "You have no API tokens yet" }).waitFor();
+
+  await tabTo(page, "Create your first token");
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "New API token" });
+  await dialog.waitFor();
+  // Focus moved into the dialog, on its first field.
+  expect(await focused(page)).toMatch(/^Name/);
+  await page.keyboard.type("Keyboard only");
+  await tabTo(page, /^tokens:read/);
+  await page.keyboard.press("Space");
+  await tabTo(page, "Create token");
+  await page.keyboard.press("Enter");
+
+  const secretDialog = page.getByRole("dialog", { name: "Your new token" });
+  await secretDialog.waitFor();
+  await tabTo(page, "Done");
+  await page.keyboard.press("Enter");
+  await secretDialog.waitFor({ state: "hidden" });
+  await expectFocusOn(page, "New token");
+
+  await tabTo(page, "Revoke Keyboard only");
+  await page.keyboard.press("Enter");
+  const confirm = page.getByRole("alertdialog", { name: "Revoke “Keyboard only”?" });
+  await confirm.waitFor();
+  await tabTo(page, "Revoke token");
+  await page.keyboard.press("Enter");
+  await confirm.waitFor({ state: "hidden" });
+  const row = page.getByRole("row", { name: /^Keyboard only/ });
+  await row.getByText("Inactive", { exact: true }).waitFor();
+  // Revoke is now disabled; focus went to the row's Edit button instead of the top of the page.
+  await expectFocusOn(page, "Edit Keyboard only");
+  await context.close();
+});
+
+test("form errors are announced: the field is marked invalid and described by a live message", async () => {
+  const context = await newContext(browser, server.baseUrl);
+  const page = await context.newPage();
+  await signUp(page, newAccount("errors"));
+  await page.getByRole("button", { name: "Create your first token" }).click();
+  const dialog = page.getByRole("dialog", { name: "New API token" });
+  const name = dialog.getByLabel(/^Name/);
+  await name.fill("x");
+  await name.fill("");
+  await name.blur();
+  expect(await name.getAttribute("aria-invalid")).toBe("true");
+  const messageId = (await name.getAttribute("aria-describedby"))!.split(" ").at(-1)!;
+  const message = page.locator(`[id="${messageId}"]`);
+  expect((await message.textContent())?.length).toBeGreaterThan(0);
+  expect(await message.getAttribute("aria-live")).toBe("polite");
+
+  // The sign-in form's error is an alert too.
+  const visitor = await newContext(browser, server.baseUrl);
+  const signInPage = await visitor.newPage();
+  await signInPage.goto("/signin");
+  const form = signInPage.getByRole("form", { name: "Sign in" });
+  await form.getByLabel("Email").fill("nobody@example.test");
+  await form.getByLabel("Password").fill("not the password");
+  await form.getByRole("button", { name: /^sign in$/i }).click();
+  await signInPage.getByRole("alert").filter({ hasText: /email or password/i }).waitFor();
+  await visitor.close();
+  await context.close();
+});
+
+test("times are in the reader's locale and time zone, exact on hover, and relative ones keep up", async () => {
+  const context = await browser.newContext({ baseURL: server.baseUrl, locale: "de-DE", timezoneId: "America/New_York", reducedMotion: "reduce" });
+  const page = await context.newPage();
+  // The browser's clock is under the test's control; the server's is not.
+  await page.clock.install();
+  await signUp(page, newAccount("locale"));
+  await page.getByRole("button", { name: "Create your first token" }).click();
+  await createTokenInOpenDialog(page, "Zeitzone");
+  const row = page.getByRole("row", { name: /^Zeitzone/ });
+
+  // The created date as Germans write it, in New York's calendar day.
+  const createdIso = await row.locator("time").first().getAttribute("datetime");
+  const created = new Date(createdIso!);
+  const dateInNewYork = new Intl.DateTimeFormat("de-DE", { dateStyle: "medium", timeZone: "America/New_York" }).format(created);
+  expect(await row.locator("time").first().textContent()).toBe(dateInNewYork);
+  // Hovering shows the exact moment, with the zone.
+  const exact = new Intl.DateTimeFormat("de-DE", { dateStyle: "full", timeStyle: "long", timeZone: "America/New_York" }).format(created);
+  expect(await row.locator("time").first().getAttribute("title")).toBe(exact);
+
+  // Revoked "jetzt" (now), and five minutes later, without a reload, "vor 5 Minuten".
+  await row.getByRole("button", { name: "Revoke Zeitzone" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Revoke token" }).click();
+  const revokedAt = row.getByRole("cell").nth(7).locator("time");
+  await revokedAt.waitFor();
+  expect(await revokedAt.textContent()).toBe("jetzt");
+  await page.clock.fastForward("05:00");
+  await row.getByRole("cell").nth(7).getByText("vor 5 Minuten").waitFor();
+  await context.close();
+});
+
+/** Fills the create dialog that is already open and puts the secret away. */
+async function createTokenInOpenDialog(page: Page, name: string): Promise<void> {
+  const dialog = page.getByRole("dialog", { name: "New API token" });
+  await dialog.getByLabel(/^Name/).fill(name);
+  await dialog.getByRole("checkbox", { name: /^tokens:read/ }).check();
+  await dialog.getByRole("button", { name: "Create token" }).click();
+  const secretDialog = page.getByRole("dialog", { name: "Your new token" });
+  await secretDialog.getByRole("button", { name: "Done" }).click();
+  await secretDialog.waitFor({ state: "hidden" });
+}
+
+test("the copy buttons say they copied, to the eye and to screen readers", async () => {
+  const context = await newContext(browser, server.baseUrl);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.baseUrl });
+  const page = await context.newPage();
+  await signUp(page, newAccount("copy"));
+  await createToken(page, "Copy me");
+  const row = page.getByRole("row", { name: /^Copy me/ });
+  await row.getByRole("button", { name: "Copy GUID of Copy me" }).click();
+  await row.getByRole("button", { name: "Copied" }).waitFor();
+  await page.getByRole("status").filter({ hasText: "Copied to the clipboard" }).waitFor();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await row.locator("code[title]").getAttribute("title"));
+  await context.close();
+});

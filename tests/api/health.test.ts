@@ -61,7 +61,7 @@ describe("when the database cannot be reached", () => {
     expect(reply.status).toBe(503);
     expect(healthSchema.parse(reply.body)).toEqual({
       status: "unavailable",
-      error: { code: "unavailable", message: "The database is not reachable; see the server log." },
+      error: { code: "unavailable", message: "The database did not answer within 5 seconds (unreachable, or still opening at start-up); see the server log." },
     });
     expect(reply.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|at \w+ \(/);
   });

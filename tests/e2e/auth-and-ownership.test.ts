@@ -1,28 +1,16 @@
-import type { Browser } from "playwright-core";
-import { startServer, type TestServer } from "@/tests/helpers/server";
-import { createToken, launchBrowser, newAccount, newContext, signIn, signUp } from "@/tests/helpers/browser";
+import { createToken, newAccount, newContext, signIn, signUp, useAppInBrowser } from "@/tests/helpers/browser";
 
 jest.setTimeout(120_000);
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = useAppInBrowser();
 
 test("a wrong password is refused, the right one signs in, and signing out locks the token page", async () => {
   const account = newAccount("signin");
-  const setup = await newContext(browser, server.baseUrl);
+  const setup = await newContext(app.browser, app.server.baseUrl);
   await signUp(await setup.newPage(), account);
   await setup.close();
 
-  const context = await newContext(browser, server.baseUrl);
+  const context = await newContext(app.browser, app.server.baseUrl);
   const page = await context.newPage();
   await page.goto("/signin");
   await signIn(page, { email: account.email, password: "not the password at all" });
@@ -43,7 +31,7 @@ test("a wrong password is refused, the right one signs in, and signing out locks
 });
 
 test("a user cannot see another user's token through the GUID filter", async () => {
-  const ownerContext = await newContext(browser, server.baseUrl);
+  const ownerContext = await newContext(app.browser, app.server.baseUrl);
   const owner = await ownerContext.newPage();
   await signUp(owner, newAccount("owner"));
   await createToken(owner, "Owner secret job");
@@ -54,7 +42,7 @@ test("a user cannot see another user's token through the GUID filter", async () 
   await owner.getByRole("row", { name: /Owner secret job/ }).waitFor();
   await ownerContext.close();
 
-  const otherContext = await newContext(browser, server.baseUrl);
+  const otherContext = await newContext(app.browser, app.server.baseUrl);
   const other = await otherContext.newPage();
   await signUp(other, newAccount("other"));
   await createToken(other, "Other own token");

@@ -1,22 +1,11 @@
-import type { Browser, Page } from "playwright-core";
-import { startServer, type TestServer } from "@/tests/helpers/server";
-import { createToken, launchBrowser, newAccount, newContext, signUp } from "@/tests/helpers/browser";
+import type { Page } from "playwright-core";
+import { createToken, newAccount, newContext, signUp, useAppInBrowser } from "@/tests/helpers/browser";
 
 jest.setTimeout(120_000);
 
 /** Using the token page without a mouse, and the details that make it read right: announced errors, times in the reader's own terms. */
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = useAppInBrowser();
 
 /** What has the keyboard focus: its accessible name as far as the test needs it. */
 function focused(page: Page): Promise<string> {
@@ -46,7 +35,7 @@ async function tabTo(page: Page, name: string | RegExp, limit = 80): Promise<voi
 }
 
 test("a token is created and revoked with the keyboard alone", async () => {
-  const context = await newContext(browser, server.baseUrl);
+  const context = await newContext(app.browser, app.server.baseUrl);
   const page = await context.newPage();
   await signUp(page, newAccount("keyboard"));
   await page.getByRole("heading", { name: "You have no API tokens yet" }).waitFor();
@@ -85,7 +74,7 @@ test("a token is created and revoked with the keyboard alone", async () => {
 });
 
 test("form errors are announced: the field is marked invalid and described by a live message", async () => {
-  const context = await newContext(browser, server.baseUrl);
+  const context = await newContext(app.browser, app.server.baseUrl);
   const page = await context.newPage();
   await signUp(page, newAccount("errors"));
   await page.getByRole("button", { name: "Create your first token" }).click();
@@ -101,7 +90,7 @@ test("form errors are announced: the field is marked invalid and described by a 
   expect(await message.getAttribute("aria-live")).toBe("polite");
 
   // The sign-in form's error is an alert too.
-  const visitor = await newContext(browser, server.baseUrl);
+  const visitor = await newContext(app.browser, app.server.baseUrl);
   const signInPage = await visitor.newPage();
   await signInPage.goto("/signin");
   const form = signInPage.getByRole("form", { name: "Sign in" });
@@ -114,7 +103,7 @@ test("form errors are announced: the field is marked invalid and described by a 
 });
 
 test("times are in the reader's locale and time zone, exact on hover, and relative ones keep up", async () => {
-  const context = await browser.newContext({ baseURL: server.baseUrl, locale: "de-DE", timezoneId: "America/New_York", reducedMotion: "reduce" });
+  const context = await app.browser.newContext({ baseURL: app.server.baseUrl, locale: "de-DE", timezoneId: "America/New_York", reducedMotion: "reduce" });
   const page = await context.newPage();
   // The browser's clock is under the test's control; the server's is not.
   await page.clock.install();
@@ -155,8 +144,8 @@ async function createTokenInOpenDialog(page: Page, name: string): Promise<void> 
 }
 
 test("the copy buttons say they copied, to the eye and to screen readers", async () => {
-  const context = await newContext(browser, server.baseUrl);
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.baseUrl });
+  const context = await newContext(app.browser, app.server.baseUrl);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.server.baseUrl });
   const page = await context.newPage();
   await signUp(page, newAccount("copy"));
   await createToken(page, "Copy me");

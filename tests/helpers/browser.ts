@@ -1,4 +1,5 @@
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { startServer, type TestServer } from "./server";
 
 /**
  * Debian's Chromium, driven by playwright-core. The flags keep it from reaching out to Google's
@@ -59,4 +60,22 @@ export async function createToken(page: Page, name: string, scope = "tokens:read
   await secretDialog.getByRole("button", { name: "Done" }).click();
   await secretDialog.waitFor({ state: "hidden" });
   return secret;
+}
+
+export type AppInBrowser = { server: TestServer; browser: Browser };
+
+/**
+ * What most browser test files set up: the built app on a fresh embedded database, Chromium, and
+ * the cleanup of both. The fields are filled in by beforeAll: read them inside tests.
+ */
+export function useAppInBrowser(env: Record<string, string> = {}): AppInBrowser {
+  const app = {} as AppInBrowser;
+  beforeAll(async () => {
+    [app.server, app.browser] = await Promise.all([startServer({ env }), launchBrowser()]);
+  }, 180_000);
+  afterAll(async () => {
+    await app.browser?.close();
+    await app.server?.stop();
+  }, 60_000);
+  return app;
 }

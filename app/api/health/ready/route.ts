@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 export async function GET(): Promise<Response> {
   if (await databaseReachable()) return json({ status: "ok" });
   return json(
-    { status: "unavailable", error: { code: "unavailable", message: "The database is not reachable; see the server log." } },
+    { status: "unavailable", error: { code: "unavailable", message: "The database did not answer within 5 seconds (unreachable, or still opening at start-up); see the server log." } },
     { status: 503 },
   );
 }

@@ -1,5 +1,8 @@
 import { ApiError, errorResponse } from "@/lib/api/responses";
 
+// Answers depend on the caller's token: dynamic declared, not inferred (why: app/api/v1/me/route.ts).
+export const dynamic = "force-dynamic";
+
 /**
  * Any /api/v1 path that no route handles: a 404 in the API's error shape rather than Next's HTML
  * page, so that a client with a typo in its URL gets an answer it can parse. (A known path with a

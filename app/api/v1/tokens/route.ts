@@ -5,6 +5,9 @@ import { json } from "@/lib/api/responses";
 import { tokenPageView, tokenWithSecretView } from "@/lib/api/views";
 import { createToken, listTokens } from "@/lib/tokens/service";
 
+// Answers depend on the caller's token: dynamic declared, not inferred (why: app/api/v1/me/route.ts).
+export const dynamic = "force-dynamic";
+
 export const GET = withBearer("tokens:read", async ({ request, token }) =>
   json(tokenPageView(await listTokens(token.userId, listQueryOf(request.nextUrl.searchParams)))),
 );

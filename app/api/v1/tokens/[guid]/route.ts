@@ -4,6 +4,9 @@ import { json } from "@/lib/api/responses";
 import { tokenView } from "@/lib/api/views";
 import { deleteToken, getToken, updateToken } from "@/lib/tokens/service";
 
+// Answers depend on the caller's token: dynamic declared, not inferred (why: app/api/v1/me/route.ts).
+export const dynamic = "force-dynamic";
+
 type Params = { guid: string };
 
 export const GET = withBearer<Params>("tokens:read", async ({ token, params }) => json(tokenView(await getToken(token.userId, params.guid))));

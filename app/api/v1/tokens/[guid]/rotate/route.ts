@@ -4,6 +4,9 @@ import { json } from "@/lib/api/responses";
 import { tokenWithSecretView } from "@/lib/api/views";
 import { rotateToken } from "@/lib/tokens/service";
 
+// Answers depend on the caller's token: dynamic declared, not inferred (why: app/api/v1/me/route.ts).
+export const dynamic = "force-dynamic";
+
 export const POST = withBearer<{ guid: string }>("tokens:write", async ({ request, token, params }) =>
   json(tokenWithSecretView(await rotateToken(token.userId, params.guid, await readJsonObject(request, { optional: true })))),
 );

@@ -67,6 +67,10 @@ async function openDatabase(): Promise<Database> {
   const { database } = config();
   if (database.kind === "postgres") {
     const pool = new Pool({ connectionString: database.url, max: database.poolSize });
+    // An idle connection can be cut at any time (a server restart, a failover, an administrator).
+    // pg reports it on the pool, and an 'error' event nobody listens to ends the process; the
+    // pool drops that connection by itself and opens a new one when next asked.
+    pool.on("error", (error) => console.error(`An idle database connection was closed (${error.message}); a new one will be opened.`));
     const client = await pool.connect();
     try {
       await applyMigrations({

@@ -17,11 +17,10 @@ export default async function SettingsLayout({ children }: { children: React.Rea
   return (
     <>
       <SiteHeader user={user} />
-      <div className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-8 md:flex-row md:gap-10">
-        <aside className="md:w-48 md:shrink-0">
-          <SettingsNav />
-        </aside>
-        <main id="main" className="min-w-0 flex-1">
+      {/* Two settings pages need no sidebar: tabs on top leave the token table the full width. */}
+      <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6 sm:py-8">
+        <SettingsNav />
+        <main id="main" className="min-w-0">
           {children}
         </main>
       </div>

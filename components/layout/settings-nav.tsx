@@ -13,7 +13,7 @@ export function SettingsNav() {
   const pathname = usePathname();
   return (
     <nav aria-label="Settings">
-      <ul className="flex gap-1 md:flex-col">
+      <ul className="flex gap-1 border-b border-gray-200 pb-2">
         {ITEMS.map((item) => {
           const current = item.exact ? pathname === item.href : pathname === item.href || pathname.startsWith(`${item.href}/`);
           return (

@@ -11,7 +11,7 @@ export function SiteHeader({ user }: { user: { name: string; email: string } }) 
       >
         Skip to content
       </a>
-      <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3">
+      <div className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-4 py-3">
         <Link href="/settings/tokens" className="text-lg font-bold tracking-tight text-brand-700">
           Tollgate
         </Link>

@@ -20,7 +20,7 @@ export function SortHeader({ label, sort, query, className }: { label: string; s
   const nextOrder = current ? (query.order === "asc" ? "desc" : "asc") : FIRST_ORDER[sort];
   const Arrow = !current ? ArrowUpDownIcon : query.order === "asc" ? ArrowUpIcon : ArrowDownIcon;
   return (
-    <th scope="col" aria-sort={current ? (query.order === "asc" ? "ascending" : "descending") : undefined} className={className}>
+    <th role="columnheader" scope="col" aria-sort={current ? (query.order === "asc" ? "ascending" : "descending") : undefined} className={className}>
       <Link
         href={listHref(query, { sort, order: nextOrder, page: 1 })}
         className={clsx(

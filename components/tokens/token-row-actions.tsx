@@ -50,7 +50,7 @@ export function TokenRowActions({ token, scopes, actions }: { token: TokenItem; 
   }
 
   return (
-    <div className="grid w-max grid-cols-2 gap-1.5">
+    <div className="flex flex-wrap gap-2 xl:grid xl:w-max xl:grid-cols-2 xl:gap-1.5">
       <Button ref={editButton} size="sm" onClick={() => setEditing(true)} aria-label={`Edit ${token.name}`}>
         Edit
       </Button>

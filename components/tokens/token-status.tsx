@@ -17,7 +17,7 @@ export function TokenStatusBadge({ token }: { token: Pick<TokenItem, "status" | 
   return (
     <div className="space-y-0.5">
       <Badge tone={reason.tone}>Inactive</Badge>
-      <p className="min-w-28 text-xs text-gray-700">
+      <p className="min-w-24 text-xs text-gray-700">
         {reason.label}
         {when ? (
           <>

@@ -8,15 +8,26 @@ import { TokenRowActions } from "./token-row-actions";
 import { TokenStatusBadge } from "./token-status";
 import type { ScopeOption, TokenActions, TokenItem } from "./types";
 
-const th = "px-3 py-2.5 text-left text-xs font-semibold tracking-wide whitespace-nowrap text-gray-700 uppercase";
-const td = "px-3 py-3 align-top";
-/** On a phone the table scrolls sideways; the name column stays in view so each row stays identifiable. */
-const stickyOnPhones = "max-sm:sticky max-sm:left-0 max-sm:z-10 max-sm:shadow-[1px_0_0_var(--color-gray-200)]";
+const th = "px-2.5 py-2.5 text-left text-xs font-semibold tracking-wide whitespace-nowrap text-gray-700 uppercase";
+/** Below xl a header that cannot sort is kept for screen readers only; the sortable ones form a "Sort by" bar. */
+const thStatic = `${th} max-xl:sr-only`;
+const thSortable = `${th} max-xl:p-0`;
+/**
+ * Below xl each row is a card and each cell names its column itself, from data-label: the header
+ * row is not above it any more. Generated content stays out of textContent, so the cell's text is
+ * still just its value.
+ */
+const td =
+  "px-2.5 py-3 align-top max-xl:block max-xl:min-w-0 max-xl:p-0 max-xl:before:mb-0.5 max-xl:before:block max-xl:before:text-xs max-xl:before:font-semibold max-xl:before:tracking-wide max-xl:before:text-gray-600 max-xl:before:uppercase max-xl:before:content-[attr(data-label)]";
+/** When the table is wider than its frame, the name column stays in view so each row stays identifiable. */
+const sticky = "xl:sticky xl:left-0 xl:z-10 xl:shadow-[1px_0_0_var(--color-gray-200)]";
 
 /**
- * The token list. On narrow screens it scrolls sideways inside its frame rather than squeezing
- * the columns; the frame is `relative` so that visually hidden (absolutely positioned) text in
- * the cells stays inside it instead of widening the whole page.
+ * The token list. From xl up it is a table, which fits the page's width there; should a long value
+ * make it wider, it scrolls sideways inside its frame (`relative`, so that visually hidden,
+ * absolutely positioned text in the cells stays inside it instead of widening the whole page).
+ * Below xl every row is a card, so neither a phone nor a narrow window scrolls sideways. The
+ * explicit roles keep the table's structure for screen readers where CSS changes its display.
  */
 export function TokenTable({
   tokens,
@@ -32,55 +43,64 @@ export function TokenTable({
   now: Date;
 }) {
   return (
-    <>
-    <p className="text-xs text-gray-600 sm:hidden">Scroll the table sideways to see every column.</p>
-    <div className="relative overflow-x-auto rounded-lg border border-gray-200 bg-white shadow-sm">
-      <table className="min-w-full divide-y divide-gray-200 text-sm">
+    <div className="relative xl:overflow-x-auto xl:rounded-lg xl:border xl:border-gray-200 xl:bg-white xl:shadow-sm">
+      <table role="table" className="block w-full text-sm xl:table xl:min-w-full xl:divide-y xl:divide-gray-200">
         <caption className="sr-only">Your API tokens</caption>
-        <thead className="bg-gray-50">
-          <tr>
-            <SortHeader label="Name" sort="name" query={query} className={`${th} ${stickyOnPhones} bg-gray-50`} />
-            <th scope="col" className={th}>
+        <thead role="rowgroup" className="block xl:table-header-group xl:bg-gray-50">
+          <tr
+            role="row"
+            className="max-xl:flex max-xl:flex-wrap max-xl:items-center max-xl:gap-x-4 max-xl:gap-y-1 max-xl:pb-3 max-xl:before:text-xs max-xl:before:font-medium max-xl:before:text-gray-700 max-xl:before:content-['Sort_by']"
+          >
+            <SortHeader label="Name" sort="name" query={query} className={`${thSortable} ${sticky} xl:bg-gray-50`} />
+            <th role="columnheader" scope="col" className={thStatic}>
               Token
             </th>
-            <th scope="col" className={th}>
+            <th role="columnheader" scope="col" className={thStatic}>
               GUID
             </th>
-            <th scope="col" className={th}>
+            <th role="columnheader" scope="col" className={thStatic}>
               Scopes
             </th>
-            <SortHeader label="Created" sort="created" query={query} className={th} />
-            <SortHeader label="Last used" sort="lastUsed" query={query} className={th} />
-            <th scope="col" className={th}>
+            <SortHeader label="Created" sort="created" query={query} className={thSortable} />
+            <SortHeader label="Last used" sort="lastUsed" query={query} className={thSortable} />
+            <th role="columnheader" scope="col" className={thStatic}>
               Active from
             </th>
-            <SortHeader label="Expires" sort="expires" query={query} className={th} />
-            <SortHeader label="Status" sort="status" query={query} className={th} />
-            <th scope="col" className={th}>
+            <SortHeader label="Expires" sort="expires" query={query} className={thSortable} />
+            <SortHeader label="Status" sort="status" query={query} className={thSortable} />
+            <th role="columnheader" scope="col" className={thStatic}>
               Actions
             </th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-gray-200">
+        <tbody role="rowgroup" className="block space-y-3 xl:table-row-group xl:space-y-0 xl:divide-y xl:divide-gray-200">
           {tokens.map((token) => (
-            <tr key={token.guid} className="hover:bg-gray-50/60">
-              <th scope="row" className={`${td} ${stickyOnPhones} min-w-36 max-w-64 bg-white text-left font-normal`}>
+            <tr
+              key={token.guid}
+              role="row"
+              className="max-xl:grid max-xl:grid-cols-2 max-xl:gap-x-4 max-xl:gap-y-3 max-xl:rounded-lg max-xl:border max-xl:border-gray-200 max-xl:bg-white max-xl:p-4 max-xl:shadow-sm sm:max-xl:grid-cols-3 lg:max-xl:grid-cols-4 xl:hover:bg-gray-50/60"
+            >
+              <th
+                role="rowheader"
+                scope="row"
+                className={`${td} ${sticky} col-span-full bg-white text-left font-normal xl:max-w-64 xl:min-w-36`}
+              >
                 <span className="font-medium break-words text-gray-900">{token.name}</span>
                 {token.description ? <p className="mt-0.5 line-clamp-2 text-xs break-words text-gray-600">{token.description}</p> : null}
               </th>
-              <td className={td}>
+              <td role="cell" data-label="Token" className={td}>
                 <code className="font-mono text-xs whitespace-nowrap text-gray-800">{token.partial}</code>
               </td>
-              <td className={td}>
+              <td role="cell" data-label="GUID" className={td}>
                 <div className="flex items-center gap-1">
-                  <code className="block max-w-[6.5rem] truncate font-mono text-xs text-gray-800" title={token.guid}>
+                  <code className="block max-w-[5.5rem] truncate font-mono text-xs text-gray-800" title={token.guid}>
                     {token.guid}
                   </code>
                   <CopyButton value={token.guid} label={`Copy GUID of ${token.name}`} iconOnly />
                 </div>
               </td>
-              <td className={td}>
-                <ul className="flex min-w-32 flex-wrap gap-1">
+              <td role="cell" data-label="Scopes" className={td}>
+                <ul className="flex flex-wrap gap-1 xl:min-w-24">
                   {token.scopes.map((scope) => (
                     <li key={scope}>
                       <Badge tone="gray" className="font-mono">
@@ -90,22 +110,22 @@ export function TokenTable({
                   ))}
                 </ul>
               </td>
-              <td className={`${td} whitespace-nowrap text-gray-800`}>
+              <td role="cell" data-label="Created" className={`${td} whitespace-nowrap text-gray-800`}>
                 <LocalTime iso={token.createdAt} dateOnly />
               </td>
-              <td className={td}>
+              <td role="cell" data-label="Last used" className={td}>
                 <LastUsed token={token} />
               </td>
-              <td className={`${td} whitespace-nowrap text-gray-800`}>
+              <td role="cell" data-label="Active from" className={`${td} whitespace-nowrap text-gray-800`}>
                 <LocalTime iso={token.validFrom} dateOnly />
               </td>
-              <td className={td}>
+              <td role="cell" data-label="Expires" className={td}>
                 <Expires token={token} now={now} />
               </td>
-              <td className={td}>
+              <td role="cell" data-label="Status" className={td}>
                 <TokenStatusBadge token={token} />
               </td>
-              <td className={td}>
+              <td role="cell" className={`${td} col-span-full max-xl:before:hidden`}>
                 <TokenRowActions token={token} scopes={scopes} actions={actions} />
               </td>
             </tr>
@@ -113,7 +133,6 @@ export function TokenTable({
         </tbody>
       </table>
     </div>
-    </>
   );
 }
 

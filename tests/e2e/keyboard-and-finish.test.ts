@@ -1,38 +1,12 @@
 import type { Page } from "playwright-core";
 import { createToken, newAccount, newContext, signUp, useAppInBrowser } from "@/tests/helpers/browser";
+import { expectFocusOn, focused, tabTo } from "@/tests/helpers/focus";
 
 jest.setTimeout(120_000);
 
 /** Using the token page without a mouse, and the details that make it read right: announced errors, times in the reader's own terms. */
 
 const app = useAppInBrowser();
-
-/** What has the keyboard focus: its accessible name as far as the test needs it. */
-function focused(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const element = document.activeElement as HTMLElement | null;
-    if (!element || element === document.body) return "(document)";
-    const labelled = element.id ? document.querySelector(`label[for="${element.id}"]`)?.textContent : null;
-    return (element.getAttribute("aria-label") ?? labelled ?? element.textContent ?? "").trim();
-  });
-}
-
-/** Waits (briefly: Radix moves focus just after a dialog unmounts) until `name` has the focus. */
-async function expectFocusOn(page: Page, name: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while ((await focused(page)) !== name && Date.now() < deadline) await page.waitForTimeout(50);
-  expect(await focused(page)).toBe(name);
-}
-
-/** Presses Tab until the control named `name` has focus, as someone on a keyboard would; fails if it is never reached. */
-async function tabTo(page: Page, name: string | RegExp, limit = 80): Promise<void> {
-  const matches = (text: string) => (typeof name === "string" ? text === name : name.test(text));
-  for (let i = 0; i < limit; i++) {
-    if (matches(await focused(page))) return;
-    await page.keyboard.press("Tab");
-  }
-  throw new Error(`Tabbed ${limit} times without reaching “${name}”; focus is on “${await focused(page)}”.`);
-}
 
 test("a token is created and revoked with the keyboard alone", async () => {
   const context = await newContext(app.browser, app.server.baseUrl);

@@ -1,0 +1,116 @@
+import type { BrowserContext, Page } from "playwright-core";
+import { createToken, newAccount, newContext, signUp, useAppInBrowser } from "@/tests/helpers/browser";
+import { expectFocusOn } from "@/tests/helpers/focus";
+
+jest.setTimeout(120_000);
+
+/**
+ * Where the keyboard focus lands when each dialog of the token page closes, whichever way it
+ * closes: never on the document (which sends a keyboard or screen-reader user back to the top of
+ * the page), but on the control they came from, or the nearest sensible one when that is gone.
+ * And each action says what it did in a toast.
+ */
+
+const app = useAppInBrowser();
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  context = await newContext(app.browser, app.server.baseUrl);
+  page = await context.newPage();
+  await signUp(page, newAccount("focus"));
+});
+
+afterAll(() => context?.close());
+
+const row = (name: string) => page.getByRole("row", { name: new RegExp(`^${name}`) });
+const toast = (text: string) => page.getByRole("listitem").filter({ hasText: text }).first().waitFor();
+
+test("the create dialog, cancelled or closed with Escape, and the secret dialog return focus to the create button", async () => {
+  await createToken(page, "First");
+  // createToken clicked "Create your first token", which the new list replaced with "New token".
+  await expectFocusOn(page, "New token");
+
+  await page.getByRole("button", { name: "New token" }).click();
+  const dialog = page.getByRole("dialog", { name: "New API token" });
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await expectFocusOn(page, "New token");
+
+  await page.getByRole("button", { name: "New token" }).click();
+  await dialog.waitFor();
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
+  await expectFocusOn(page, "New token");
+});
+
+test("saving an edit returns focus to the row's Edit button", async () => {
+  await createToken(page, "Editable");
+  await row("Editable").getByRole("button", { name: "Edit Editable" }).click();
+  const dialog = page.getByRole("dialog", { name: "Edit token" });
+  await dialog.getByLabel(/^Description/).fill("Changed by the focus test");
+  await dialog.getByRole("button", { name: "Save changes" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await toast("Token “Editable” saved.");
+  await row("Editable").getByText("Changed by the focus test").waitFor();
+  await expectFocusOn(page, "Edit Editable");
+});
+
+test("rotating, then putting the new secret away, returns focus to the row's Rotate button", async () => {
+  await createToken(page, "Rotatable");
+  await row("Rotatable").getByRole("button", { name: "Rotate Rotatable" }).click();
+  const dialog = page.getByRole("dialog", { name: "Rotate “Rotatable”" });
+  await dialog.getByRole("button", { name: "Rotate secret" }).click();
+  const secret = page.getByRole("dialog", { name: "New secret" });
+  await secret.getByLabel("Secret").waitFor();
+  await toast("Token “Rotatable” rotated.");
+  await secret.getByRole("button", { name: "Done" }).click();
+  await secret.waitFor({ state: "hidden" });
+  await expectFocusOn(page, "Rotate Rotatable");
+});
+
+test("revoke: cancelling returns to Revoke; revoking (which disables Revoke) moves focus to the row's Edit button", async () => {
+  await createToken(page, "Revocable");
+  const revoke = row("Revocable").getByRole("button", { name: "Revoke Revocable" });
+  const confirm = page.getByRole("alertdialog", { name: "Revoke “Revocable”?" });
+
+  await revoke.click();
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await confirm.waitFor({ state: "hidden" });
+  await expectFocusOn(page, "Revoke Revocable");
+
+  await revoke.click();
+  await confirm.getByRole("button", { name: "Revoke token" }).click();
+  await confirm.waitFor({ state: "hidden" });
+  await toast("Token “Revocable” revoked. It no longer works.");
+  expect(await revoke.isDisabled()).toBe(true);
+  await expectFocusOn(page, "Edit Revocable");
+});
+
+test("delete: cancelling returns to Delete; deleting (which removes the row) moves focus to the create button", async () => {
+  await createToken(page, "Deletable");
+  const remove = row("Deletable").getByRole("button", { name: "Delete Deletable" });
+  const confirm = page.getByRole("alertdialog", { name: "Delete “Deletable”?" });
+
+  await remove.click();
+  await page.keyboard.press("Escape");
+  await confirm.waitFor({ state: "hidden" });
+  await expectFocusOn(page, "Delete Deletable");
+
+  await remove.click();
+  await confirm.getByRole("button", { name: "Delete token" }).click();
+  await confirm.waitFor({ state: "hidden" });
+  await toast("Token “Deletable” deleted.");
+  await row("Deletable").waitFor({ state: "detached" });
+  await expectFocusOn(page, "New token");
+});
+
+test("deleting the last token moves focus to the empty state's create button", async () => {
+  for (const name of ["First", "Editable", "Rotatable", "Revocable"]) {
+    await row(name).getByRole("button", { name: `Delete ${name}` }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Delete token" }).click();
+    await row(name).waitFor({ state: "detached" });
+  }
+  await page.getByRole("heading", { name: "You have no API tokens yet" }).waitFor();
+  await expectFocusOn(page, "Create your first token");
+});

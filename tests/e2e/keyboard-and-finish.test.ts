@@ -37,6 +37,13 @@ test("a token is created and revoked with the keyboard alone", async () => {
   await page.keyboard.press("Enter");
   const confirm = page.getByRole("alertdialog", { name: "Revoke “Keyboard only”?" });
   await confirm.waitFor();
+  // Second thoughts: Escape backs out, to the same button, and nothing is revoked.
+  await page.keyboard.press("Escape");
+  await confirm.waitFor({ state: "hidden" });
+  await expectFocusOn(page, "Revoke Keyboard only");
+  await page.getByRole("row", { name: /^Keyboard only/ }).getByText("Active", { exact: true }).waitFor();
+  await page.keyboard.press("Space");
+  await confirm.waitFor();
   await tabTo(page, "Revoke token");
   await page.keyboard.press("Enter");
   await confirm.waitFor({ state: "hidden" });
@@ -50,7 +57,8 @@ test("a token is created and revoked with the keyboard alone", async () => {
 test("form errors are announced: the field is marked invalid and described by a live message", async () => {
   const context = await newContext(app.browser, app.server.baseUrl);
   const page = await context.newPage();
-  await signUp(page, newAccount("errors"));
+  const account = newAccount("errors");
+  await signUp(page, account);
   await page.getByRole("button", { name: "Create your first token" }).click();
   const dialog = page.getByRole("dialog", { name: "New API token" });
   const name = dialog.getByLabel(/^Name/);
@@ -72,6 +80,20 @@ test("form errors are announced: the field is marked invalid and described by a 
   await form.getByLabel("Password").fill("not the password");
   await form.getByRole("button", { name: /^sign in$/i }).click();
   await signInPage.getByRole("alert").filter({ hasText: /email or password/i }).waitFor();
+
+  // An error only the server can find (the address is taken) is tied to its field the same way.
+  await signInPage.goto("/signup");
+  const signUpForm = signInPage.getByRole("form", { name: "Sign up" });
+  await signUpForm.getByLabel("Name").fill("Someone else");
+  await signUpForm.getByLabel("Email").fill(account.email);
+  await signUpForm.getByLabel("Password").fill(account.password);
+  await signUpForm.getByRole("button", { name: "Create account" }).click();
+  const email = signUpForm.getByLabel("Email");
+  await signInPage.waitForFunction((input) => input?.getAttribute("aria-invalid") === "true", await email.elementHandle());
+  const emailMessage = signInPage.locator(`[id="${(await email.getAttribute("aria-describedby"))!.split(" ").at(-1)}"]`);
+  expect(await emailMessage.textContent()).toMatch(/already/i);
+  expect(await emailMessage.getAttribute("aria-live")).toBe("polite");
+  expect(await signUpForm.getByLabel("Password").getAttribute("aria-invalid")).toBeNull();
   await visitor.close();
   await context.close();
 });

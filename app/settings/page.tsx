@@ -10,7 +10,7 @@ export default async function AccountPage() {
   const scopes = await scopesHeldBy(user.id);
 
   return (
-    <div className="space-y-8">
+    <div className="max-w-3xl space-y-8">
       <h1 className="text-2xl font-semibold">Account</h1>
 
       <section aria-labelledby="profile-heading" className="rounded-lg border border-gray-200 bg-white p-6">

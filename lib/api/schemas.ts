@@ -125,7 +125,10 @@ export const metricsSchema = z
       backgroundQueries: z
         .number()
         .int()
-        .meta({ description: "Of those, the ones sent off the request path (writing \"last used\"), which no request waited for." }),
+        .meta({
+          description:
+            "Of those, the ones sent off the request path, which no request waited for: writing \"last used\", listening for changes, the embedded database's statistics upkeep.",
+        }),
     }),
     verificationCache: z.object({
       hits: z.number().int(),

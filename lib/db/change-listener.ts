@@ -1,5 +1,6 @@
 import "server-only";
 import { Client } from "pg";
+import { countBackgroundStatement } from "./stats";
 
 /**
  * Hears about token and grant changes made by any instance sharing the PostgreSQL database.
@@ -68,6 +69,7 @@ export function listenForChanges(
     next.on("end", () => scheduleReconnect());
     try {
       await next.connect();
+      countBackgroundStatement();
       await next.query(`LISTEN ${CHANGE_CHANNEL}`);
       if (stopped) {
         await next.end();

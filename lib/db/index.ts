@@ -11,39 +11,15 @@ import { listenForChanges, type ChangeHandlers, type ChangeListener } from "./ch
 import { lockEmbeddedDatabase } from "./embedded-lock";
 import { maintainEmbeddedDatabase } from "./embedded-maintenance";
 import { applyMigrations, type SqlSession } from "./migrate";
+import { countBackgroundStatement, countPrismaQuery } from "./stats";
 
 export type { Prisma } from "@/lib/generated/prisma/client";
 
-export type DatabaseStats = {
-  /** Every query this process has sent through Prisma. */
-  queries: number;
-  /** Of those, the ones sent off the request path (the "last used" flush), which no request waited for. */
-  backgroundQueries: number;
-};
-
-/** For `GET /api/metrics` and the benchmarks. */
-const stats = ((globalThis as unknown as { tollgateDatabaseStats?: DatabaseStats }).tollgateDatabaseStats ??= {
-  queries: 0,
-  backgroundQueries: 0,
-});
-
-export function databaseStats(): DatabaseStats {
-  return { ...stats };
-}
-
-/**
- * Background work calls this once per query it sends. Prisma's query event fires outside the
- * caller's async context, so the counter cannot tell on its own whose query it saw.
- */
-export function countBackgroundQuery(): void {
-  stats.backgroundQueries++;
-}
+export { databaseStats, BACKGROUND_TAG, type DatabaseStats } from "./stats";
 
 function countingClient(adapter: PrismaPg | PrismaPGlite): PrismaClient {
   const client = new PrismaClient({ adapter, log: [{ emit: "event" as const, level: "query" as const }] });
-  client.$on("query", () => {
-    stats.queries++;
-  });
+  client.$on("query", (event) => countPrismaQuery(event.query));
   return client as unknown as PrismaClient;
 }
 
@@ -109,7 +85,17 @@ async function openDatabase(): Promise<Database> {
       exec: async (sql) => void (await pglite.exec(sql)),
     };
     await applyMigrations(session);
-    const stopMaintenance = await maintainEmbeddedDatabase(session);
+    // Statistics upkeep runs on a timer that no request waits for.
+    const stopMaintenance = await maintainEmbeddedDatabase({
+      query: (sql, params) => {
+        countBackgroundStatement();
+        return session.query(sql, params);
+      },
+      exec: (sql) => {
+        countBackgroundStatement();
+        return session.exec(sql);
+      },
+    });
     const prisma = countingClient(new PrismaPGlite(pglite));
     return {
       prisma,

@@ -1,6 +1,7 @@
 import "server-only";
 import { apiConfig } from "@/lib/config";
-import { countBackgroundQuery, prisma } from "@/lib/db";
+import { BACKGROUND_TAG, prisma } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 /**
  * "Last used" (when, from which address, with which user agent), recorded without a database
@@ -80,12 +81,11 @@ export class UsageRecorder {
         continue;
       }
       try {
-        countBackgroundQuery();
         // The guard keeps an older use (from a slower instance) from replacing a newer one.
         // SQL rather than updateMany: Prisma's updateMany would also bump updatedAt, and using a
-        // token is not editing it.
+        // token is not editing it. The tag files it under background queries in the counters.
         await db.$executeRaw`
-          UPDATE tokens SET last_used_at = ${use.at}, last_used_ip = ${use.ip}, last_used_user_agent = ${use.userAgent}
+          ${Prisma.raw(BACKGROUND_TAG)} UPDATE tokens SET last_used_at = ${use.at}, last_used_ip = ${use.ip}, last_used_user_agent = ${use.userAgent}
           WHERE guid = ${guid}::uuid AND (last_used_at IS NULL OR last_used_at < ${use.at})`;
         this.written.set(guid, this.now());
         // A newer use recorded while this one was being written stays pending.

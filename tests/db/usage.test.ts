@@ -1,4 +1,4 @@
-import { prisma } from "@/lib/db";
+import { databaseStats, prisma } from "@/lib/db";
 import { createToken, getToken } from "@/lib/tokens/service";
 import { UsageRecorder, type Use } from "@/lib/tokens/usage";
 import { useFreshDatabase } from "../helpers/database";
@@ -104,6 +104,23 @@ test("recording a use is not editing the token: updatedAt stays", async () => {
   recorder.record(token.guid, use(0));
   await recorder.flush();
   expect((await getToken(token.userId, token.guid)).updatedAt).toEqual(token.updatedAt);
+});
+
+test("flushes are counted as background queries, apart from the ones requests wait for", async () => {
+  const tokens = [await newToken(), await newToken(), await newToken()];
+  const { recorder } = recorderAt();
+  for (const token of tokens) recorder.record(token.guid, use(0));
+  const before = databaseStats();
+  expect((await recorder.flush()).written).toBe(3);
+  const afterFlush = databaseStats();
+  expect(afterFlush.backgroundQueries - before.backgroundQueries).toBe(3);
+  expect(afterFlush.queries - before.queries).toBe(3);
+
+  // A query on behalf of a request is counted, and not as background.
+  await getToken(tokens[0]!.userId, tokens[0]!.guid);
+  const afterRead = databaseStats();
+  expect(afterRead.queries - afterFlush.queries).toBeGreaterThanOrEqual(1);
+  expect(afterRead.backgroundQueries).toBe(afterFlush.backgroundQueries);
 });
 
 test("values longer than their columns are cut, not refused", async () => {

@@ -1,6 +1,6 @@
 import "server-only";
-import { verifySecret, type VerifiedToken, type VerifyFailure } from "@/lib/tokens/verify";
-import { ApiError } from "./responses";
+import type { VerifyFailure } from "@/lib/tokens/verify";
+import type { Refusal } from "./responses";
 
 /**
  * Reading `Authorization: Bearer <token>` the way RFC 6750 answers it: no credential at all gets a
@@ -23,51 +23,53 @@ const FAILURE_MESSAGES: Record<VerifyFailure, string> = {
   scheduled: "This token is not valid yet: its validity starts later. Wait until then, or change its valid-from date.",
 };
 
-function invalidToken(message: string): ApiError {
-  return new ApiError(401, "invalid_token", message, {}, { "WWW-Authenticate": challenge("invalid_token") });
+function invalidToken(message: string): Refusal {
+  return { status: 401, code: "invalid_token", message, headers: { "WWW-Authenticate": challenge("invalid_token") } };
 }
 
-/** The result of reading a request's credential: a verified token, or the error to answer with. */
-export type Authentication =
-  | { ok: true; token: VerifiedToken }
-  | { ok: false; error: ApiError; /** false when no credential was offered at all */ attempted: boolean };
+// Built once: refusing is the path a flood of bad tokens takes, so it allocates as little as it can.
+const MISSING_TOKEN: Refusal = {
+  status: 401,
+  code: "missing_token",
+  message: "This route needs an API token: send it as `Authorization: Bearer <token>`. Create one on the token page.",
+  headers: { "WWW-Authenticate": challenge() },
+};
+const REFUSED_TOKEN = Object.fromEntries(
+  Object.entries(FAILURE_MESSAGES).map(([reason, message]) => [reason, invalidToken(message)]),
+) as Record<VerifyFailure, Refusal>;
 
-export async function authenticate(header: string | null): Promise<Authentication> {
+/** What a request's Authorization header holds: a secret to verify, or the refusal to answer with. */
+export type Credential =
+  | { ok: true; secret: string }
+  | { ok: false; refusal: Refusal; /** false when no credential was offered at all */ attempted: boolean };
+
+/** Reads the header; synchronous, as is everything on the way to refusing a bad credential. */
+export function readCredential(header: string | null): Credential {
   const value = header?.trim() ?? "";
-  if (!value) {
-    return {
-      ok: false,
-      attempted: false,
-      error: new ApiError(
-        401,
-        "missing_token",
-        "This route needs an API token: send it as `Authorization: Bearer <token>`. Create one on the token page.",
-        {},
-        { "WWW-Authenticate": challenge() },
-      ),
-    };
-  }
+  if (!value) return { ok: false, attempted: false, refusal: MISSING_TOKEN };
   const [scheme = "", ...rest] = value.split(/\s+/);
   if (scheme.toLowerCase() !== "bearer") {
-    return { ok: false, attempted: true, error: invalidToken("Send the token with the Bearer scheme: `Authorization: Bearer <token>`.") };
+    return { ok: false, attempted: true, refusal: invalidToken("Send the token with the Bearer scheme: `Authorization: Bearer <token>`.") };
   }
   if (rest.length === 0) {
-    return { ok: false, attempted: true, error: invalidToken("The Authorization header says Bearer but carries no token after it.") };
+    return { ok: false, attempted: true, refusal: invalidToken("The Authorization header says Bearer but carries no token after it.") };
   }
   if (rest.length > 1) {
     return {
       ok: false,
       attempted: true,
-      error: new ApiError(
-        400,
-        "invalid_request",
-        "The Authorization header must hold exactly one token: `Authorization: Bearer <token>`, with no spaces inside the token.",
-        {},
-        { "WWW-Authenticate": challenge("invalid_request") },
-      ),
+      refusal: {
+        status: 400,
+        code: "invalid_request",
+        message: "The Authorization header must hold exactly one token: `Authorization: Bearer <token>`, with no spaces inside the token.",
+        headers: { "WWW-Authenticate": challenge("invalid_request") },
+      },
     };
   }
-  const result = await verifySecret(rest[0]!);
-  if (!result.ok) return { ok: false, attempted: true, error: invalidToken(FAILURE_MESSAGES[result.reason]) };
-  return { ok: true, token: result.token };
+  return { ok: true, secret: rest[0]! };
+}
+
+/** The answer to a token that verification refused, saying why in words a person can act on. */
+export function refusalFor(reason: VerifyFailure): Refusal {
+  return REFUSED_TOKEN[reason];
 }

@@ -2,10 +2,10 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { apiConfig } from "@/lib/config";
 import { recordUsage, usageClosed } from "@/lib/tokens/usage";
-import type { VerifiedToken } from "@/lib/tokens/verify";
-import { authenticate, challenge } from "./bearer";
+import { verifySecretMaybeSync, type VerifiedToken } from "@/lib/tokens/verify";
+import { challenge, readCredential, refusalFor } from "./bearer";
 import { clientOf, type Client } from "./client";
-import { ApiError, errorResponse } from "./responses";
+import { errorResponse, refusalResponse, type Refusal } from "./responses";
 import { blockedSeconds, recordFailure } from "./rate-limit";
 
 export type RequiredScope = "tokens:read" | "tokens:write" | "tokens:introspect" | "metrics:read";
@@ -33,39 +33,46 @@ export function withBearer<Params = Record<string, never>>(
   return async (request: NextRequest, context: RouteContext<Params>): Promise<Response> => {
     try {
       const client = clientOf(request.headers, apiConfig().trustProxy);
-      const wait = await blockedSeconds(client.key);
+      const wait = blockedSeconds(client.key);
       if (wait > 0) {
-        throw new ApiError(
-          429,
-          "rate_limited",
-          `Too many failed authentications from your address. Try again in ${wait} seconds.`,
-          {},
-          { "Retry-After": String(wait) },
-        );
+        return refusalResponse({
+          status: 429,
+          code: "rate_limited",
+          message: `Too many failed authentications from your address. Try again in ${wait} seconds.`,
+          headers: { "Retry-After": String(wait) },
+        });
       }
 
-      const auth = await authenticate(request.headers.get("authorization"));
-      if (!auth.ok) {
-        if (auth.attempted) await recordFailure(client.key);
-        throw auth.error;
+      // Synchronous up to the database: a flood of bad or repeated tokens is answered without a
+      // single promise of ours (each costs, as Next tracks its async context through every one).
+      const credential = readCredential(request.headers.get("authorization"));
+      if (!credential.ok) {
+        if (credential.attempted) recordFailure(client.key);
+        return refusalResponse(credential.refusal);
       }
-      const { token } = auth;
-      recordUsage(token.guid, { at: new Date(), ip: client.address, userAgent: client.userAgent });
+      const now = new Date();
+      const pending = verifySecretMaybeSync(credential.secret, now);
+      const verified = pending instanceof Promise ? await pending : pending;
+      if (!verified.ok) {
+        recordFailure(client.key);
+        return refusalResponse(refusalFor(verified.reason));
+      }
+      const { token } = verified;
+      recordUsage(token.guid, { at: now, ip: client.address, userAgent: client.userAgent });
       // Checked after recording: a use recorded before shutdown began is in the final flush; one
       // recorded after may not be, so it is refused rather than answered without a trace.
-      if (usageClosed()) {
-        throw new ApiError(503, "unavailable", "This instance is shutting down. Retry the request.", {}, { "Retry-After": "1" });
-      }
+      if (usageClosed()) return refusalResponse(SHUTTING_DOWN);
 
       if (scope && !token.scopes.includes(scope)) {
-        throw new ApiError(
-          403,
-          "insufficient_scope",
-          `This route needs the scope ${scope}, which this token does not have. ` +
+        return refusalResponse({
+          status: 403,
+          code: "insufficient_scope",
+          message:
+            `This route needs the scope ${scope}, which this token does not have. ` +
             "A token may use only the scopes it was given that its owner still holds.",
-          { scope },
-          { "WWW-Authenticate": challenge("insufficient_scope", scope) },
-        );
+          details: { scope },
+          headers: { "WWW-Authenticate": challenge("insufficient_scope", scope) },
+        });
       }
       return await handler({ request, token, params: await context.params, client });
     } catch (error) {
@@ -73,3 +80,10 @@ export function withBearer<Params = Record<string, never>>(
     }
   };
 }
+
+const SHUTTING_DOWN: Refusal = {
+  status: 503,
+  code: "unavailable",
+  message: "This instance is shutting down. Retry the request.",
+  headers: { "Retry-After": "1" },
+};

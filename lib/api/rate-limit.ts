@@ -1,35 +1,27 @@
 import "server-only";
-import { RateLimiterMemory } from "rate-limiter-flexible";
 import { apiConfig } from "@/lib/config";
+import { FailureLimiter } from "@/lib/failure-limiter";
 
 /**
- * Failed authentications per client address. Only failures are counted, so successful traffic
- * never spends anything; an address that has used up its failures is refused before its
- * credential is even looked at, until the window that its first failure opened has passed.
+ * Failed authentications per client address on the API. An address over the limit is refused
+ * before its credential is even looked at, until the window its first failure opened has passed.
  *
  * Kept in memory, per instance: behind a load balancer each instance counts on its own, which
  * multiplies the allowance by the number of instances but still stops guessing at speed.
  */
-const holder = globalThis as unknown as { tollgateAuthFailures?: RateLimiterMemory };
+const holder = globalThis as unknown as { tollgateAuthFailures?: FailureLimiter };
 
 // On globalThis because every route handler is its own bundle and they must share the counts.
-function limiter(): RateLimiterMemory {
+function limiter(): FailureLimiter {
   const { authFailureLimit, authFailureWindowSeconds } = apiConfig();
-  holder.tollgateAuthFailures ??= new RateLimiterMemory({
-    keyPrefix: "auth-failures",
-    points: authFailureLimit,
-    duration: authFailureWindowSeconds,
-  });
-  return holder.tollgateAuthFailures;
+  return (holder.tollgateAuthFailures ??= new FailureLimiter(authFailureLimit, authFailureWindowSeconds));
 }
 
 /** Seconds until the address may try again, or 0 when it is not blocked. */
-export async function blockedSeconds(key: string): Promise<number> {
-  const state = await limiter().get(key);
-  if (!state || state.consumedPoints < apiConfig().authFailureLimit) return 0;
-  return Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+export function blockedSeconds(key: string): number {
+  return limiter().blockedSeconds(key);
 }
 
-export async function recordFailure(key: string): Promise<void> {
-  await limiter().penalty(key, 1);
+export function recordFailure(key: string): void {
+  limiter().recordFailure(key);
 }

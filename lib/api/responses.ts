@@ -10,7 +10,21 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export type ErrorDetails = { fields?: FieldErrors; scope?: string };
 
-/** An answer other than success, thrown anywhere below a route and turned into a response once. */
+/**
+ * An answer other than success, as plain data. The refusals every protected call may meet
+ * (no token, a bad token, a blocked address, a missing scope) are returned as these rather than
+ * thrown: an Error captures a stack trace, and through Next's deep stack that was the largest
+ * single cost of refusing a malformed token (see docs/performance.md).
+ */
+export type Refusal = {
+  status: number;
+  code: ErrorCode;
+  message: string;
+  details?: ErrorDetails;
+  headers?: Record<string, string>;
+};
+
+/** A refusal thrown from anywhere below a route, for the rarer errors where a stack is worth having. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -24,6 +38,10 @@ export class ApiError extends Error {
   }
 }
 
+export function refusalResponse(refusal: Refusal): Response {
+  return json(errorBody(refusal.code, refusal.message, refusal.details ?? {}), { status: refusal.status, headers: refusal.headers });
+}
+
 /** API answers carry tokens and secrets: no cache (browser or proxy) may keep them. */
 export function json(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
   return Response.json(body, { status: init.status ?? 200, headers: { "Cache-Control": "no-store", ...init.headers } });
@@ -34,9 +52,7 @@ function errorBody(code: ErrorCode, message: string, details: ErrorDetails) {
 }
 
 export function errorResponse(error: unknown): Response {
-  if (error instanceof ApiError) {
-    return json(errorBody(error.code, error.message, error.details), { status: error.status, headers: error.headers });
-  }
+  if (error instanceof ApiError) return refusalResponse(error);
   if (error instanceof ValidationError) {
     return json(errorBody("invalid_request", error.message, { fields: error.fieldErrors }), { status: 400 });
   }

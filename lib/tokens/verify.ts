@@ -3,7 +3,7 @@ import { config } from "@/lib/config";
 import { database, prisma } from "@/lib/db";
 import { VerificationCache, type CachedToken } from "./cache";
 import { onTokenChange } from "./events";
-import { SECRET_PREFIX, hashSecret, isWellFormedSecret } from "./secret";
+import { hashSecret, isWellFormedSecret } from "./secret";
 import { statusOf, type InactiveReason } from "./status";
 
 /**
@@ -15,26 +15,31 @@ export type VerifiedToken = Omit<CachedToken, "revokedAt" | "secretExpiresAt">;
 export type VerifyFailure = "malformed" | "unknown" | InactiveReason;
 export type VerifyResult = { ok: true; token: VerifiedToken } | { ok: false; reason: VerifyFailure };
 
-const PLACEHOLDER = SECRET_PREFIX + "0".repeat(36);
+const MALFORMED: VerifyResult = { ok: false, reason: "malformed" };
 
+/** Answers whether a secret is a usable token. */
 export async function verifySecret(secret: string, now = new Date()): Promise<VerifyResult> {
-  const wellFormed = isWellFormedSecret(secret);
-  // Hash something of the same length either way, so a malformed token costs what a real one does
-  // up to the lookup, which it never reaches.
-  const hash = hashSecret(wellFormed ? secret : PLACEHOLDER, config().tokenHashKey);
-  if (!wellFormed) return { ok: false, reason: "malformed" };
+  return verifySecretMaybeSync(secret, now);
+}
 
+/**
+ * The same answer, given at once when memory suffices (a malformed secret, a cached token) and as
+ * a promise only when the database must be asked. For the API's hot path, where each promise
+ * costs: Next tracks its async context through every one.
+ */
+export function verifySecretMaybeSync(secret: string, now = new Date()): VerifyResult | Promise<VerifyResult> {
+  // Refused before any hashing: whether a string has the token's shape and checksum is public
+  // knowledge, so answering that quickly tells a caller nothing about any real secret.
+  if (!isWellFormedSecret(secret)) return MALFORMED;
+  const hash = hashSecret(secret, config().tokenHashKey);
   const cache = verificationCache();
   const cached = cache.get(hash);
-  let token: CachedToken | null;
-  if (cached) {
-    token = cached.token;
-  } else {
-    const generation = cache.generation;
-    token = await lookup(hash);
+  if (cached) return judge(cached.token, now);
+  const generation = cache.generation;
+  return lookup(hash).then((token) => {
     cache.set(hash, token, generation);
-  }
-  return judge(token, now);
+    return judge(token, now);
+  });
 }
 
 function judge(token: CachedToken | null, now: Date): VerifyResult {

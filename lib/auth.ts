@@ -3,8 +3,14 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import GitLabProvider from "next-auth/providers/gitlab";
-import { config } from "@/lib/config";
-import { checkCredentials, findOrCreateExternalUser } from "@/lib/users/service";
+import { clientOf } from "@/lib/client";
+import { apiConfig, config } from "@/lib/config";
+import { TooManyAttemptsError } from "@/lib/errors";
+import { signInWithLimits } from "@/lib/users/attempt-limits";
+import { findOrCreateExternalUser } from "@/lib/users/service";
+
+/** next-auth's error code for a paused sign-in; the sign-in form turns it into words. */
+export const SIGN_IN_PAUSED = "TooManySignIns";
 
 declare module "next-auth" {
   interface Session {
@@ -56,7 +62,17 @@ export function authOptions(): NextAuthOptions {
       CredentialsProvider({
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        authorize: async (credentials) => checkCredentials(credentials),
+        authorize: async (credentials, request) => {
+          // next-auth hands over the request's headers as a plain object.
+          const client = clientOf(new Headers(request.headers as Record<string, string>), apiConfig().trustProxy);
+          try {
+            return await signInWithLimits(credentials, client.key);
+          } catch (error) {
+            // Thrown, next-auth answers with the message as its error code.
+            if (error instanceof TooManyAttemptsError) throw new Error(SIGN_IN_PAUSED);
+            throw error;
+          }
+        },
       }),
       ...externalProviders(),
     ],

@@ -100,12 +100,16 @@ function localSecrets(dataDir: string): LocalSecrets {
 const apiEnvSchema = z.object({
   /**
    * How many reverse proxies in front of the application append to X-Forwarded-For. 0 (the
-   * default) means clients connect to `next start` directly. See lib/api/client.ts.
+   * default) means clients connect to `next start` directly. See lib/client.ts.
    */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   /** Failed authentications one client address may make per window before it is refused with 429. */
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(20),
   AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Failed sign-ins per account in 15 minutes before its password sign-in pauses; an address gets five times as many. */
+  SIGN_IN_FAILURE_LIMIT: z.coerce.number().int().min(1).default(10),
+  /** Accounts one address may create per hour. */
+  SIGN_UP_LIMIT: z.coerce.number().int().min(1).default(20),
   /** How often recorded "last used" values are written (each token still at most once a minute). */
   USAGE_FLUSH_SECONDS: z.coerce.number().positive().default(5),
 });
@@ -114,12 +118,14 @@ export type ApiConfig = {
   trustProxy: number;
   authFailureLimit: number;
   authFailureWindowSeconds: number;
+  signInFailureLimit: number;
+  signUpLimit: number;
   usageFlushMs: number;
 };
 
 let cachedApi: ApiConfig | undefined;
 
-/** Settings of the protected API, kept apart from config() so that they never need the database keys. */
+/** Settings of the protected API and of the sign-in limits, kept apart from config() so that they never need the database keys. */
 export function apiConfig(): ApiConfig {
   if (cachedApi) return cachedApi;
   const parsed = apiEnvSchema.safeParse(process.env);
@@ -132,6 +138,8 @@ export function apiConfig(): ApiConfig {
     trustProxy: env.TRUST_PROXY,
     authFailureLimit: env.AUTH_FAILURE_LIMIT,
     authFailureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
+    signInFailureLimit: env.SIGN_IN_FAILURE_LIMIT,
+    signUpLimit: env.SIGN_UP_LIMIT,
     usageFlushMs: Math.round(env.USAGE_FLUSH_SECONDS * 1000),
   };
   return cachedApi;

@@ -22,6 +22,17 @@ export class NotFoundError extends Error {
   }
 }
 
+/** Too many attempts (failed sign-ins, sign-ups) from one address or for one account; retry later. */
+export class TooManyAttemptsError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = "TooManyAttemptsError";
+  }
+}
+
 /** The request is valid but the resource's state does not allow it (revoking an expired token). */
 export class ConflictError extends Error {
   constructor(message: string) {

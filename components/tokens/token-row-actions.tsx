@@ -9,7 +9,7 @@ import { useNewSecret } from "./new-secret";
 import { RotateDialog } from "./rotate-dialog";
 import { SecretDialog, type RevealedSecret } from "./secret-dialog";
 import { TokenFormDialog } from "./token-form-dialog";
-import type { ScopeOption, TokenActions, TokenItem } from "./types";
+import type { ActionResult, ScopeOption, TokenActions, TokenItem } from "./types";
 
 /** Why Revoke is unavailable for a token, or null when it can be revoked. */
 export function revokeUnavailableBecause(token: TokenItem): string | null {
@@ -22,6 +22,15 @@ export function revokeUnavailableBecause(token: TokenItem): string | null {
     case "scheduled":
       return "Not active yet. Edit its validity or delete it instead.";
   }
+}
+
+/**
+ * A dialog shows its action's errors inside itself, but a token deleted elsewhere takes its row
+ * and the row's dialog with it when the list refreshes: that reason is told in a toast instead.
+ */
+function toastIfGone<R extends ActionResult>(result: R): R {
+  if (!result.ok && result.gone) toast.error(result.error);
+  return result;
 }
 
 export function TokenRowActions({ token, scopes, actions }: { token: TokenItem; scopes: ScopeOption[]; actions: TokenActions }) {
@@ -108,7 +117,7 @@ export function TokenRowActions({ token, scopes, actions }: { token: TokenItem; 
         scopes={scopes}
         open={editing}
         onOpenChange={setEditing}
-        submit={(payload) => actions.update(token.guid, payload)}
+        submit={async (payload) => toastIfGone(await actions.update(token.guid, payload))}
         onSaved={(result) => {
           setEditing(false);
           toast.success(`Token “${result.token.name}” saved.`);
@@ -118,7 +127,7 @@ export function TokenRowActions({ token, scopes, actions }: { token: TokenItem; 
         token={token}
         open={rotating}
         onOpenChange={setRotating}
-        rotate={actions.rotate}
+        rotate={async (guid, input) => toastIfGone(await actions.rotate(guid, input))}
         onRotated={(result) => {
           setRotating(false);
           setRevealed({ secret: result.secret, tokenName: result.token.name });

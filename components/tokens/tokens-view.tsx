@@ -65,7 +65,14 @@ export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes,
             <h2 id="token-list-title" className="sr-only">
               Your tokens
             </h2>
-            <TokenFilters query={query} scopes={scopes} />
+            {/* The fields are uncontrolled, and React keeps a form's DOM state across client-side
+                navigations: keyed by the URL's filters, the form starts afresh whenever they change
+                (Clear, Back, Forward, a link), so its fields always show the list's view. */}
+            <TokenFilters
+              key={[query.q, query.guid, query.scope, query.status, query.perPage].join("\u0000")}
+              query={query}
+              scopes={scopes}
+            />
             {notices.map((notice) => (
               <p key={notice} className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
                 {notice}

@@ -18,7 +18,13 @@ export type TokenItem = {
   status: TokenStatus;
 };
 
-export type ActionFailure = { ok: false; error: string; fieldErrors?: FieldErrors };
+export type ActionFailure = {
+  ok: false;
+  error: string;
+  fieldErrors?: FieldErrors;
+  /** The token no longer exists: the refreshed list drops its row, and any dialog the row had open. */
+  gone?: boolean;
+};
 export type ActionResult<T extends object = object> = ({ ok: true } & T) | ActionFailure;
 
 /** What creation and rotation answer: the only moment the secret exists outside the caller's program. */

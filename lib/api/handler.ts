@@ -4,7 +4,7 @@ import { apiConfig } from "@/lib/config";
 import { recordUsage, usageClosed } from "@/lib/tokens/usage";
 import { verifySecretMaybeSync, type VerifiedToken } from "@/lib/tokens/verify";
 import { challenge, readCredential, refusalFor } from "./bearer";
-import { clientOf, type Client } from "./client";
+import { clientOf, type Client } from "@/lib/client";
 import { errorResponse, refusalResponse, type Refusal } from "./responses";
 import { blockedSeconds, recordFailure } from "./rate-limit";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { apiConfig } from "@/lib/config";
-import { FailureLimiter } from "@/lib/failure-limiter";
+import { AttemptLimiter } from "@/lib/attempt-limiter";
 
 /**
  * Failed authentications per client address on the API. An address over the limit is refused
@@ -9,12 +9,12 @@ import { FailureLimiter } from "@/lib/failure-limiter";
  * Kept in memory, per instance: behind a load balancer each instance counts on its own, which
  * multiplies the allowance by the number of instances but still stops guessing at speed.
  */
-const holder = globalThis as unknown as { tollgateAuthFailures?: FailureLimiter };
+const holder = globalThis as unknown as { tollgateAuthFailures?: AttemptLimiter };
 
 // On globalThis because every route handler is its own bundle and they must share the counts.
-function limiter(): FailureLimiter {
+function limiter(): AttemptLimiter {
   const { authFailureLimit, authFailureWindowSeconds } = apiConfig();
-  return (holder.tollgateAuthFailures ??= new FailureLimiter(authFailureLimit, authFailureWindowSeconds));
+  return (holder.tollgateAuthFailures ??= new AttemptLimiter(authFailureLimit, authFailureWindowSeconds));
 }
 
 /** Seconds until the address may try again, or 0 when it is not blocked. */
@@ -23,5 +23,5 @@ export function blockedSeconds(key: string): number {
 }
 
 export function recordFailure(key: string): void {
-  limiter().recordFailure(key);
+  limiter().record(key);
 }

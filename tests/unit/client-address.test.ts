@@ -1,4 +1,4 @@
-import { clientOf } from "@/lib/api/client";
+import { clientOf } from "@/lib/client";
 
 /** Which address a request is counted and recorded under, with and without trusted proxies. */
 const headers = (forwardedFor?: string, userAgent?: string) =>

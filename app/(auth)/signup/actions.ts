@@ -1,16 +1,21 @@
 "use server";
 
+import { headers } from "next/headers";
 import type { SignUpResult } from "@/components/auth/sign-up-form";
-import { ValidationError } from "@/lib/errors";
-import { signUp } from "@/lib/users/service";
+import { clientOf } from "@/lib/client";
+import { apiConfig } from "@/lib/config";
+import { TooManyAttemptsError, ValidationError } from "@/lib/errors";
+import { signUpWithLimits } from "@/lib/users/attempt-limits";
 
 /** Creates the account; the form then signs in with the same credentials (next-auth owns the session cookie). */
 export async function signUpAction(form: FormData): Promise<SignUpResult> {
   try {
-    await signUp({ name: form.get("name"), email: form.get("email"), password: form.get("password") });
+    const client = clientOf(await headers(), apiConfig().trustProxy);
+    await signUpWithLimits({ name: form.get("name"), email: form.get("email"), password: form.get("password") }, client.key);
     return { ok: true };
   } catch (error) {
     if (error instanceof ValidationError) return { ok: false, fieldErrors: error.fieldErrors };
+    if (error instanceof TooManyAttemptsError) return { ok: false, fieldErrors: {}, message: error.message };
     console.error("Sign-up failed:", error);
     return { ok: false, fieldErrors: {}, message: "Your account could not be created. Try again in a moment." };
   }

@@ -18,8 +18,16 @@ const SIGNED_OUT: ActionFailure = { ok: false, error: "You are signed out. Sign 
 
 function failure(error: unknown, action: string): ActionFailure {
   if (error instanceof ValidationError) return { ok: false, error: "Some fields need attention.", fieldErrors: error.fieldErrors };
-  if (error instanceof NotFoundError) return { ok: false, error: "Token not found. It may have been deleted." };
-  if (error instanceof ConflictError) return { ok: false, error: error.message };
+  // Both mean the page showed something that changed elsewhere (another tab, the API): the list
+  // is refreshed with the answer, so that the stale row goes or shows its new state.
+  if (error instanceof NotFoundError) {
+    revalidatePath(TOKENS_PATH);
+    return { ok: false, error: "Token not found. It may have been deleted.", gone: true };
+  }
+  if (error instanceof ConflictError) {
+    revalidatePath(TOKENS_PATH);
+    return { ok: false, error: error.message };
+  }
   if (isDatabaseUnavailable(error)) {
     console.error(`Token action "${action}": the database is unavailable:`, error);
     return { ok: false, error: "Tollgate cannot reach its database right now. Please try again in a moment." };

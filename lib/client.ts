@@ -2,7 +2,7 @@ import "server-only";
 import { isIP } from "node:net";
 
 /**
- * Who is calling, as far as a route handler can tell. Route handlers never see the socket:
+ * Who is calling, as far as a route handler or a server action can tell. Neither sees the socket:
  * `next start` copies the peer address into X-Forwarded-For, but only when the request arrived
  * without one (node_modules/next/dist/server/base-server.js: `req.headers['x-forwarded-for'] ??=
  * socket.remoteAddress`); it leaves X-Real-IP alone. So:

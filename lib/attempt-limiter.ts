@@ -1,17 +1,18 @@
 import { LRUCache } from "lru-cache";
 
 /**
- * Counts failures (bad tokens, wrong passwords) per key, a client address or an account, in a
- * fixed window that the key's first failure opens. A key that has used up its failures is
- * refused until its window ends. Only failures are counted, so legitimate traffic spends nothing.
+ * Counts attempts (bad tokens, wrong passwords, sign-ups) per key, a client address or an
+ * account, in a fixed window that the key's first attempt opens. A key that has used up its
+ * attempts is refused until its window ends. Callers count what they limit: the API counts only
+ * failures, so legitimate traffic spends nothing.
  *
  * Synchronous and bounded on purpose. The refusal path is what a flood of bad credentials takes,
  * so it must cost no more than answering; and a flood from many addresses (one IPv6 /64 holds
  * 2^64 of them) must not grow memory without limit: past `maxKeys` the least recently seen keys
  * are forgotten, which lets those keys start afresh but never lets memory run out.
  */
-export class FailureLimiter {
-  private readonly windows: LRUCache<string, { failures: number }>;
+export class AttemptLimiter {
+  private readonly windows: LRUCache<string, { attempts: number }>;
 
   constructor(
     private readonly limit: number,
@@ -24,14 +25,19 @@ export class FailureLimiter {
   /** Seconds until the key may try again (at least 1), or 0 when it is not blocked. */
   blockedSeconds(key: string): number {
     const window = this.windows.get(key);
-    if (!window || window.failures < this.limit) return 0;
+    if (!window || window.attempts < this.limit) return 0;
     return Math.max(1, Math.ceil(this.windows.getRemainingTTL(key) / 1000));
   }
 
-  recordFailure(key: string): void {
+  record(key: string): void {
     const window = this.windows.get(key);
-    // Counted in place: the window keeps the end its first failure gave it.
-    if (window) window.failures++;
-    else this.windows.set(key, { failures: 1 });
+    // Counted in place: the window keeps the end its first attempt gave it.
+    if (window) window.attempts++;
+    else this.windows.set(key, { attempts: 1 });
+  }
+
+  /** Forgets the key's attempts: a correct password ends an account's run of wrong ones. */
+  clear(key: string): void {
+    this.windows.delete(key);
   }
 }

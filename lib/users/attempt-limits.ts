@@ -1,0 +1,73 @@
+import "server-only";
+import { apiConfig } from "@/lib/config";
+import { TooManyAttemptsError } from "@/lib/errors";
+import { AttemptLimiter } from "@/lib/attempt-limiter";
+import { signInSchema } from "@/lib/validation/accounts";
+import { checkCredentials, signUp, type AccountUser } from "./service";
+
+/**
+ * Password guessing and bulk sign-ups, slowed down. Kept in memory per instance, like the API's
+ * failure limit (lib/api/rate-limit.ts).
+ *
+ * - Per account: SIGN_IN_FAILURE_LIMIT wrong passwords in 15 minutes pause that account's
+ *   password sign-in until the window ends, from every address and with the right password too,
+ *   as GitHub does: a limit per address alone never stops guesses spread over many addresses.
+ *   A correct password before the limit clears the count.
+ * - Per address: five times as many failures, over any accounts, stop one address from trying
+ *   one password against many accounts.
+ * - Sign-ups: SIGN_UP_LIMIT accounts per address per hour; each costs a password hash.
+ */
+const SIGN_IN_WINDOW_SECONDS = 15 * 60;
+const SIGN_UP_WINDOW_SECONDS = 60 * 60;
+
+type Limiters = { accounts: AttemptLimiter; addresses: AttemptLimiter; signUps: AttemptLimiter };
+const holder = globalThis as unknown as { tollgateAttemptLimits?: Limiters };
+
+function limiters(): Limiters {
+  const { signInFailureLimit, signUpLimit } = apiConfig();
+  return (holder.tollgateAttemptLimits ??= {
+    accounts: new AttemptLimiter(signInFailureLimit, SIGN_IN_WINDOW_SECONDS),
+    addresses: new AttemptLimiter(signInFailureLimit * 5, SIGN_IN_WINDOW_SECONDS),
+    signUps: new AttemptLimiter(signUpLimit, SIGN_UP_WINDOW_SECONDS),
+  });
+}
+
+function minutes(seconds: number): string {
+  const n = Math.ceil(seconds / 60);
+  return n === 1 ? "a minute" : `${n} minutes`;
+}
+
+/**
+ * The user for a correct email and password, or null; throws TooManyAttemptsError while the
+ * account or the address is paused. `clientKey` is the caller's address (lib/client.ts).
+ */
+export async function signInWithLimits(input: unknown, clientKey: string): Promise<AccountUser | null> {
+  const parsed = signInSchema.safeParse(input);
+  if (!parsed.success) return null;
+  const { accounts, addresses } = limiters();
+  const account = parsed.data.email;
+  const wait = Math.max(accounts.blockedSeconds(account), addresses.blockedSeconds(clientKey));
+  if (wait > 0) {
+    throw new TooManyAttemptsError(`Too many failed sign-ins. Wait ${minutes(wait)} and try again.`, wait);
+  }
+  const user = await checkCredentials(parsed.data);
+  if (user) {
+    accounts.clear(account);
+    return user;
+  }
+  accounts.record(account);
+  addresses.record(clientKey);
+  return null;
+}
+
+/** Creates an account, unless the address has created too many this hour (TooManyAttemptsError). */
+export async function signUpWithLimits(input: unknown, clientKey: string): Promise<AccountUser> {
+  const { signUps } = limiters();
+  const wait = signUps.blockedSeconds(clientKey);
+  if (wait > 0) {
+    throw new TooManyAttemptsError(`Too many accounts were created from your network. Try again in ${minutes(wait)}.`, wait);
+  }
+  const user = await signUp(input);
+  signUps.record(clientKey);
+  return user;
+}

@@ -1,0 +1,68 @@
+import { TooManyAttemptsError } from "@/lib/errors";
+import { signInWithLimits, signUpWithLimits } from "@/lib/users/attempt-limits";
+import { useFreshDatabase } from "../helpers/database";
+
+// Read once, when the limits are first used: three failures per account (fifteen per address),
+// and two sign-ups per address.
+process.env.SIGN_IN_FAILURE_LIMIT = "3";
+process.env.SIGN_UP_LIMIT = "2";
+
+useFreshDatabase();
+
+const PASSWORD = "correct horse battery staple";
+const WRONG = "wrong horse battery staple";
+
+async function refusal(attempt: Promise<unknown>): Promise<TooManyAttemptsError> {
+  const error = await attempt.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TooManyAttemptsError);
+  return error as TooManyAttemptsError;
+}
+
+test("sign-ups: an address may create SIGN_UP_LIMIT accounts an hour; others still may", async () => {
+  await signUpWithLimits({ name: "One", email: "one@example.com", password: PASSWORD }, "192.0.2.10");
+  await signUpWithLimits({ name: "Two", email: "two@example.com", password: PASSWORD }, "192.0.2.10");
+  const error = await refusal(signUpWithLimits({ name: "Three", email: "three@example.com", password: PASSWORD }, "192.0.2.10"));
+  expect(error.message).toBe("Too many accounts were created from your network. Try again in 60 minutes.");
+  expect(error.retryAfterSeconds).toBe(3600);
+  // Nothing was created for the refused one; another address is not affected.
+  expect(await signInWithLimits({ email: "three@example.com", password: PASSWORD }, "192.0.2.11")).toBeNull();
+  await signUpWithLimits({ name: "Three", email: "three@example.com", password: PASSWORD }, "192.0.2.11");
+});
+
+test("sign-in: an account's wrong passwords pause it from every address, even with the right password", async () => {
+  await signUpWithLimits({ name: "Ada", email: "ada@example.com", password: PASSWORD }, "198.51.100.1");
+  for (let i = 0; i < 3; i++) {
+    expect(await signInWithLimits({ email: "ada@example.com", password: WRONG }, `203.0.113.${i}`)).toBeNull();
+  }
+  const error = await refusal(signInWithLimits({ email: " ADA@example.com", password: PASSWORD }, "198.51.100.1"));
+  expect(error.message).toBe("Too many failed sign-ins. Wait 15 minutes and try again.");
+  // Other accounts sign in as usual.
+  expect((await signInWithLimits({ email: "one@example.com", password: PASSWORD }, "198.51.100.1"))?.email).toBe("one@example.com");
+});
+
+test("sign-in: a correct password before the limit clears the account's count", async () => {
+  for (let i = 0; i < 2; i++) expect(await signInWithLimits({ email: "two@example.com", password: WRONG }, "198.51.100.2")).toBeNull();
+  expect(await signInWithLimits({ email: "two@example.com", password: PASSWORD }, "198.51.100.2")).not.toBeNull();
+  for (let i = 0; i < 2; i++) expect(await signInWithLimits({ email: "two@example.com", password: WRONG }, "198.51.100.2")).toBeNull();
+  expect(await signInWithLimits({ email: "two@example.com", password: PASSWORD }, "198.51.100.2")).not.toBeNull();
+});
+
+test("sign-in: one address trying many accounts is paused after five times the per-account limit", async () => {
+  // Fifteen failures over five unknown accounts, three each: every one is answered, as no account
+  // is over its own limit before its third.
+  for (let i = 0; i < 15; i++) {
+    expect(await signInWithLimits({ email: `guess${i % 5}@example.com`, password: WRONG }, "192.0.2.99")).toBeNull();
+  }
+  await refusal(signInWithLimits({ email: "three@example.com", password: PASSWORD }, "192.0.2.99"));
+  // The accounts themselves are not paused for anyone else.
+  expect(await signInWithLimits({ email: "three@example.com", password: PASSWORD }, "192.0.2.100")).not.toBeNull();
+});
+
+test("malformed input is a failed sign-in that counts against nobody (no password was checked)", async () => {
+  for (let i = 0; i < 20; i++) expect(await signInWithLimits({ email: "not an email", password: "" }, "192.0.2.200")).toBeNull();
+  expect(await signInWithLimits(undefined, "192.0.2.200")).toBeNull();
+  expect(await signInWithLimits({ email: "one@example.com", password: PASSWORD }, "192.0.2.200")).not.toBeNull();
+});

@@ -1,0 +1,217 @@
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { createToken, revokeToken } from "@/lib/tokens/service";
+import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "@/tests/helpers/server";
+import { launchBrowser, newContext, signIn } from "@/tests/helpers/browser";
+import { createUser } from "@/tests/helpers/users";
+
+jest.setTimeout(120_000);
+
+/**
+ * Moving around the token list: the view (filters, sort, page) lives in the URL, so paging keeps
+ * the sort, the filter form shows what the URL says after Clear, Back and Forward, and signing in
+ * comes back to the view that was asked for. token-list.test.ts covers each filter and sort alone.
+ */
+
+const COUNT = 25;
+const KINDS = ["Build", "Deploy", "Report"] as const;
+const nameOf = (i: number) => `${KINDS[i % 3]} ${String(i).padStart(2, "0")}`;
+/** One token for each reason a token is inactive. */
+const REVOKED = 9;
+const EXPIRED = 5;
+const SCHEDULED = 7;
+const PASSWORD = "correct horse battery staple";
+
+let database: TestDatabase;
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let email = "";
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await database.use(async () => {
+    const user = await createUser({ name: "Navigator", scopes: ["tokens:read", "tokens:write"] });
+    email = user.email;
+    const now = Date.now();
+    for (let i = 1; i <= COUNT; i++) {
+      const input = { name: nameOf(i), scopes: ["tokens:read"] };
+      if (i === EXPIRED) {
+        // Created, as it were, a month ago for two weeks: the service checks dates against the `now` it is given.
+        const then = new Date(now - 30 * 86_400_000);
+        await createToken(user.id, { ...input, validTo: new Date(now - 16 * 86_400_000).toISOString() }, then);
+      } else if (i === SCHEDULED) {
+        await createToken(user.id, { ...input, validFrom: new Date(now + 7 * 86_400_000).toISOString() });
+      } else {
+        const { token } = await createToken(user.id, input);
+        if (i === REVOKED) await revokeToken(user.id, token.guid);
+      }
+    }
+  });
+  [server, browser] = await Promise.all([startServer({ database }), launchBrowser()]);
+  context = await newContext(browser, server.baseUrl);
+  page = await context.newPage();
+  await page.goto("/signin?callbackUrl=%2Fsettings%2Ftokens");
+  await signIn(page, { email, password: PASSWORD });
+  await page.waitForURL("**/settings/tokens");
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await database?.drop();
+});
+
+/** The names in the list, top to bottom. */
+async function names(on: Page = page): Promise<string[]> {
+  await on.getByRole("table").waitFor();
+  return on.getByRole("table").locator("tbody th[scope=row] > span").allTextContents();
+}
+
+/**
+ * Waits until `read` gives `expected`, then asserts it (so a timeout shows the difference). Back
+ * and Forward change the URL before the view they return to has rendered, so the URL alone does
+ * not say the page is ready to read.
+ */
+async function eventually<T>(read: () => Promise<T>, expected: T): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let shown = await read();
+  while (JSON.stringify(shown) !== JSON.stringify(expected) && Date.now() < deadline) {
+    await page.waitForTimeout(100);
+    shown = await read();
+  }
+  expect(shown).toEqual(expected);
+}
+
+function filters(on: Page = page): Locator {
+  return on.getByRole("search", { name: "Filter tokens" });
+}
+
+/** What the filter form shows, field by field. */
+async function formValues(on: Page = page): Promise<Record<string, string>> {
+  const form = filters(on);
+  return {
+    q: await form.getByLabel("Name").inputValue(),
+    guid: await form.getByLabel("GUID").inputValue(),
+    scope: await form.getByLabel("Scope").inputValue(),
+    status: await form.getByLabel("Status").inputValue(),
+    perPage: await form.getByLabel("Per page").inputValue(),
+  };
+}
+
+const ALL = Array.from({ length: COUNT }, (_, k) => k + 1);
+const EMPTY_FORM = { q: "", guid: "", scope: "", status: "all", perPage: "20" };
+
+test("paging keeps the sort and page size, and a new filter starts again at page 1", async () => {
+  await page.goto("/settings/tokens?perPage=10");
+  await page.getByRole("link", { name: /^Name/ }).click();
+  await page.waitForURL(/sort=name/);
+  const sorted = ALL.map(nameOf).sort((a, b) => a.localeCompare(b));
+  expect(await names()).toEqual(sorted.slice(0, 10));
+
+  await page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name: "Page 2" }).click();
+  await page.waitForURL(/page=2/);
+  const url = new URL(page.url());
+  expect([url.searchParams.get("sort"), url.searchParams.get("order"), url.searchParams.get("perPage")]).toEqual(["name", "asc", "10"]);
+  expect(await names()).toEqual(sorted.slice(10, 20));
+
+  // Filtering from page 2: the matches start at the top, still sorted by name.
+  const form = filters();
+  await form.getByLabel("Name").fill("deploy");
+  await form.getByRole("button", { name: "Apply" }).click();
+  await page.waitForURL(/q=deploy/);
+  expect(new URL(page.url()).searchParams.get("page")).toBeNull();
+  const deploys = sorted.filter((name) => name.startsWith("Deploy"));
+  expect(await names()).toEqual(deploys);
+  expect(await page.getByText(`Showing 1–${deploys.length} of ${deploys.length} tokens`).count()).toBe(1);
+});
+
+test("Clear empties the filter fields along with the list's filters", async () => {
+  await page.goto("/settings/tokens");
+  const form = filters();
+  await form.getByLabel("Name").fill("report");
+  await form.getByLabel("Status").selectOption("active");
+  await form.getByRole("button", { name: "Apply" }).click();
+  await page.waitForURL(/status=active/);
+  expect((await names()).every((name) => name.startsWith("Report"))).toBe(true);
+
+  await form.getByRole("link", { name: "Clear" }).click();
+  await page.waitForURL((url) => url.search === "");
+  expect(await names()).toHaveLength(20);
+  await eventually(formValues, EMPTY_FORM);
+
+  // Applying the form again now shows everything: the old filter did not linger in the fields.
+  await form.getByLabel("Per page").selectOption("50");
+  await form.getByRole("button", { name: "Apply" }).click();
+  await page.waitForURL(/perPage=50/);
+  expect(await names()).toHaveLength(COUNT);
+});
+
+test("Back and Forward return to earlier views, and the form shows each one", async () => {
+  await page.goto("/settings/tokens");
+  const form = filters();
+  await form.getByLabel("Name").fill("build");
+  await form.getByRole("button", { name: "Apply" }).click();
+  await page.waitForURL(/q=build/);
+  const builds = await names();
+  expect(builds.every((name) => name.startsWith("Build"))).toBe(true);
+
+  await form.getByLabel("Name").fill("");
+  await form.getByLabel("Status").selectOption("inactive");
+  await form.getByRole("button", { name: "Apply" }).click();
+  await page.waitForURL(/status=inactive/);
+  expect((await names()).sort()).toEqual([EXPIRED, SCHEDULED, REVOKED].map(nameOf).sort());
+
+  await page.goBack();
+  await page.waitForURL(/q=build/);
+  await eventually(names, builds);
+  await eventually(formValues, { ...EMPTY_FORM, q: "build" });
+
+  await page.goBack();
+  await page.waitForURL((url) => url.search === "");
+  await eventually(formValues, EMPTY_FORM);
+
+  await page.goForward();
+  await page.goForward();
+  await page.waitForURL(/status=inactive/);
+  await eventually(formValues, { ...EMPTY_FORM, status: "inactive" });
+});
+
+test("inactive tokens give their reason, and only the ones that can be revoked offer it", async () => {
+  await page.goto("/settings/tokens?status=inactive&sort=name&order=asc");
+  expect(await names()).toEqual([EXPIRED, SCHEDULED, REVOKED].map(nameOf).sort((a, b) => a.localeCompare(b)));
+  const reasons: [number, RegExp, string][] = [
+    [EXPIRED, /^Expired \S/, "Already expired: it no longer works. Delete it if it is unused."],
+    [SCHEDULED, /^Scheduled, starts/, "Not active yet. Edit its validity or delete it instead."],
+    [REVOKED, /^Revoked \S/, "Already revoked."],
+  ];
+  for (const [i, reason, why] of reasons) {
+    const row = page.getByRole("row", { name: new RegExp(`^${nameOf(i)}`) });
+    await row.getByText("Inactive", { exact: true }).waitFor();
+    await row.getByText(reason).waitFor();
+    const revoke = row.getByRole("button", { name: `Revoke ${nameOf(i)}` });
+    expect(await revoke.isDisabled()).toBe(true);
+    expect(await revoke.getAttribute("title")).toBe(why);
+  }
+  // Sorted by status, the active tokens come before all three.
+  await page.goto("/settings/tokens?sort=status&order=asc&perPage=50");
+  const byStatus = await names();
+  expect(byStatus.slice(-3).sort()).toEqual([EXPIRED, SCHEDULED, REVOKED].map(nameOf).sort());
+});
+
+test("a signed-out visitor to a view's URL signs in and lands on that view", async () => {
+  const visitor = await newContext(browser, server.baseUrl);
+  const tab = await visitor.newPage();
+  await tab.goto("/settings/tokens?q=deploy&sort=name&order=desc&perPage=10");
+  await tab.waitForURL("**/signin**");
+  await signIn(tab, { email, password: PASSWORD });
+  await tab.waitForURL("**/settings/tokens?**");
+  const url = new URL(tab.url());
+  expect(Object.fromEntries(url.searchParams)).toEqual({ q: "deploy", sort: "name", order: "desc", perPage: "10" });
+  const deploys = ALL.map(nameOf)
+    .filter((name) => name.startsWith("Deploy"))
+    .sort((a, b) => b.localeCompare(a));
+  expect(await names(tab)).toEqual(deploys);
+  expect(await formValues(tab)).toEqual({ ...EMPTY_FORM, q: "deploy", perPage: "10" });
+  await visitor.close();
+});

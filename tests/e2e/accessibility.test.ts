@@ -1,11 +1,18 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import path from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createToken, newAccount, newContext, signUp, useAppInBrowser } from "@/tests/helpers/browser";
 
 jest.setTimeout(120_000);
 
-const SCREENSHOTS = path.resolve(__dirname, "../../docs/screenshots");
+/**
+ * The README's pictures are rewritten only when asked (UPDATE_SCREENSHOTS=1): every run shows new
+ * random secrets and times, so writing them always would leave the tree changed after each run.
+ * Otherwise they go to a scratch directory, taken all the same.
+ */
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === "1" ? path.resolve(__dirname, "../../docs/screenshots") : mkdtempSync(path.join(tmpdir(), "tollgate-screenshots-"));
 
 const app = useAppInBrowser();
 
@@ -25,7 +32,7 @@ async function seriousViolations(target: Page, exclude?: string): Promise<string
     .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => `${node.target.join(" ")} [${node.failureSummary ?? ""}] ${node.html.slice(0, 200)}`).join(", ")}`);
 }
 
-/** Saves the README's pictures of the token page (docs/screenshots/NAME.png). */
+/** Saves a picture of the token page as SCREENSHOTS/NAME.png. */
 function shot(page: Page, name: string): Promise<Buffer> {
   return page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }

@@ -218,6 +218,8 @@ describe("revoke", () => {
 
     expect(result).toEqual({ ok: false, error: expect.stringMatching(/already expired/) });
     expect((await getToken(user.id, token.guid)).revokedAt).toBeNull();
+    // The page offered Revoke, so it showed the token as it no longer is: it is refreshed.
+    expect(revalidatePath).toHaveBeenCalledWith("/settings/tokens");
   });
 });
 
@@ -276,12 +278,12 @@ describe("delete", () => {
     expect(await tokenCount(user)).toBe(0);
     expect(await verifySecret(secret)).toEqual({ ok: false, reason: "unknown" });
     expect(revalidatePath).toHaveBeenCalledWith("/settings/tokens");
-    expect(await deleteTokenAction(token.guid)).toEqual({ ok: false, error: expect.stringMatching(/not found/i) });
+    expect(await deleteTokenAction(token.guid)).toEqual({ ok: false, error: expect.stringMatching(/not found/i), gone: true });
   });
 });
 
 describe("ownership", () => {
-  test("another user's GUID is answered as not found, and the token is left as it was", async () => {
+  test("another user's GUID is answered as not found, and the token is left as it was; only the caller's own list refreshes", async () => {
     const alice = await createUser({ scopes: ["tokens:read"] });
     const bob = await createUser({ scopes: ["tokens:read"] });
     const { token, secret } = await createToken(alice.id, { name: "Alice's", scopes: ["tokens:read"] });
@@ -295,10 +297,11 @@ describe("ownership", () => {
       await deleteTokenAction(token.guid),
     ];
 
-    for (const result of results) expect(result).toEqual({ ok: false, error: "Token not found. It may have been deleted." });
+    for (const result of results) expect(result).toEqual({ ok: false, error: "Token not found. It may have been deleted.", gone: true });
     expect(await getToken(alice.id, token.guid)).toEqual(before);
     expect(await verifySecret(secret)).toMatchObject({ ok: true });
-    expect(revalidatePath).not.toHaveBeenCalled();
+    // As for a token Bob deleted in another tab: his page is refreshed, which shows only his tokens.
+    expect(jest.mocked(revalidatePath).mock.calls).toEqual(results.map(() => ["/settings/tokens"]));
   });
 
   test("a GUID that is not a GUID, or not a string, is simply not found", async () => {

@@ -3,7 +3,7 @@ import type { BrowserContext, Locator, Page } from "playwright-core";
 import path from "node:path";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { createToken, newAccount, newContext, signUp, useAppInBrowser } from "@/tests/helpers/browser";
+import { createToken, newAccount, newContext, signedUpPage, signUp, useAppInBrowser } from "@/tests/helpers/browser";
 
 jest.setTimeout(120_000);
 
@@ -167,9 +167,7 @@ function fitsTheWindow(dialog: Locator): Promise<boolean> {
 }
 
 test("an address the app does not have gets a 404 page in the app's frame, with a way back", async () => {
-  const context = await newContext(app.browser, app.server.baseUrl);
-  const page = await context.newPage();
-  await signUp(page, newAccount("lost"));
+  const { context, page } = await signedUpPage(app, "lost");
   const response = await page.goto("/no/such/page");
   expect(response?.status()).toBe(404);
   await page.getByRole("heading", { level: 1, name: "This page does not exist" }).waitFor();

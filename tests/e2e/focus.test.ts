@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from "playwright-core";
-import { createToken, newAccount, newContext, signUp, useAppInBrowser } from "@/tests/helpers/browser";
+import { createToken, signedUpPage, useAppInBrowser } from "@/tests/helpers/browser";
 import { expectFocusOn } from "@/tests/helpers/focus";
 
 jest.setTimeout(120_000);
@@ -16,9 +16,7 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  context = await newContext(app.browser, app.server.baseUrl);
-  page = await context.newPage();
-  await signUp(page, newAccount("focus"));
+  ({ context, page } = await signedUpPage(app, "focus"));
 });
 
 afterAll(() => context?.close());

@@ -1,5 +1,5 @@
 import type { Page } from "playwright-core";
-import { createToken, newAccount, newContext, signUp, useAppInBrowser } from "@/tests/helpers/browser";
+import { createToken, newAccount, newContext, signedUpPage, signUp, useAppInBrowser } from "@/tests/helpers/browser";
 import { expectFocusOn, focused, tabTo } from "@/tests/helpers/focus";
 
 jest.setTimeout(120_000);
@@ -9,9 +9,7 @@ jest.setTimeout(120_000);
 const app = useAppInBrowser();
 
 test("a token is created and revoked with the keyboard alone", async () => {
-  const context = await newContext(app.browser, app.server.baseUrl);
-  const page = await context.newPage();
-  await signUp(page, newAccount("keyboard"));
+  const { context, page } = await signedUpPage(app, "keyboard");
   await page.getByRole("heading", { name: "You have no API tokens yet" }).waitFor();
 
   await tabTo(page, "Create your first token");

@@ -1,5 +1,5 @@
 import type { BrowserContext, Locator, Page } from "playwright-core";
-import { createToken, newAccount, newContext, signUp, useAppInBrowser } from "@/tests/helpers/browser";
+import { createToken, signedUpPage, useAppInBrowser } from "@/tests/helpers/browser";
 
 jest.setTimeout(180_000);
 
@@ -15,9 +15,7 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  context = await newContext(app.browser, app.server.baseUrl);
-  page = await context.newPage();
-  await signUp(page, newAccount("edges"));
+  ({ context, page } = await signedUpPage(app, "edges"));
 }, 120_000);
 
 function me(secret: string): Promise<Response> {

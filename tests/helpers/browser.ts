@@ -40,6 +40,14 @@ export async function signUp(page: Page, account: Account): Promise<void> {
   await page.getByRole("heading", { level: 1, name: "API tokens" }).waitFor();
 }
 
+/** A new account, signed up in a browser context of its own, on the token page. */
+export async function signedUpPage(app: AppInBrowser, label: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await newContext(app.browser, app.server.baseUrl);
+  const page = await context.newPage();
+  await signUp(page, newAccount(label));
+  return { context, page };
+}
+
 /** Signs in through the /signin form. */
 export async function signIn(page: Page, account: Pick<Account, "email" | "password">): Promise<void> {
   const form = page.getByRole("form", { name: "Sign in" });

@@ -1,8 +1,7 @@
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { createToken, revokeToken } from "@/lib/tokens/service";
-import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "@/tests/helpers/server";
-import { launchBrowser, newContext, signIn } from "@/tests/helpers/browser";
-import { createUser } from "@/tests/helpers/users";
+import { newContext, signIn, tokenNames, useSeededAppInBrowser } from "@/tests/helpers/browser";
+import { createUser, TEST_PASSWORD } from "@/tests/helpers/users";
 
 jest.setTimeout(120_000);
 
@@ -19,53 +18,33 @@ const nameOf = (i: number) => `${KINDS[i % 3]} ${String(i).padStart(2, "0")}`;
 const REVOKED = 9;
 const EXPIRED = 5;
 const SCHEDULED = 7;
-const PASSWORD = "correct horse battery staple";
 
-let database: TestDatabase;
-let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let email = "";
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await database.use(async () => {
-    const user = await createUser({ name: "Navigator", scopes: ["tokens:read", "tokens:write"] });
-    email = user.email;
-    const now = Date.now();
-    for (let i = 1; i <= COUNT; i++) {
-      const input = { name: nameOf(i), scopes: ["tokens:read"] };
-      if (i === EXPIRED) {
-        // Created, as it were, a month ago for two weeks: the service checks dates against the `now` it is given.
-        const then = new Date(now - 30 * 86_400_000);
-        await createToken(user.id, { ...input, validTo: new Date(now - 16 * 86_400_000).toISOString() }, then);
-      } else if (i === SCHEDULED) {
-        await createToken(user.id, { ...input, validFrom: new Date(now + 7 * 86_400_000).toISOString() });
-      } else {
-        const { token } = await createToken(user.id, input);
-        if (i === REVOKED) await revokeToken(user.id, token.guid);
-      }
+const app = useSeededAppInBrowser(async () => {
+  const user = await createUser({ name: "Navigator", scopes: ["tokens:read", "tokens:write"] });
+  const now = Date.now();
+  for (let i = 1; i <= COUNT; i++) {
+    const input = { name: nameOf(i), scopes: ["tokens:read"] };
+    if (i === EXPIRED) {
+      // Created, as it were, a month ago for two weeks: the service checks dates against the `now` it is given.
+      const then = new Date(now - 30 * 86_400_000);
+      await createToken(user.id, { ...input, validTo: new Date(now - 16 * 86_400_000).toISOString() }, then);
+    } else if (i === SCHEDULED) {
+      await createToken(user.id, { ...input, validFrom: new Date(now + 7 * 86_400_000).toISOString() });
+    } else {
+      const { token } = await createToken(user.id, input);
+      if (i === REVOKED) await revokeToken(user.id, token.guid);
     }
-  });
-  [server, browser] = await Promise.all([startServer({ database }), launchBrowser()]);
-  context = await newContext(browser, server.baseUrl);
-  page = await context.newPage();
-  await page.goto("/signin?callbackUrl=%2Fsettings%2Ftokens");
-  await signIn(page, { email, password: PASSWORD });
-  await page.waitForURL("**/settings/tokens");
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
+  }
+  return user;
+});
+let page: Page;
+beforeAll(() => {
+  page = app.page;
 });
 
 /** The names in the list, top to bottom. */
-async function names(on: Page = page): Promise<string[]> {
-  await on.getByRole("table").waitFor();
-  return on.getByRole("table").locator("tbody th[scope=row] > span").allTextContents();
+function names(on: Page = page): Promise<string[]> {
+  return tokenNames(on);
 }
 
 /**
@@ -200,11 +179,11 @@ test("inactive tokens give their reason, and only the ones that can be revoked o
 });
 
 test("a signed-out visitor to a view's URL signs in and lands on that view", async () => {
-  const visitor = await newContext(browser, server.baseUrl);
+  const visitor = await newContext(app.browser, app.server.baseUrl);
   const tab = await visitor.newPage();
   await tab.goto("/settings/tokens?q=deploy&sort=name&order=desc&perPage=10");
   await tab.waitForURL("**/signin**");
-  await signIn(tab, { email, password: PASSWORD });
+  await signIn(tab, { email: app.email, password: TEST_PASSWORD });
   await tab.waitForURL("**/settings/tokens?**");
   const url = new URL(tab.url());
   expect(Object.fromEntries(url.searchParams)).toEqual({ q: "deploy", sort: "name", order: "desc", perPage: "10" });

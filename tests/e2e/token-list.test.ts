@@ -1,7 +1,6 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { revokeToken, createToken } from "@/lib/tokens/service";
-import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "@/tests/helpers/server";
-import { launchBrowser, newContext, signIn } from "@/tests/helpers/browser";
+import { tokenNames, useSeededAppInBrowser } from "@/tests/helpers/browser";
 import { createUser } from "@/tests/helpers/users";
 
 jest.setTimeout(120_000);
@@ -17,43 +16,26 @@ const canWrite = (i: number) => i % 3 === 0;
 const isRevoked = (i: number) => i % 10 === 0;
 const nameOf = (i: number) => `${i % 2 ? "Deploy" : "Backup"} job ${String(i).padStart(2, "0")}`;
 
-let database: TestDatabase;
-let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let email = "";
 const guids = new Map<number, string>();
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await database.use(async () => {
-    const user = await createUser({ name: "Sixty Tokens", scopes: ["tokens:read", "tokens:write"] });
-    email = user.email;
-    for (let i = 1; i <= COUNT; i++) {
-      const { token } = await createToken(user.id, { name: nameOf(i), scopes: canWrite(i) ? ["tokens:read", "tokens:write"] : ["tokens:read"] });
-      guids.set(i, token.guid);
-      if (isRevoked(i)) await revokeToken(user.id, token.guid);
-    }
-  });
-  [server, browser] = await Promise.all([startServer({ database }), launchBrowser()]);
-  context = await newContext(browser, server.baseUrl);
-  page = await context.newPage();
-  await page.goto("/signin?callbackUrl=%2Fsettings%2Ftokens");
-  await signIn(page, { email, password: "correct horse battery staple" });
-  await page.waitForURL("**/settings/tokens");
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
+const app = useSeededAppInBrowser(async () => {
+  const user = await createUser({ name: "Sixty Tokens", scopes: ["tokens:read", "tokens:write"] });
+  for (let i = 1; i <= COUNT; i++) {
+    const { token } = await createToken(user.id, { name: nameOf(i), scopes: canWrite(i) ? ["tokens:read", "tokens:write"] : ["tokens:read"] });
+    guids.set(i, token.guid);
+    if (isRevoked(i)) await revokeToken(user.id, token.guid);
+  }
+  return user;
+});
+let context: BrowserContext;
+let page: Page;
+beforeAll(() => {
+  ({ context, page } = app);
 });
 
 /** The names in the list, top to bottom. */
-async function names(): Promise<string[]> {
-  await page.getByRole("table").waitFor();
-  return page.getByRole("table").locator("tbody th[scope=row] > span").allTextContents();
+function names(): Promise<string[]> {
+  return tokenNames(page);
 }
 
 function summary(): Promise<string | null> {

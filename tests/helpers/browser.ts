@@ -1,5 +1,6 @@
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { startServer, type TestServer } from "./server";
+import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "./server";
+import { TEST_PASSWORD } from "./users";
 
 /**
  * Debian's Chromium, driven by playwright-core. The flags keep it from reaching out to Google's
@@ -25,7 +26,7 @@ let accounts = 0;
 export function newAccount(label = "user"): Account {
   accounts += 1;
   const tag = `${label}-${process.pid}-${accounts}-${Date.now().toString(36)}`;
-  return { name: `E2E ${label} ${accounts}`, email: `${tag}@example.test`, password: "correct horse battery staple" };
+  return { name: `E2E ${label} ${accounts}`, email: `${tag}@example.test`, password: TEST_PASSWORD };
 }
 
 /** Signs up through the /signup form, as a person would; the app then shows the token page. */
@@ -86,4 +87,38 @@ export function useAppInBrowser(env: Record<string, string> = {}): AppInBrowser 
     await app.server?.stop();
   }, 60_000);
   return app;
+}
+
+export type SeededAppInBrowser = AppInBrowser & { database: TestDatabase; context: BrowserContext; page: Page; email: string };
+
+/**
+ * For files whose tests read one user's many tokens: a fresh database seeded before the server
+ * starts (an embedded database cannot be opened by two processes at once), the built app on it,
+ * Chromium, and the seeded user (created with tests/helpers/users.ts, so TEST_PASSWORD) signed in
+ * on the token page. The fields are filled in by beforeAll: read them inside tests.
+ */
+export function useSeededAppInBrowser(seedUser: () => Promise<{ email: string }>): SeededAppInBrowser {
+  const app = {} as SeededAppInBrowser;
+  beforeAll(async () => {
+    app.database = await createTestDatabase();
+    app.email = (await app.database.use(seedUser)).email;
+    [app.server, app.browser] = await Promise.all([startServer({ database: app.database }), launchBrowser()]);
+    app.context = await newContext(app.browser, app.server.baseUrl);
+    app.page = await app.context.newPage();
+    await app.page.goto("/signin?callbackUrl=%2Fsettings%2Ftokens");
+    await signIn(app.page, { email: app.email, password: TEST_PASSWORD });
+    await app.page.waitForURL("**/settings/tokens");
+  }, 180_000);
+  afterAll(async () => {
+    await app.browser?.close();
+    await app.server?.stop();
+    await app.database?.drop();
+  }, 60_000);
+  return app;
+}
+
+/** The token names the list shows, top to bottom. */
+export async function tokenNames(page: Page): Promise<string[]> {
+  await page.getByRole("table").waitFor();
+  return page.getByRole("table").locator("tbody th[scope=row] > span").allTextContents();
 }

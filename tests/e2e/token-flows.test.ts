@@ -12,6 +12,7 @@ jest.setTimeout(120_000);
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 /** Cells of a token row (the name is the row header, not a cell). */
+const DAY = 24 * 60 * 60_000;
 const CELL = { partial: 0, guid: 1, scopes: 2, lastUsed: 4, expires: 6, status: 7 } as const;
 
 let server: TestServer;
@@ -50,9 +51,9 @@ function clipboard(): Promise<string> {
   return page.evaluate(() => navigator.clipboard.readText());
 }
 
-/** Today's date in the page's locale (en-GB, UTC: see newContext), as the list shows dates. */
-function today(): string {
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(new Date());
+/** An instant's date in the page's locale (en-GB, UTC: see newContext), as the list shows dates. */
+function dateShown(ms: number): string {
+  return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(ms);
 }
 
 function row(name: string): Locator {
@@ -199,8 +200,9 @@ test("rotate issues a new secret and the old one stops working", async () => {
 test("revoke asks first, then shows Inactive (Revoked), valid-to now, and Revoke disabled", async () => {
   const name = "CI deploy (staging)";
   const target = row("CI deploy \\(staging\\)");
-  // Before: it expires in thirty days.
-  expect(await target.getByRole("cell").nth(CELL.expires).textContent()).not.toContain(today());
+  // Before: it expires in thirty days (compared as instants, so no calendar date can collide).
+  const expiresAt = async () => Date.parse((await target.getByRole("cell").nth(CELL.expires).locator("time").getAttribute("datetime"))!);
+  expect(await expiresAt()).toBeGreaterThan(Date.now() + 29 * DAY);
 
   await target.getByRole("button", { name: `Revoke ${name}` }).click();
   const confirm = page.getByRole("alertdialog", { name: `Revoke “${name}”?` });
@@ -210,6 +212,7 @@ test("revoke asks first, then shows Inactive (Revoked), valid-to now, and Revoke
   expect((await me(secret)).status).toBe(200);
 
   await target.getByRole("button", { name: `Revoke ${name}` }).click();
+  const revokedAfter = Date.now();
   await confirm.getByRole("button", { name: "Revoke token" }).click();
   await confirm.waitFor({ state: "hidden" });
   await page.getByText(`Token “${name}” revoked. It no longer works.`).waitFor();
@@ -217,9 +220,13 @@ test("revoke asks first, then shows Inactive (Revoked), valid-to now, and Revoke
   const status = target.getByRole("cell").nth(CELL.status);
   await status.getByText("Inactive", { exact: true }).waitFor();
   await status.getByText(/^Revoked/).waitFor();
+  // Valid-to is now the moment of revocation, shown as that whole date.
   const expires = target.getByRole("cell").nth(CELL.expires);
-  expect(await expires.textContent()).toContain(today());
-  expect(await expires.textContent()).toContain("Revoked");
+  const revokedAt = await expiresAt();
+  expect(revokedAt).toBeGreaterThanOrEqual(revokedAfter - 1_000);
+  expect(revokedAt).toBeLessThanOrEqual(Date.now());
+  expect(await expires.locator("time").textContent()).toBe(dateShown(revokedAt));
+  expect(await expires.getByText("Revoked", { exact: true }).count()).toBe(1);
   expect(await target.getByRole("button", { name: `Revoke ${name}` }).isDisabled()).toBe(true);
   expect(await target.getByRole("button", { name: `Rotate ${name}` }).isDisabled()).toBe(true);
   // Focus did not fall to the top of the document when the Revoke button went disabled: it is on the row's Edit.

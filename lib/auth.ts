@@ -8,6 +8,7 @@ import { apiConfig, config } from "@/lib/config";
 import { TooManyAttemptsError } from "@/lib/errors";
 import { signInWithLimits } from "@/lib/users/attempt-limits";
 import { findOrCreateExternalUser } from "@/lib/users/service";
+import { redirectWithinSite } from "@/lib/validation/accounts";
 
 /** next-auth's error code for a paused sign-in; the sign-in form turns it into words. */
 export const SIGN_IN_PAUSED = "TooManySignIns";
@@ -77,6 +78,8 @@ export function authOptions(): NextAuthOptions {
       ...externalProviders(),
     ],
     callbacks: {
+      // The same rule as the sign-in page's callbackUrl: never off this site (docs/security.md).
+      redirect: ({ url, baseUrl }) => redirectWithinSite(url, baseUrl),
       async signIn({ user, account }) {
         if (!account || account.type === "credentials") return true;
         // An external sign-in becomes (or finds) our own user by verified email.

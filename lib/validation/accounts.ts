@@ -30,22 +30,56 @@ export const DEFAULT_AFTER_SIGN_IN = "/settings/tokens";
 
 // Sending a signed-in visitor "back" to these would send them straight back here: a redirect loop.
 const AUTH_PAGES = /^\/(signin|signup)(\/|$|\?|#)/;
+// What may leave this module: one "/" and then anything but another "/" or "\\" (which browsers
+// read as "/"), so that nothing can take what follows for a host; printable ASCII only, as URL
+// parsing percent-encodes everything else.
+const SITE_PATH = /^\/(?![/\\])[\x21-\x7e]*$/;
+const BASE = "http://tollgate.invalid";
 
 /**
- * The page to return to after signing in: only a path on this site. Anything that could leave it
- * (`https://…`, `//host`, `/\host`, control characters) falls back to the default, so the sign-in
- * page can never be used as an open redirect.
+ * `raw` as a normalised path on this site (path, query and fragment), or null when it is not one.
+ * The check is made on the final value, after URL parsing has removed dot segments and decoded
+ * `%2e`: `/.//evil.example` passes a check of its input but normalises to `//evil.example`. The
+ * result is also a fixed point of parsing, so a browser or router that parses it again gets the
+ * same path.
  */
-export function safeCallbackUrl(raw: unknown, fallback = DEFAULT_AFTER_SIGN_IN): string {
-  if (typeof raw !== "string" || !raw.startsWith("/") || /[\\\u0000-\u001f\u007f]/.test(raw)) return fallback;
-  const base = "http://tollgate.invalid";
+export function sitePath(raw: unknown): string | null {
+  if (typeof raw !== "string" || !raw.startsWith("/") || /[\\\u0000-\u001f\u007f]/.test(raw)) return null;
   let url: URL;
   try {
-    url = new URL(raw, base);
+    url = new URL(raw, BASE);
   } catch {
-    return fallback;
+    return null;
   }
-  if (url.origin !== base) return fallback;
   const path = url.pathname + url.search + url.hash;
-  return AUTH_PAGES.test(path) ? fallback : path;
+  if (url.origin !== BASE || !SITE_PATH.test(path) || new URL(path, BASE).href !== url.href) return null;
+  return path;
+}
+
+/**
+ * The page to return to after signing in: only a path on this site (sitePath), and not the sign-in
+ * or sign-up page. Anything else falls back to the default, so the sign-in page can never be used
+ * as an open redirect.
+ */
+export function safeCallbackUrl(raw: unknown, fallback = DEFAULT_AFTER_SIGN_IN): string {
+  const path = sitePath(raw);
+  return path === null || AUTH_PAGES.test(path) ? fallback : path;
+}
+
+/**
+ * next-auth's `redirect` callback: where it may send the browser after signing in or out, and what
+ * it keeps in its callback-url cookie. Only `baseUrl` (this site's origin) followed by a path that
+ * passes sitePath; anything else, a cookie planted by someone else included, becomes the home page.
+ */
+export function redirectWithinSite(url: string, baseUrl: string): string {
+  let path: string | null = url;
+  if (!url.startsWith("/")) {
+    try {
+      const absolute = new URL(url);
+      path = absolute.origin === baseUrl ? absolute.pathname + absolute.search + absolute.hash : null;
+    } catch {
+      path = null;
+    }
+  }
+  return baseUrl + (sitePath(path) ?? "/");
 }

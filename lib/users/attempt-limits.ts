@@ -2,7 +2,7 @@ import "server-only";
 import { apiConfig } from "@/lib/config";
 import { TooManyAttemptsError } from "@/lib/errors";
 import { AttemptLimiter } from "@/lib/attempt-limiter";
-import { signInSchema } from "@/lib/validation/accounts";
+import { signInSchema, signUpSchema } from "@/lib/validation/accounts";
 import { checkCredentials, signUp, type AccountUser } from "./service";
 
 /**
@@ -15,7 +15,8 @@ import { checkCredentials, signUp, type AccountUser } from "./service";
  *   A correct password before the limit clears the count.
  * - Per address: five times as many failures, over any accounts, stop one address from trying
  *   one password against many accounts.
- * - Sign-ups: SIGN_UP_LIMIT accounts per address per hour; each costs a password hash.
+ * - Sign-ups: SIGN_UP_LIMIT attempts per address per hour, whether or not they create an account:
+ *   each costs a password hash, and one with a taken email tells that the email has an account.
  */
 const SIGN_IN_WINDOW_SECONDS = 15 * 60;
 const SIGN_UP_WINDOW_SECONDS = 60 * 60;
@@ -60,14 +61,17 @@ export async function signInWithLimits(input: unknown, clientKey: string): Promi
   return null;
 }
 
-/** Creates an account, unless the address has created too many this hour (TooManyAttemptsError). */
+/**
+ * Creates an account, unless the address has used up its sign-up attempts this hour
+ * (TooManyAttemptsError, before anything is hashed or looked up). Every well-formed attempt
+ * counts, an email that is taken included; a malformed one is refused by validation alone.
+ */
 export async function signUpWithLimits(input: unknown, clientKey: string): Promise<AccountUser> {
   const { signUps } = limiters();
   const wait = signUps.blockedSeconds(clientKey);
   if (wait > 0) {
-    throw new TooManyAttemptsError(`Too many accounts were created from your network. Try again in ${minutes(wait)}.`, wait);
+    throw new TooManyAttemptsError(`Too many sign-up attempts from your network. Try again in ${minutes(wait)}.`, wait);
   }
-  const user = await signUp(input);
-  signUps.record(clientKey);
-  return user;
+  if (signUpSchema.safeParse(input).success) signUps.record(clientKey);
+  return signUp(input);
 }

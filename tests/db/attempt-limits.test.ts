@@ -1,6 +1,15 @@
-import { TooManyAttemptsError } from "@/lib/errors";
+import { prisma } from "@/lib/db";
+import { TooManyAttemptsError, ValidationError } from "@/lib/errors";
 import { signInWithLimits, signUpWithLimits } from "@/lib/users/attempt-limits";
+import { hashPassword } from "@/lib/users/password";
 import { useFreshDatabase } from "../helpers/database";
+
+// The real argon2 hash, watched: a refused sign-up must be refused before any password is hashed.
+jest.mock("@/lib/users/password", () => {
+  const actual = jest.requireActual("@/lib/users/password");
+  return { ...actual, hashPassword: jest.fn(actual.hashPassword) };
+});
+const hashes = () => jest.mocked(hashPassword).mock.calls.length;
 
 // Read once, when the limits are first used: three failures per account (fifteen per address),
 // and two sign-ups per address.
@@ -24,12 +33,45 @@ async function refusal(attempt: Promise<unknown>): Promise<TooManyAttemptsError>
 test("sign-ups: an address may create SIGN_UP_LIMIT accounts an hour; others still may", async () => {
   await signUpWithLimits({ name: "One", email: "one@example.com", password: PASSWORD }, "192.0.2.10");
   await signUpWithLimits({ name: "Two", email: "two@example.com", password: PASSWORD }, "192.0.2.10");
+  const before = hashes();
   const error = await refusal(signUpWithLimits({ name: "Three", email: "three@example.com", password: PASSWORD }, "192.0.2.10"));
-  expect(error.message).toBe("Too many accounts were created from your network. Try again in 60 minutes.");
-  expect(error.retryAfterSeconds).toBe(3600);
-  // Nothing was created for the refused one; another address is not affected.
+  expect(error.message).toBe("Too many sign-up attempts from your network. Try again in 60 minutes.");
+  // The hour opened with the first sign-up; a slow machine may have spent a few seconds of it since.
+  expect(error.retryAfterSeconds).toBeGreaterThan(3540);
+  expect(error.retryAfterSeconds).toBeLessThanOrEqual(3600);
+  // Refused before hashing; nothing was created for it; another address is not affected.
+  expect(hashes()).toBe(before);
   expect(await signInWithLimits({ email: "three@example.com", password: PASSWORD }, "192.0.2.11")).toBeNull();
   await signUpWithLimits({ name: "Three", email: "three@example.com", password: PASSWORD }, "192.0.2.11");
+});
+
+test("sign-ups: attempts with an email that has an account count too, and the one past the limit hashes nothing", async () => {
+  const db = await prisma();
+  const existing = await db.user.findUniqueOrThrow({ where: { email: "one@example.com" } });
+  const taken = { name: "Someone", email: "one@example.com", password: "another password, guessed" };
+  for (let i = 0; i < 2; i++) {
+    const before = hashes();
+    const error = await signUpWithLimits(taken, "192.0.2.20").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).fieldErrors).toEqual({ email: ["An account with this email already exists. Sign in instead."] });
+    expect(hashes()).toBe(before + 1);
+  }
+  const before = hashes();
+  await refusal(signUpWithLimits(taken, "192.0.2.20"));
+  await refusal(signUpWithLimits({ name: "New", email: "new@example.com", password: PASSWORD }, "192.0.2.20"));
+  expect(hashes()).toBe(before);
+  // Neither the taken account nor a new one changed.
+  expect(await db.user.findUniqueOrThrow({ where: { email: "one@example.com" } })).toEqual(existing);
+  expect(await db.user.findUnique({ where: { email: "new@example.com" } })).toBeNull();
+});
+
+test("sign-ups: a malformed attempt is refused by validation alone and counts against nobody", async () => {
+  for (let i = 0; i < 5; i++) {
+    const before = hashes();
+    await expect(signUpWithLimits({ name: "", email: "not an email", password: "short" }, "192.0.2.30")).rejects.toBeInstanceOf(ValidationError);
+    expect(hashes()).toBe(before);
+  }
+  await signUpWithLimits({ name: "Four", email: "four@example.com", password: PASSWORD }, "192.0.2.30");
 });
 
 test("sign-in: an account's wrong passwords pause it from every address, even with the right password", async () => {

@@ -31,7 +31,7 @@ test("after too many wrong passwords the account's sign-in pauses, even for the 
   await context.close();
 });
 
-test("an address that has created SIGN_UP_LIMIT accounts this hour is told to wait", async () => {
+test("an address that has made SIGN_UP_LIMIT sign-up attempts this hour is told to wait", async () => {
   // The first test created one account from this address; one more is allowed.
   const second = await newContext(app.browser, app.server.baseUrl);
   await signUp(await second.newPage(), newAccount("second"));
@@ -46,7 +46,7 @@ test("an address that has created SIGN_UP_LIMIT accounts this hour is told to wa
   await form.getByLabel("Email").fill(account.email);
   await form.getByLabel("Password").fill(account.password);
   await form.getByRole("button", { name: /sign up|create account/i }).click();
-  await page.getByText("Too many accounts were created from your network. Try again in 60 minutes.").waitFor();
+  await page.getByText("Too many sign-up attempts from your network. Try again in 60 minutes.").waitFor();
   expect(new URL(page.url()).pathname).toBe("/signup");
   await context.close();
 });

@@ -6,5 +6,10 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { flushOnShutdown } = await import("./instrumentation-node");
     flushOnShutdown();
+    // `next build` may load this too, to prerender pages: no database then.
+    if (process.env.NEXT_PHASE !== "phase-production-build") {
+      const { checkStartup } = await import("./lib/startup");
+      await checkStartup();
+    }
   }
 }

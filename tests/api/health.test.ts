@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { healthSchema } from "@/lib/api/schemas";
 import { generateSecret } from "@/lib/tokens/secret";
-import { startServer, type TestServer } from "../helpers/server";
+import { startServer, type TestDatabase, type TestServer } from "../helpers/server";
 
 // Starting a server takes a while on a shared, busy machine.
 jest.setTimeout(120_000);
@@ -78,5 +81,37 @@ describe("when the database cannot be reached", () => {
   test("a malformed token is still refused from memory with 401", async () => {
     const response = await fetch(`${server.baseUrl}/api/v1/me`, { headers: { authorization: "Bearer tgp_whatever" } });
     expect(response.status).toBe(401);
+  });
+});
+
+describe("when the embedded database is locked by another live process", () => {
+  // The test process itself plays the other process: it is alive, and it is not the server.
+  const dataDir = mkdtempSync(path.join(tmpdir(), "tollgate-locked-"));
+  const lock = path.join(dataDir, "pglite.lock");
+  // Embedded whatever TEST_POSTGRES_URL says: the lock is the embedded database's alone.
+  const database: TestDatabase = {
+    kind: "embedded",
+    env: { TOLLGATE_DATA_DIR: dataDir },
+    use: () => Promise.reject(new Error("not opened in the test process")),
+    drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+  };
+  afterAll(() => database.drop());
+
+  test("the server stops at once with the reason, instead of answering liveness 200 and every request 500", async () => {
+    writeFileSync(lock, String(process.pid));
+    // startServer polls liveness: a server that stays up answering it would resolve this.
+    const started = startServer({ database, waitFor: "live" });
+    const error = await started.then(
+      async (server) => {
+        await server.stop();
+        return undefined;
+      },
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(/^The server exited while starting:/);
+    expect(error?.message).toContain(`Tollgate cannot start: The embedded database ${path.join(dataDir, "pglite")} is in use by process ${process.pid};`);
+    expect(error?.message).not.toMatch(/at \w+ \(/);
+    // The other process's lock is left as it was.
+    expect(readFileSync(lock, "utf8")).toBe(String(process.pid));
   });
 });

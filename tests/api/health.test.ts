@@ -1,5 +1,7 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { healthSchema } from "@/lib/api/schemas";
@@ -113,5 +115,57 @@ describe("when the embedded database is locked by another live process", () => {
     expect(error?.message).not.toMatch(/at \w+ \(/);
     // The other process's lock is left as it was.
     expect(readFileSync(lock, "utf8")).toBe(String(process.pid));
+  });
+});
+
+describe("when the embedded database's lock names the server's own PID (a container restarted after SIGKILL)", () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "tollgate-own-pid-"));
+  const lock = path.join(dataDir, "pglite.lock");
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const probe = createServer();
+      probe.once("error", reject);
+      probe.listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+  }
+
+  test("the server starts normally: readiness 200, the API answers, and the lock is its own", async () => {
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    // The shell writes its own PID into the lock and then becomes the server (exec keeps the PID):
+    // exactly the lock a previous run with this PID would have left behind.
+    const next = path.resolve(__dirname, "../../node_modules/.bin/next");
+    const child = spawn("sh", ["-c", 'printf %s "$$" > "$LOCK" && exec "$0" start -p "$PORT" -H 127.0.0.1', next], {
+      cwd: path.resolve(__dirname, "../.."),
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "true", TOLLGATE_DATA_DIR: dataDir, LOCK: lock, PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const output: string[] = [];
+    child.stdout.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    let exitCode: number | null | undefined;
+    const exited = new Promise<void>((resolve) => child.once("exit", (code) => ((exitCode = code), resolve())));
+    try {
+      let ready = 0;
+      for (const deadline = Date.now() + 90_000; exitCode === undefined && Date.now() < deadline; ) {
+        ready = await fetch(`${baseUrl}/api/health/ready`).then((r) => r.status, () => 0);
+        if (ready === 200) break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect({ ready, exitCode, output: output.join("") }).toMatchObject({ ready: 200, exitCode: undefined });
+      expect(readFileSync(lock, "utf8")).toBe(String(child.pid));
+      const me = await fetch(`${baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${generateSecret()}` } });
+      expect(me.status).toBe(401);
+    } finally {
+      if (exitCode === undefined) child.kill("SIGTERM");
+      await exited;
+    }
+    // Stopped with SIGTERM, it releases the lock.
+    expect(existsSync(lock)).toBe(false);
   });
 });

@@ -65,6 +65,16 @@ test("sign-ups: attempts with an email that has an account count too, and the on
   expect(await db.user.findUnique({ where: { email: "new@example.com" } })).toBeNull();
 });
 
+test("sign-ups: attempts sent all at once are counted before any of them hashes", async () => {
+  const before = hashes();
+  const results = await Promise.allSettled(
+    Array.from({ length: 10 }, (_, i) => signUpWithLimits({ name: `Burst ${i}`, email: `burst${i}@example.com`, password: PASSWORD }, "192.0.2.40")),
+  );
+  expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(2);
+  expect(results.filter((r) => r.status === "rejected" && r.reason instanceof TooManyAttemptsError)).toHaveLength(8);
+  expect(hashes()).toBe(before + 2);
+});
+
 test("sign-ups: a malformed attempt is refused by validation alone and counts against nobody", async () => {
   for (let i = 0; i < 5; i++) {
     const before = hashes();

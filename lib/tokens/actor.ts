@@ -10,9 +10,7 @@ export type Actor = string | TokenActor;
 
 export type TokenActor = {
   userId: string;
-  /** The calling token. */
-  guid: string;
-  /** Its scopes as verified (already narrowed to its owner's grants then). */
+  /** The calling token's scopes as verified (already narrowed to its owner's grants then). */
   scopes: readonly string[];
   /** Its end; null when it never expires. */
   validTo: Date | null;

@@ -184,7 +184,7 @@ function assertHeld(held: readonly string[], scopes: string[]): void {
 
 /** The API token acting for a request, as the service's rules need it. */
 export function tokenActor(token: VerifiedToken): TokenActor {
-  return { userId: token.userId, guid: token.guid, scopes: token.scopes, validTo: token.validTo };
+  return { userId: token.userId, scopes: token.scopes, validTo: token.validTo };
 }
 
 /** A calling token's reach, read with its owner's grants as they are now; null for a person. */

@@ -41,9 +41,30 @@ export class ConflictError extends Error {
   }
 }
 
-export function fieldErrorsOf(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldErrors {
+/**
+ * An API token asked to act beyond itself: to give scopes it lacks, or to change a token that holds
+ * scopes it lacks (`scopes`) or outlives it (`validTo`, the calling token's end). People never meet it.
+ */
+export class BeyondCallerError extends Error {
+  constructor(
+    message: string,
+    readonly limit: { scopes: string[] } | { validTo: Date },
+  ) {
+    super(message);
+    this.name = "BeyondCallerError";
+  }
+}
+
+type Issue = { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] };
+
+export function fieldErrorsOf(issues: readonly Issue[]): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of issues) {
+    // A strict object reports its unknown fields in one issue; each is named under its own key.
+    if (issue.code === "unrecognized_keys" && issue.keys) {
+      for (const key of issue.keys) (errors[key] ??= []).push(`Unknown field. ${issue.message}`);
+      continue;
+    }
     const key = issue.path.length ? String(issue.path[0]) : "form";
     const messages = (errors[key] ??= []);
     // Three malformed scopes produce three identical issues; the person needs to read it once.

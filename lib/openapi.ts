@@ -17,6 +17,7 @@ import {
   TOKEN_STATUS_FILTERS,
   createTokenSchema,
   guidSchema,
+  introspectionRequestSchema,
   rotateTokenSchema,
   tokenListQuerySchema,
   updateTokenSchema,
@@ -41,14 +42,20 @@ const challengeHeader = z.object({
 const responses = {
   badRequest: errorResponse(
     "BadRequest",
-    "invalid_request: a malformed Authorization header, a body that is not a JSON object, or invalid fields (listed in `fields`).",
+    "invalid_request: a malformed Authorization header, a body that is not a JSON object, or invalid or unknown fields (listed in `fields`).",
   ),
   unauthorized: errorResponse(
     "Unauthorized",
     "missing_token (no Authorization header) or invalid_token (malformed, unknown, revoked, expired or not yet valid).",
     challengeHeader,
   ),
-  forbidden: errorResponse("Forbidden", "insufficient_scope: the token lacks the scope named in `scope`.", challengeHeader),
+  forbidden: errorResponse(
+    "Forbidden",
+    "insufficient_scope: the token lacks the scope named in `scope`. When a token manages tokens, also: it asked to give scopes it " +
+      "lacks, or to change a token holding them (`scope` lists them); insufficient_lifetime: to change a token that outlives it " +
+      "(`validTo` is the calling token's end).",
+    challengeHeader,
+  ),
   notFound: errorResponse("NotFound", "not_found: no token with this GUID among the caller's own tokens."),
   conflict: errorResponse("Conflict", "conflict: the token's state does not allow this (e.g. rotating a revoked token)."),
   tooLarge: errorResponse("PayloadTooLarge", `payload_too_large: the body is larger than ${MAX_BODY_BYTES / 1024} KiB.`),
@@ -89,12 +96,6 @@ function authenticated(scope: string | null, operation: ZodOpenApiOperationObjec
 }
 
 const guidParams = { path: z.object({ guid: guidSchema.meta({ description: "The token's GUID." }) }) };
-const introspectionRequestSchema = z
-  .object({
-    token: z.string().min(1).meta({ description: "The token secret to check." }),
-    token_type_hint: z.string().optional().meta({ description: "Accepted and ignored (RFC 7662 §2.1)." }),
-  })
-  .meta({ id: "IntrospectionRequest" });
 
 // The shared list query with a description per parameter; .meta() returns copies, so the
 // schema the page and the route use is untouched.
@@ -169,7 +170,10 @@ export function openApiDocument() {
           operationId: "createToken",
           tags: ["Tokens"],
           summary: "Create a token",
-          description: "The response holds the secret; it is shown only once. Without validFrom/validTo the token is active from now, forever.",
+          description:
+            "The response holds the secret; it is shown only once. Without validFrom/validTo the token is active from now, forever " +
+            "(or, when the calling token expires, until the calling token does). A token can give only scopes it has itself, " +
+            "and a validTo no later than its own.",
           requestBody: { required: true, content: json(createTokenSchema) },
           responses: {
             "201": {
@@ -193,7 +197,9 @@ export function openApiDocument() {
           operationId: "updateToken",
           tags: ["Tokens"],
           summary: "Edit a token",
-          description: "Name any subset of the fields; the rest stay as they are. validTo: null means never expires. The secret does not change.",
+          description:
+            "Name any subset of the fields; the rest stay as they are. validTo: null means never expires. The secret does not change. " +
+            "A token can edit only tokens within its own scopes and lifetime, and cannot widen or lengthen them (itself included).",
           requestParams: guidParams,
           requestBody: { required: true, content: json(updateTokenSchema) },
           responses: { "200": { description: "The edited token.", content: json(tokenSchema) }, "404": responses.notFound, ...bodyErrors },
@@ -202,7 +208,9 @@ export function openApiDocument() {
           operationId: "deleteToken",
           tags: ["Tokens"],
           summary: "Delete a token",
-          description: "Programs using it stop working at once. This cannot be undone.",
+          description:
+            "Programs using it stop working at once. This cannot be undone. A token can delete only tokens within its own scopes " +
+            "and lifetime (revoke any other).",
           requestParams: guidParams,
           responses: { "204": { description: "Deleted." }, "404": responses.notFound },
         }),
@@ -212,7 +220,9 @@ export function openApiDocument() {
           operationId: "revokeToken",
           tags: ["Tokens"],
           summary: "Revoke a token",
-          description: "The token becomes inactive at once and its validTo is set to now. Revoking a revoked token changes nothing.",
+          description:
+            "The token becomes inactive at once and its validTo is set to now. Revoking a revoked token changes nothing. " +
+            "Any of the owner's tokens with tokens:write may revoke any other, broader ones included.",
           requestParams: guidParams,
           responses: {
             "200": { description: "The revoked token.", content: json(tokenSchema) },
@@ -228,7 +238,7 @@ export function openApiDocument() {
           summary: "Issue a new secret",
           description:
             "GUID, name, scopes and validity stay. With overlapSeconds > 0 the old secret keeps working for that long; " +
-            "without, it stops at once. The body is optional.",
+            "without, it stops at once. The body is optional. A token can rotate only tokens within its own scopes and lifetime.",
           requestParams: guidParams,
           requestBody: { required: false, content: json(rotateTokenSchema) },
           responses: {

@@ -1,4 +1,6 @@
 import "server-only";
+import { fieldErrorsOf, type FieldErrors } from "@/lib/errors";
+import { introspectionRequestSchema } from "@/lib/validation/tokens";
 import { MAX_BODY_BYTES } from "./limits";
 import { ApiError } from "./responses";
 
@@ -72,23 +74,31 @@ export async function readJsonObject(request: Request, options: { optional?: boo
 
 /**
  * The `token` parameter of an introspection request: form-encoded as RFC 7662 §2.1 says, or,
- * for clients that find that awkward, a JSON object with the same member.
+ * for clients that find that awkward, a JSON object with the same members. Either way only
+ * `token` and `token_type_hint` are accepted, each once: a second `token` would leave open which
+ * one was checked.
  */
 export async function readIntrospectionToken(request: Request): Promise<string> {
   const type = mediaType(request);
   if (!type || (type !== FORM && !isJson(type))) throw unsupported(`${FORM} (token=...) or JSON ({"token": "..."})`);
   const text = await readText(request);
-  const token = type === FORM ? new URLSearchParams(text).get("token") : tokenMember(text);
-  if (typeof token !== "string" || token === "") {
-    throw new ApiError(400, "invalid_request", "Say which token to check.", {
-      fields: { token: ["Send the token to check in the `token` parameter, as a string."] },
-    });
+  const errors: FieldErrors = {};
+  let given: unknown = {};
+  if (type === FORM) {
+    const params = new URLSearchParams(text);
+    const fields: Record<string, string> = {};
+    for (const name of new Set(params.keys())) {
+      if (params.getAll(name).length > 1) errors[name] = ["Give this parameter once."];
+      else fields[name] = params.get(name)!;
+    }
+    given = fields;
+  } else if (text.trim()) {
+    given = parseJson(text);
   }
-  return token;
-}
-
-function tokenMember(text: string): unknown {
-  if (!text.trim()) return undefined;
-  const value = parseJson(text);
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as { token?: unknown }).token : undefined;
+  const parsed = introspectionRequestSchema.safeParse(given);
+  if (!parsed.success) Object.assign(errors, fieldErrorsOf(parsed.error.issues));
+  if (Object.keys(errors).length || !parsed.success) {
+    throw new ApiError(400, "invalid_request", "Say which token to check, in the parameters introspection accepts.", { fields: errors });
+  }
+  return parsed.data.token;
 }

@@ -1,5 +1,6 @@
 import "server-only";
-import { ConflictError, NotFoundError, ValidationError, isDatabaseUnavailable, type FieldErrors } from "@/lib/errors";
+import { BeyondCallerError, ConflictError, NotFoundError, ValidationError, isDatabaseUnavailable, type FieldErrors } from "@/lib/errors";
+import { challenge } from "./bearer";
 import type { ERROR_CODES } from "./schemas";
 
 /**
@@ -8,7 +9,7 @@ import type { ERROR_CODES } from "./schemas";
  */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export type ErrorDetails = { fields?: FieldErrors; scope?: string };
+export type ErrorDetails = { fields?: FieldErrors; scope?: string; validTo?: string };
 
 /**
  * An answer other than success, as plain data. The refusals every protected call may meet
@@ -51,6 +52,16 @@ function errorBody(code: ErrorCode, message: string, details: ErrorDetails) {
   return { error: { code, message, ...details } };
 }
 
+/** A token that asked for more than it holds: the scopes it lacks, or the end it cannot reach past. */
+function beyondCaller(error: BeyondCallerError): Response {
+  if ("scopes" in error.limit) {
+    const scope = error.limit.scopes.join(" ");
+    const headers = { "WWW-Authenticate": challenge("insufficient_scope", scope) };
+    return refusalResponse({ status: 403, code: "insufficient_scope", message: error.message, details: { scope }, headers });
+  }
+  return refusalResponse({ status: 403, code: "insufficient_lifetime", message: error.message, details: { validTo: error.limit.validTo.toISOString() } });
+}
+
 export function errorResponse(error: unknown): Response {
   if (error instanceof ApiError) return refusalResponse(error);
   if (error instanceof ValidationError) {
@@ -58,6 +69,7 @@ export function errorResponse(error: unknown): Response {
   }
   if (error instanceof NotFoundError) return json(errorBody("not_found", error.message, {}), { status: 404 });
   if (error instanceof ConflictError) return json(errorBody("conflict", error.message, {}), { status: 409 });
+  if (error instanceof BeyondCallerError) return beyondCaller(error);
   if (isDatabaseUnavailable(error)) {
     console.error("The database is unavailable:", error);
     return json(errorBody("unavailable", "The service cannot reach its database. Retry in a few seconds.", {}), {

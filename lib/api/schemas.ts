@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   "invalid_request",
   "invalid_token",
   "insufficient_scope",
+  "insufficient_lifetime",
   "not_found",
   "conflict",
   "payload_too_large",
@@ -106,7 +107,14 @@ export const errorSchema = z
         .record(z.string(), z.array(z.string()))
         .optional()
         .meta({ description: "invalid_request: the problems with each named field or query parameter." }),
-      scope: z.string().optional().meta({ description: "insufficient_scope: the scope the route needs." }),
+      scope: z
+        .string()
+        .optional()
+        .meta({ description: "insufficient_scope: the scope the route needs, or (space-separated) the scopes the calling token lacks." }),
+      validTo: z.iso
+        .datetime()
+        .optional()
+        .meta({ description: "insufficient_lifetime: when the calling token expires, which the token it acts on would outlive." }),
     }),
   })
   .meta({ id: "Error" });

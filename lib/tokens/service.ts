@@ -13,14 +13,19 @@ import {
   validityProblems,
   type TokenListQuery,
 } from "@/lib/validation/tokens";
+import { assertReachable, assertScopesWithin, lifetimeProblems, ownerOf, reachOf, type Actor, type TokenActor } from "./actor";
 import { generateSecret, hashSecret, partialOf } from "./secret";
 import { activeWhere, inactiveWhere, statusOf, type TokenStatus } from "./status";
 import { tokenChanged } from "./events";
+import type { VerifiedToken } from "./verify";
+
+export type { Actor, TokenActor } from "./actor";
 
 /**
  * Everything a user can do to their own tokens. Both the token page's server actions and the
- * API's route handlers call these functions; each takes the acting user's id and touches only
- * rows that user owns. Another user's GUID is answered exactly like an unknown one.
+ * API's route handlers call these functions; each takes who acts (the user's id, or for the
+ * changes an API token makes, that token: see ./actor.ts) and touches only rows that user owns.
+ * Another user's GUID is answered exactly like an unknown one.
  */
 
 const tokenInclude = { scopes: { select: { scopeName: true } } } satisfies Prisma.TokenInclude;
@@ -170,13 +175,24 @@ export async function heldScopes(userId: string): Promise<string[]> {
   return grants.map((g) => g.scopeName);
 }
 
-async function assertHeld(userId: string, scopes: string[]): Promise<void> {
-  const held = new Set(await heldScopes(userId));
-  const missing = scopes.filter((s) => !held.has(s));
+function assertHeld(held: readonly string[], scopes: string[]): void {
+  const missing = scopes.filter((s) => !held.includes(s));
   if (missing.length) {
     throw new ValidationError({ scopes: [`You do not hold ${missing.length === 1 ? "the scope" : "the scopes"} ${missing.join(", ")}.`] });
   }
 }
+
+/** The API token acting for a request, as the service's rules need it. */
+export function tokenActor(token: VerifiedToken): TokenActor {
+  return { userId: token.userId, scopes: token.scopes, validTo: token.validTo };
+}
+
+/** A calling token's reach, read with its owner's grants as they are now; null for a person. */
+async function reachFor(actor: Actor, held?: readonly string[]) {
+  return typeof actor === "string" ? null : reachOf(actor, held ?? (await heldScopes(actor.userId)));
+}
+
+const scopesOf = (row: TokenRow) => row.scopes.map((s) => s.scopeName);
 
 function prismaErrorCode(error: unknown): string | undefined {
   return typeof error === "object" && error !== null ? (error as { code?: string }).code : undefined;
@@ -192,13 +208,19 @@ async function unlessDeleted<T>(write: Promise<T>): Promise<T> {
   }
 }
 
-export async function createToken(userId: string, input: unknown, now = new Date()): Promise<TokenWithSecret> {
+export async function createToken(actor: Actor, input: unknown, now = new Date()): Promise<TokenWithSecret> {
+  const userId = ownerOf(actor);
   const parsed = createTokenSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
   const fields = parsed.data;
-  const problems = validityProblems(fields, now);
+  // A token that ends makes tokens that end: left out, valid-to is the caller's own (null, "never", must be asked for).
+  if (typeof actor !== "string" && (input as { validTo?: unknown }).validTo === undefined) fields.validTo = actor.validTo;
+  const held = await heldScopes(userId);
+  const reach = await reachFor(actor, held);
+  const problems = { ...validityProblems(fields, now), ...(reach && lifetimeProblems(reach, fields)) };
   if (Object.keys(problems).length) throw new ValidationError(problems);
-  await assertHeld(userId, fields.scopes);
+  assertHeld(held, fields.scopes);
+  if (reach) assertScopesWithin(reach, fields.scopes);
 
   const secret = generateSecret();
   const db = await prisma();
@@ -224,8 +246,12 @@ export async function createToken(userId: string, input: unknown, now = new Date
   }
 }
 
-export async function updateToken(userId: string, guid: string, input: unknown, now = new Date()): Promise<TokenView> {
+export async function updateToken(actor: Actor, guid: string, input: unknown, now = new Date()): Promise<TokenView> {
+  const userId = ownerOf(actor);
   const existing = await findOwned(userId, guid);
+  const held = await heldScopes(userId);
+  const reach = await reachFor(actor, held);
+  if (reach) assertReachable(reach, { scopes: scopesOf(existing), validTo: existing.validTo }, "edit");
   const parsed = updateTokenSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
   const patch = parsed.data;
@@ -239,9 +265,10 @@ export async function updateToken(userId: string, guid: string, input: unknown, 
   if (existing.revokedAt && !(sameTime(validFrom, existing.validFrom) && sameTime(validTo, existing.validTo))) {
     throw new ConflictError("A revoked token's validity cannot change. Create a new token instead.");
   }
-  const problems = validityProblems({ validFrom, validTo }, now, existing);
+  const problems = { ...validityProblems({ validFrom, validTo }, now, existing), ...(reach && lifetimeProblems(reach, { validFrom, validTo })) };
   if (Object.keys(problems).length) throw new ValidationError(problems);
-  if (patch.scopes) await assertHeld(userId, patch.scopes);
+  if (patch.scopes) assertHeld(held, patch.scopes);
+  if (reach && patch.scopes) assertScopesWithin(reach, patch.scopes);
 
   const db = await prisma();
   const row = await unlessDeleted(
@@ -263,8 +290,13 @@ export async function updateToken(userId: string, guid: string, input: unknown, 
   return toView(row, now);
 }
 
-/** Ends an active token now: revoked-at and valid-to become the current time. Revoking twice is harmless. */
-export async function revokeToken(userId: string, guid: string, now = new Date()): Promise<TokenView> {
+/**
+ * Ends an active token now: revoked-at and valid-to become the current time. Revoking twice is
+ * harmless. Any token of the owner's may revoke any other, broader ones included: stopping a token
+ * gives the caller nothing, and a leak must be stoppable with whatever credential is at hand.
+ */
+export async function revokeToken(actor: Actor, guid: string, now = new Date()): Promise<TokenView> {
+  const userId = ownerOf(actor);
   const existing = await findOwned(userId, guid);
   const status = statusOf(existing, now);
   if (!status.active) {
@@ -291,11 +323,13 @@ export async function revokeToken(userId: string, guid: string, now = new Date()
  * Issues a new secret for the same token (GUID, name, scopes and window unchanged). With an
  * overlap, the secrets in use so far keep working until now + overlap; without, they stop at once.
  */
-export async function rotateToken(userId: string, guid: string, input: unknown, now = new Date()): Promise<TokenWithSecret> {
+export async function rotateToken(actor: Actor, guid: string, input: unknown, now = new Date()): Promise<TokenWithSecret> {
+  const userId = ownerOf(actor);
   const existing = await findOwned(userId, guid);
   const parsed = rotateTokenSchema.safeParse(input ?? {});
   if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
   const { overlapSeconds } = parsed.data;
+  const reach = await reachFor(actor);
 
   const secret = generateSecret();
   const db = await prisma();
@@ -305,6 +339,8 @@ export async function rotateToken(userId: string, guid: string, input: unknown, 
     // exactly one secret without an end survives. The revoked check reads that locked row.
     const row = await tx.token.update({ where: { guid: existing.guid }, data: { partial: partialOf(secret) }, include: tokenInclude });
     if (row.revokedAt) throw new ConflictError("A revoked token cannot be rotated. Create a new token instead.");
+    // Checked on the locked row: an edit that widened the token meanwhile cannot slip a broader secret past.
+    if (reach) assertReachable(reach, { scopes: scopesOf(row), validTo: row.validTo }, "rotate");
     await tx.tokenSecret.deleteMany({
       where: { tokenGuid: existing.guid, ...(overlapSeconds > 0 ? { expiresAt: { lte: now } } : {}) },
     });
@@ -322,8 +358,18 @@ export async function rotateToken(userId: string, guid: string, input: unknown, 
   return { token: toView(row, now), secret };
 }
 
-export async function deleteToken(userId: string, guid: string): Promise<void> {
+/**
+ * Deletes a token for good. A calling token may delete only tokens within its reach: unlike
+ * revoking, deleting erases the record (its last use, its window) that an investigation needs.
+ */
+export async function deleteToken(actor: Actor, guid: string): Promise<void> {
+  const userId = ownerOf(actor);
   if (!guidSchema.safeParse(guid).success) throw new NotFoundError();
+  const reach = await reachFor(actor);
+  if (reach) {
+    const existing = await findOwned(userId, guid);
+    assertReachable(reach, { scopes: scopesOf(existing), validTo: existing.validTo }, "delete");
+  }
   const db = await prisma();
   const { count } = await db.token.deleteMany({ where: { guid: guid.toLowerCase(), userId } });
   if (count === 0) throw new NotFoundError();

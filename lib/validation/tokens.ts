@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { FieldErrors } from "@/lib/errors";
+import { strictFields } from "./fields";
 
 /**
  * Token input rules, shared by the create/edit dialog (to enable Save), the server actions,
@@ -18,8 +19,16 @@ export const scopeNameSchema = z
   .regex(/^[a-z][a-z0-9_-]*(:[a-z][a-z0-9_-]*)*$/, "A scope looks like `tokens:read`.");
 
 const DATE_TIME_MESSAGE = "Use an ISO 8601 date and time, e.g. 2030-01-31T12:00:00Z.";
+export const TIME_ZONE_MESSAGE =
+  "Give the time zone: end the time with Z (UTC) or an offset such as +02:00, e.g. 2030-01-31T12:00:00Z.";
+// A date and time without a zone would be read in the server's zone, which the client cannot know.
+const WITHOUT_ZONE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+const instant = z.iso.datetime({
+  offset: true,
+  error: (issue) => (typeof issue.input === "string" && WITHOUT_ZONE.test(issue.input) ? TIME_ZONE_MESSAGE : DATE_TIME_MESSAGE),
+});
 const optionalDateTime = z
-  .union([z.iso.datetime({ offset: true, message: DATE_TIME_MESSAGE }), z.literal(""), z.null()], { message: DATE_TIME_MESSAGE })
+  .union([instant, z.literal(""), z.null()], { message: DATE_TIME_MESSAGE })
   .optional()
   .transform((value) => (value ? new Date(value) : null));
 
@@ -28,42 +37,42 @@ const optionalDateTime = z
 const CONTROL_CHARACTER = /[\p{Cc}\p{Cs}]/u;
 const CONTROL_CHARACTER_EXCEPT_LINE_BREAKS = /(?![\t\n\r])[\p{Cc}\p{Cs}]/u;
 
-export const tokenFieldsSchema = z.object(
-  {
-    name: z
-      .string({ message: "Name is required." })
-      .trim()
-      .min(1, "Name is required.")
-      .max(TOKEN_NAME_MAX, `Name can be at most ${TOKEN_NAME_MAX} characters.`)
-      .refine((name) => !CONTROL_CHARACTER.test(name), "Name cannot contain control characters."),
-    description: z
-      .string({ message: "Description must be text." })
-      .trim()
-      .max(TOKEN_DESCRIPTION_MAX, `Description can be at most ${TOKEN_DESCRIPTION_MAX} characters.`)
-      .refine((text) => !CONTROL_CHARACTER_EXCEPT_LINE_BREAKS.test(text), "Description cannot contain control characters.")
-      .nullish()
-      .transform((value) => value ?? ""),
-    scopes: z
-      .array(scopeNameSchema, { message: "Choose at least one scope." })
-      .min(1, "Choose at least one scope.")
-      .max(MAX_SCOPES_PER_TOKEN, `A token can have at most ${MAX_SCOPES_PER_TOKEN} scopes.`)
-      .transform((scopes) => [...new Set(scopes)].sort()),
-    validFrom: optionalDateTime,
-    validTo: optionalDateTime,
-  },
-  { message: "Expected object with the token's fields." },
-);
+const tokenFields = {
+  name: z
+    .string({ message: "Name is required." })
+    .trim()
+    .min(1, "Name is required.")
+    .max(TOKEN_NAME_MAX, `Name can be at most ${TOKEN_NAME_MAX} characters.`)
+    .refine((name) => !CONTROL_CHARACTER.test(name), "Name cannot contain control characters."),
+  description: z
+    .string({ message: "Description must be text." })
+    .trim()
+    .max(TOKEN_DESCRIPTION_MAX, `Description can be at most ${TOKEN_DESCRIPTION_MAX} characters.`)
+    .refine((text) => !CONTROL_CHARACTER_EXCEPT_LINE_BREAKS.test(text), "Description cannot contain control characters.")
+    .nullish()
+    .transform((value) => value ?? ""),
+  scopes: z
+    .array(scopeNameSchema, { message: "Choose at least one scope." })
+    .min(1, "Choose at least one scope.")
+    .max(MAX_SCOPES_PER_TOKEN, `A token can have at most ${MAX_SCOPES_PER_TOKEN} scopes.`)
+    .transform((scopes) => [...new Set(scopes)].sort()),
+  validFrom: optionalDateTime,
+  validTo: optionalDateTime,
+};
+
+const TOKEN_FIELDS_MESSAGE = "Expected object with the token's fields.";
+export const tokenFieldsSchema = strictFields(tokenFields, TOKEN_FIELDS_MESSAGE);
 
 export const guidSchema = z.uuid({ message: "A GUID looks like 3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f." });
 
-export const createTokenSchema = tokenFieldsSchema.extend({ guid: guidSchema.optional() });
+export const createTokenSchema = strictFields({ ...tokenFields, guid: guidSchema.optional() }, TOKEN_FIELDS_MESSAGE);
 export type CreateTokenInput = z.input<typeof createTokenSchema>;
 
 /** Edits may name any subset of the fields; what is left out stays as it is. */
 export const updateTokenSchema = tokenFieldsSchema.partial();
 export type UpdateTokenInput = z.input<typeof updateTokenSchema>;
 
-export const rotateTokenSchema = z.object(
+export const rotateTokenSchema = strictFields(
   {
     overlapSeconds: z
       .number({ message: "overlapSeconds must be a number of seconds." })
@@ -72,9 +81,27 @@ export const rotateTokenSchema = z.object(
       .max(MAX_ROTATION_OVERLAP_SECONDS, "The old secret can keep working for at most 30 days.")
       .default(0),
   },
-  { message: "Expected object with the rotation options." },
+  "Expected object with the rotation options.",
 );
 export type RotateTokenInput = z.input<typeof rotateTokenSchema>;
+
+/**
+ * An introspection request (RFC 7662 §2.1), form-encoded or JSON. Only the two parameters the RFC
+ * defines are accepted: anything else is a client's mistake, answered like an unknown token field.
+ */
+export const introspectionRequestSchema = strictFields(
+  {
+    token: z
+      .string({ message: "Send the token to check in the `token` parameter, as a string." })
+      .min(1, "Send the token to check in the `token` parameter, as a string.")
+      .meta({ description: "The token secret to check." }),
+    token_type_hint: z
+      .string({ message: "token_type_hint must be text." })
+      .optional()
+      .meta({ description: "Accepted and ignored (RFC 7662 §2.1): every Tollgate token is of one type." }),
+  },
+  "Expected the introspection parameters: token, and optionally token_type_hint.",
+).meta({ id: "IntrospectionRequest" });
 
 /**
  * The validity-window rules, which depend on the clock. `previous` holds the stored values when

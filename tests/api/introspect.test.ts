@@ -125,6 +125,28 @@ describe("bad requests", () => {
     expect(reply.body.error.fields.token).toEqual([expect.stringContaining("token")]);
   });
 
+  test.each([
+    ["an unknown form parameter", "token=tgp_x&client_id=gateway", FORM, "client_id"],
+    ["the token twice", "token=tgp_a&token=tgp_b", FORM, "token"],
+    ["an unknown JSON member", JSON.stringify({ token: "tgp_x", tokne: "tgp_y" }), { "content-type": "application/json" }, "tokne"],
+  ])("%s: 400 naming it", async (_, body, headers, field) => {
+    const reply = await api.call("POST", "/api/v1/introspect", { token: api.seed.gateway.secret, body, headers });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.code).toBe("invalid_request");
+    expect(Object.keys(reply.body.error.fields)).toEqual([field]);
+  });
+
+  test("token_type_hint, the one other parameter RFC 7662 defines, is accepted as a form and as JSON", async () => {
+    const form = new URLSearchParams({ token: api.seed.active.secret, token_type_hint: "access_token" }).toString();
+    const asForm = await api.call("POST", "/api/v1/introspect", { token: api.seed.gateway.secret, body: form, headers: FORM });
+    expect(asForm.body).toMatchObject({ active: true, guid: api.seed.active.token.guid });
+    const asJson = await api.call("POST", "/api/v1/introspect", {
+      token: api.seed.gateway.secret,
+      body: { token: api.seed.active.secret, token_type_hint: "access_token" },
+    });
+    expect(asJson.body).toEqual(asForm.body);
+  });
+
   test("JSON that does not parse: 400", async () => {
     const reply = await api.call("POST", "/api/v1/introspect", { token: api.seed.gateway.secret, body: "{token", headers: { "content-type": "application/json" } });
     expect(reply.status).toBe(400);

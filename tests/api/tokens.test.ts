@@ -137,6 +137,57 @@ describe("request bodies", () => {
   });
 });
 
+describe("unknown fields and dates without a time zone", () => {
+  const countNamed = async (q: string) => tokenPageSchema.parse((await asAdmin("GET", `/api/v1/tokens?q=${q}`)).body).total;
+
+  test.each([
+    ["valid_to", /Did you mean validTo\?/],
+    ["expires_at", /accepted fields are: name, description, scopes, validFrom, validTo, guid/],
+  ])("POST with %s: 400 naming it, and no token is made (it would have never expired)", async (field, message) => {
+    const name = `Strict ${field}`;
+    const reply = await asAdmin("POST", "/api/v1/tokens", { name, scopes: ["tokens:read"], [field]: "2030-01-01T00:00:00Z" });
+    expectFieldError(reply, field, message);
+    expect(Object.keys(reply.body.error.fields)).toEqual([field]);
+    expect(await countNamed(encodeURIComponent(name))).toBe(0);
+  });
+
+  test("PATCH with a misspelt field: 400 naming it, and nothing changes", async () => {
+    const { token } = await newToken("Not renamed");
+    const reply = await asAdmin("PATCH", `/api/v1/tokens/${token.guid}`, { nmae: "x" });
+    expectFieldError(reply, "nmae", /Unknown field\. Did you mean name\?/);
+    const unchanged = tokenSchema.parse((await asAdmin("GET", `/api/v1/tokens/${token.guid}`)).body);
+    expect(unchanged).toMatchObject({ name: "Not renamed", updatedAt: token.updatedAt });
+  });
+
+  test("PATCH cannot name a GUID (it is not editable), nor any field beside valid ones", async () => {
+    const { token } = await newToken("Keeps its GUID");
+    const reply = await asAdmin("PATCH", `/api/v1/tokens/${token.guid}`, { name: "Moved", guid: "9b2f6c1e-7a4d-4e8b-9c0f-1a2b3c4d5eff" });
+    expectFieldError(reply, "guid", /Unknown field/);
+    expect((await asAdmin("GET", `/api/v1/tokens/${token.guid}`)).body.name).toBe("Keeps its GUID");
+  });
+
+  test("rotate with an unknown option: 400, and the secret is not replaced", async () => {
+    const { token, secret } = await newToken("Not rotated");
+    expectFieldError(await asAdmin("POST", `/api/v1/tokens/${token.guid}/rotate`, { overlap: 3600 }), "overlap", /Did you mean overlapSeconds\?/);
+    expect((await api.call("GET", "/api/v1/me", { token: secret })).status).toBe(200);
+  });
+
+  test.each(["2030-01-01T00:00:00", "2030-01-01T00:00", "2030-01-01 00:00:00"])(
+    "a date-time without a time zone (%s): 400 asking for Z or an offset",
+    async (date) => {
+      const created = await asAdmin("POST", "/api/v1/tokens", { name: "Zoneless", scopes: ["tokens:read"], validTo: date });
+      expectFieldError(created, "validTo", /time zone.*Z.*offset/);
+      const { token } = await newToken("Zoneless edit");
+      expectFieldError(await asAdmin("PATCH", `/api/v1/tokens/${token.guid}`, { validFrom: date }), "validFrom", /time zone.*Z.*offset/);
+    },
+  );
+
+  test("with a zone, the same instant is accepted: Z and an offset", async () => {
+    expect((await newToken("Zoned Z", { validTo: "2030-01-01T00:00:00Z" })).token.validTo).toBe("2030-01-01T00:00:00.000Z");
+    expect((await newToken("Zoned offset", { validTo: "2030-01-01T00:00:00+01:00" })).token.validTo).toBe("2029-12-31T23:00:00.000Z");
+  });
+});
+
 describe("GET /api/v1/tokens", () => {
   const names = (reply: Awaited<ReturnType<Call>>) => tokenPageSchema.strict().parse(reply.body).tokens.map((t) => t.name);
 

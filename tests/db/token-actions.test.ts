@@ -336,3 +336,33 @@ describe("signed out", () => {
     expect(revalidatePath).not.toHaveBeenCalled();
   });
 });
+
+describe("the page keeps the owner's full rights", () => {
+  // Through the API a token acts only within itself (tests/api/token-reach.test.ts); the page acts
+  // for the signed-in person, whose grants are the only bound.
+  test("creates a never-expiring token with every scope, and edits, rotates and deletes broader, longer-lived tokens", async () => {
+    const scopes = ["tokens:introspect", "tokens:read", "tokens:write"];
+    const user = await createUser({ scopes });
+    actAs(user);
+    const short = await createToken(user.id, { name: "One hour", scopes: ["tokens:read"], validTo: inHours(1) });
+
+    const created = await createTokenAction({ name: "Everything, forever", scopes });
+    if (!created.ok) throw new Error(`create failed: ${JSON.stringify(created)}`);
+    expect(created.token).toMatchObject({ scopes, validTo: null });
+
+    const edited = await updateTokenAction(short.token.guid, { name: "Now forever", scopes, validTo: null });
+    expect(edited).toMatchObject({ ok: true, token: { scopes, validTo: null } });
+    const rotated = await rotateTokenAction(created.token.guid, {});
+    if (!rotated.ok) throw new Error(`rotate failed: ${JSON.stringify(rotated)}`);
+    expect(await verifySecret(rotated.secret)).toMatchObject({ ok: true, token: { scopes } });
+    expect(await deleteTokenAction(created.token.guid)).toEqual({ ok: true });
+  });
+
+  test("unknown fields are refused here too, so the dialog and the API agree", async () => {
+    const user = await createUser({ scopes: ["tokens:read"] });
+    actAs(user);
+    const result = await createTokenAction({ name: "Typo", scopes: ["tokens:read"], valid_to: inHours(1) });
+    expect(result).toMatchObject({ ok: false, fieldErrors: { valid_to: [expect.stringMatching(/Did you mean validTo/)] } });
+    expect(await tokenCount(user)).toBe(0);
+  });
+});

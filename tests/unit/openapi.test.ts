@@ -139,3 +139,27 @@ test("request bodies come from the shared validation schemas", () => {
   expect(body.required.sort()).toEqual(["name", "scopes"]);
   expect(body.properties.name.maxLength).toBe(100);
 });
+
+test("every request body refuses unknown fields, as the server does (additionalProperties: false)", () => {
+  const resolve = (schema: any) => (schema.$ref ? document.components.schemas[schema.$ref.split("/").pop()] : schema);
+  const bodies: [string, any][] = [];
+  for (const [path, operations] of Object.entries<any>(document.paths)) {
+    for (const [method, operation] of Object.entries<any>(operations)) {
+      for (const [type, media] of Object.entries<any>(operation.requestBody?.content ?? {})) bodies.push([`${method} ${path} ${type}`, resolve(media.schema)]);
+    }
+  }
+  // create, edit, rotate, and introspection as a form and as JSON
+  expect(bodies.map(([name]) => name)).toHaveLength(5);
+  for (const [name, schema] of bodies) expect([name, schema.type, schema.additionalProperties]).toEqual([name, "object", false]);
+  expect(Object.keys(resolve(document.paths["/api/v1/introspect"].post.requestBody.content["application/json"].schema).properties)).toEqual([
+    "token",
+    "token_type_hint",
+  ]);
+});
+
+test("the error codes of a token managing tokens are documented", () => {
+  const error = document.components.schemas.Error.properties.error;
+  expect(error.properties.code.enum).toEqual(expect.arrayContaining(["insufficient_scope", "insufficient_lifetime"]));
+  expect(error.properties.validTo).toMatchObject({ type: "string", format: "date-time" });
+  expect(document.paths["/api/v1/tokens/{guid}"].patch.responses["403"]).toBeDefined();
+});

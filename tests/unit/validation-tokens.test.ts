@@ -6,8 +6,10 @@ import {
   PAGE_SIZES,
   PAST_GRACE_MS,
   TOKEN_SORTS,
+  TIME_ZONE_MESSAGE,
   TOKEN_STATUS_FILTERS,
   createTokenSchema,
+  introspectionRequestSchema,
   keywordsOf,
   rotateTokenSchema,
   tokenListQueryFromSearchParams,
@@ -107,10 +109,21 @@ describe("createTokenSchema: dates and GUID", () => {
 
   test("malformed dates are field errors", () => {
     const message = "Use an ISO 8601 date and time, e.g. 2030-01-31T12:00:00Z.";
-    for (const date of ["tomorrow", "2030-01-31", "2030-01-31T12:00:00", "2030-02-30T00:00:00Z", "2030-13-01T00:00:00Z", "1733000000000", 1733000000000, true]) {
+    for (const date of ["tomorrow", "2030-01-31", "2030-02-30T00:00:00Z", "2030-13-01T00:00:00Z", "1733000000000", 1733000000000, true]) {
       expect(errorsOf(createTokenSchema, { ...valid, validFrom: date })).toEqual({ validFrom: [message] });
       expect(errorsOf(createTokenSchema, { ...valid, validTo: date })).toEqual({ validTo: [message] });
     }
+  });
+
+  test("a date and time without a time zone is refused with a message asking for Z or an offset", () => {
+    for (const date of ["2030-01-01T00:00:00", "2030-01-01T00:00", "2030-01-01 00:00:00", "2030-01-01T00:00:00.123"]) {
+      expect(errorsOf(createTokenSchema, { ...valid, validTo: date })).toEqual({ validTo: [TIME_ZONE_MESSAGE] });
+      expect(errorsOf(updateTokenSchema, { validFrom: date })).toEqual({ validFrom: [TIME_ZONE_MESSAGE] });
+    }
+    expect(TIME_ZONE_MESSAGE).toMatch(/time zone.*Z.*offset/);
+    // The same instants with a zone are taken as given.
+    expect(createTokenSchema.parse({ ...valid, validTo: "2030-01-01T00:00:00Z" }).validTo).toEqual(new Date(Date.UTC(2030, 0, 1)));
+    expect(createTokenSchema.parse({ ...valid, validTo: "2030-01-01T00:00:00-05:00" }).validTo).toEqual(new Date(Date.UTC(2030, 0, 1, 5)));
   });
 
   test("a GUID, when given, must be one", () => {
@@ -155,6 +168,44 @@ describe("updateTokenSchema", () => {
 
   test("input that is not an object is one clear form error", () => {
     for (const input of [null, "x", 1]) expect(errorsOf(updateTokenSchema, input)).toEqual({ form: ["Expected object with the token's fields."] });
+  });
+});
+
+describe("unknown fields", () => {
+  const accepted = "The accepted fields are: name, description, scopes, validFrom, validTo";
+
+  test("are refused by create, each named, with the field most likely meant", () => {
+    expect(errorsOf(createTokenSchema, { ...valid, valid_to: "2030-01-01T00:00:00Z" })).toEqual({
+      valid_to: [`Unknown field. Did you mean validTo? ${accepted}, guid.`],
+    });
+    expect(errorsOf(createTokenSchema, { ...valid, expires_at: "2030-01-01T00:00:00Z" })).toEqual({
+      expires_at: [`Unknown field. ${accepted}, guid.`],
+    });
+    expect(errorsOf(createTokenSchema, { ...valid, scope: "tokens:read" })).toEqual({ scope: [`Unknown field. Did you mean scopes? ${accepted}, guid.`] });
+  });
+
+  test("several are each named, beside the other fields' problems", () => {
+    const errors = errorsOf(createTokenSchema, { name: "", scopes: ["tokens:read"], validTo: "2030-01-01T00:00:00", colour: "red", ValidTo: 1 });
+    expect(Object.keys(errors).sort()).toEqual(["ValidTo", "colour", "name", "validTo"]);
+    expect(errors.colour).toEqual([`Unknown field. ${accepted}, guid.`]);
+    expect(errors.ValidTo).toEqual(errors.colour);
+  });
+
+  test("are refused by edits, which do not take a GUID either", () => {
+    expect(errorsOf(updateTokenSchema, { nmae: "x" })).toEqual({ nmae: [`Unknown field. Did you mean name? ${accepted}.`] });
+    expect(errorsOf(updateTokenSchema, { guid: "3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f" })).toEqual({ guid: [`Unknown field. ${accepted}.`] });
+    expect(updateTokenSchema.parse({})).toEqual({});
+  });
+
+  test("are refused by rotation and introspection", () => {
+    expect(errorsOf(rotateTokenSchema, { overlap: 60 })).toEqual({
+      overlap: ["Unknown field. Did you mean overlapSeconds? The accepted fields are: overlapSeconds."],
+    });
+    expect(errorsOf(introspectionRequestSchema, { token: "tgp_x", client_id: "x" })).toEqual({
+      client_id: ["Unknown field. The accepted fields are: token, token_type_hint."],
+    });
+    expect(introspectionRequestSchema.parse({ token: "tgp_x", token_type_hint: "access_token" })).toEqual({ token: "tgp_x", token_type_hint: "access_token" });
+    expect(errorsOf(introspectionRequestSchema, {})).toEqual({ token: ["Send the token to check in the `token` parameter, as a string."] });
   });
 });
 

@@ -3,7 +3,7 @@ import { withBearer } from "@/lib/api/handler";
 import { listQueryOf } from "@/lib/api/query";
 import { json } from "@/lib/api/responses";
 import { tokenPageView, tokenWithSecretView } from "@/lib/api/views";
-import { createToken, listTokens } from "@/lib/tokens/service";
+import { createToken, listTokens, tokenActor } from "@/lib/tokens/service";
 
 // Answers depend on the caller's token: dynamic declared, not inferred (why: app/api/v1/me/route.ts).
 export const dynamic = "force-dynamic";
@@ -13,6 +13,6 @@ export const GET = withBearer("tokens:read", async ({ request, token }) =>
 );
 
 export const POST = withBearer("tokens:write", async ({ request, token }) => {
-  const created = await createToken(token.userId, await readJsonObject(request));
+  const created = await createToken(tokenActor(token), await readJsonObject(request));
   return json(tokenWithSecretView(created), { status: 201, headers: { Location: `/api/v1/tokens/${created.token.guid}` } });
 });

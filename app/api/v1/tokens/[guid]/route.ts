@@ -2,7 +2,7 @@ import { readJsonObject } from "@/lib/api/body";
 import { withBearer } from "@/lib/api/handler";
 import { json } from "@/lib/api/responses";
 import { tokenView } from "@/lib/api/views";
-import { deleteToken, getToken, updateToken } from "@/lib/tokens/service";
+import { deleteToken, getToken, tokenActor, updateToken } from "@/lib/tokens/service";
 
 // Answers depend on the caller's token: dynamic declared, not inferred (why: app/api/v1/me/route.ts).
 export const dynamic = "force-dynamic";
@@ -12,10 +12,10 @@ type Params = { guid: string };
 export const GET = withBearer<Params>("tokens:read", async ({ token, params }) => json(tokenView(await getToken(token.userId, params.guid))));
 
 export const PATCH = withBearer<Params>("tokens:write", async ({ request, token, params }) =>
-  json(tokenView(await updateToken(token.userId, params.guid, await readJsonObject(request)))),
+  json(tokenView(await updateToken(tokenActor(token), params.guid, await readJsonObject(request)))),
 );
 
 export const DELETE = withBearer<Params>("tokens:write", async ({ token, params }) => {
-  await deleteToken(token.userId, params.guid);
+  await deleteToken(tokenActor(token), params.guid);
   return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
 });

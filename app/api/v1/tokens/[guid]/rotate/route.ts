@@ -2,11 +2,11 @@ import { readJsonObject } from "@/lib/api/body";
 import { withBearer } from "@/lib/api/handler";
 import { json } from "@/lib/api/responses";
 import { tokenWithSecretView } from "@/lib/api/views";
-import { rotateToken } from "@/lib/tokens/service";
+import { rotateToken, tokenActor } from "@/lib/tokens/service";
 
 // Answers depend on the caller's token: dynamic declared, not inferred (why: app/api/v1/me/route.ts).
 export const dynamic = "force-dynamic";
 
 export const POST = withBearer<{ guid: string }>("tokens:write", async ({ request, token, params }) =>
-  json(tokenWithSecretView(await rotateToken(token.userId, params.guid, await readJsonObject(request, { optional: true })))),
+  json(tokenWithSecretView(await rotateToken(tokenActor(token), params.guid, await readJsonObject(request, { optional: true })))),
 );

@@ -11,10 +11,12 @@ export const ERROR_CODES = [
   "invalid_token",
   "insufficient_scope",
   "not_found",
+  "method_not_allowed",
   "conflict",
   "payload_too_large",
   "unsupported_media_type",
   "rate_limited",
+  "forbidden",
   "unavailable",
   "internal_error",
 ] as const;

@@ -41,7 +41,7 @@ const API_ROUTES = [
 
 /**
  * Pages answer GET and HEAD; POST carries their server actions (with or without JavaScript),
- * except on pages prerendered at build time, which have none (Next answers those 405 itself).
+ * except on pages and routes prerendered at build time, which Next serves as files (GET, HEAD).
  */
 const PAGE_METHODS = ["GET", "HEAD", "POST"];
 const STATIC_PAGE_METHODS = ["GET", "HEAD"];
@@ -49,12 +49,13 @@ const STATIC_PAGE_METHODS = ["GET", "HEAD"];
 /** The Allow list for a path: an API route's methods, the page methods, or null for an unknown API path. */
 function allowedMethods(pathname, staticPages = new Set()) {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  if (staticPages.has(path)) return STATIC_PAGE_METHODS; // served from the build, OPTIONS included
   for (const [pattern, methods] of API_ROUTES) {
     if (pattern.test(path)) return [...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"].sort();
   }
   // Unknown /api/v1 paths are answered 404 by app/api/v1/[...path]/route.ts.
   if (path.startsWith("/api/v1/") || path === "/api/v1") return null;
-  return staticPages.has(path) ? STATIC_PAGE_METHODS : PAGE_METHODS;
+  return PAGE_METHODS;
 }
 
 /** The paths `next build` prerendered (none in development, where every page renders on demand). */

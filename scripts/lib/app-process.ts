@@ -21,10 +21,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startApp(env: Record<string, string>, options: { label?: string; quiet?: boolean } = {}): Promise<AppProcess> {
+export async function startApp(
+  env: Record<string, string>,
+  /** nextStart: Next's own server without server.js, only to measure what server.js costs. */
+  options: { label?: string; quiet?: boolean; nextStart?: boolean } = {},
+): Promise<AppProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(process.cwd(), "server.js"), "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, NODE_ENV: "production", ...env },
+  const entry = options.nextStart
+    ? [path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next"), "start"]
+    : [path.join(process.cwd(), "server.js")];
+  const child = spawn(process.execPath, [...entry, "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...process.env, NODE_ENV: "production", ...(options.nextStart && { NEXT_MANUAL_SIG_HANDLE: "true" }), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const label = options.label ?? `app:${port}`;

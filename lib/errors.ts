@@ -71,3 +71,12 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (meta?.driverAdapterError !== undefined && isDatabaseUnavailable(meta.driverAdapterError, depth + 1)) return true;
   return cause !== undefined && cause !== error && isDatabaseUnavailable(cause, depth + 1);
 }
+
+/**
+ * What to log of an error: an outage is expected, not a bug, so one line without a stack however
+ * many requests meet it; anything else whole, stack included.
+ */
+export function loggable(error: unknown): unknown {
+  if (!isDatabaseUnavailable(error)) return error;
+  return error instanceof Error ? error.message.trim().split("\n").at(-1)!.trim() : String(error);
+}

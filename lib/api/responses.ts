@@ -1,5 +1,5 @@
 import "server-only";
-import { ConflictError, NotFoundError, ValidationError, isDatabaseUnavailable, type FieldErrors } from "@/lib/errors";
+import { ConflictError, NotFoundError, ValidationError, isDatabaseUnavailable, loggable, type FieldErrors } from "@/lib/errors";
 import type { ERROR_CODES } from "./schemas";
 
 /**
@@ -59,8 +59,7 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof NotFoundError) return json(errorBody("not_found", error.message, {}), { status: 404 });
   if (error instanceof ConflictError) return json(errorBody("conflict", error.message, {}), { status: 409 });
   if (isDatabaseUnavailable(error)) {
-    // An outage is expected, not a bug: one line, no stack, however many requests meet it.
-    console.error(`The database is unavailable: ${error instanceof Error ? error.message.split("\n").at(-1)!.trim() : String(error)}`);
+    console.error("The database is unavailable:", loggable(error));
     return json(errorBody("unavailable", "The service cannot reach its database. Retry in a few seconds.", {}), {
       status: 503,
       headers: { "Retry-After": "5" },

@@ -1,6 +1,6 @@
 import { DriverAdapterError } from "@prisma/driver-adapter-utils";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { isDatabaseUnavailable, NotFoundError, ValidationError } from "@/lib/errors";
+import { isDatabaseUnavailable, loggable, NotFoundError, ValidationError } from "@/lib/errors";
 
 /** What Prisma 7 throws when the pg adapter reports a PostgreSQL error it has no code of its own for. */
 function prismaDatabaseError(pgCode: string, prismaCode = "P2039") {
@@ -52,5 +52,18 @@ describe("isDatabaseUnavailable", () => {
     const error = new Error("loop") as Error & { cause?: unknown };
     error.cause = error;
     expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});
+
+describe("loggable", () => {
+  test("an outage is one line, without a stack", () => {
+    expect(loggable(prismaDatabaseError("57P01"))).toBe("Database error. Code: `57P01`");
+  });
+
+  test("anything else is logged whole", () => {
+    const bug = new TypeError("x is undefined");
+    expect(loggable(bug)).toBe(bug);
+    const other = prismaDatabaseError("22012");
+    expect(loggable(other)).toBe(other);
   });
 });

@@ -4,11 +4,11 @@ import { flushUsage } from "@/lib/tokens/usage";
 /**
  * Writes the "last used" values still held in memory (lib/tokens/usage.ts) before the process exits.
  *
- * `next start` exits on SIGTERM/SIGINT from its own handlers, which know nothing of our batcher
- * and would race any handler of ours to process.exit. With NEXT_MANUAL_SIG_HANDLE=true (set in
- * the `start` script; see node_modules/next/dist/server/lib/start-server.js) Next installs none and
- * this one owns shutdown: flush, close the database, exit. The price is that Next no longer
- * waits for requests still in flight; a load balancer should stop sending traffic first.
+ * `npm start` runs server.js, a custom server: Next installs no signal handlers there, and
+ * server.js sets NEXT_MANUAL_SIG_HANDLE=true to say that this handler owns shutdown (the same
+ * variable keeps `next start`'s own handlers, which would race ours to process.exit, out of the
+ * way). Flush, close the database, exit. Requests still in flight are not waited for; server.js
+ * stops accepting connections when the signal arrives, and a load balancer should drain first.
  */
 const SHUTDOWN_STEP_MS = 10_000;
 
@@ -25,6 +25,12 @@ function withinTime<T>(work: Promise<T>, what: string): Promise<T | undefined> {
 }
 
 export function flushOnShutdown(): void {
+  if (!process.env.TOLLGATE_SERVER_ENTRY && process.env.NODE_ENV === "production") {
+    console.warn(
+      "Not started through server.js (`npm start`): client addresses are taken from X-Forwarded-For as the client sent it, " +
+        "so anyone can evade or redirect the failure limits.",
+    );
+  }
   if (!process.env.NEXT_MANUAL_SIG_HANDLE) {
     if (process.env.NODE_ENV === "production") {
       console.warn(

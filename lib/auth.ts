@@ -4,7 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import GitLabProvider from "next-auth/providers/gitlab";
 import { clientOf } from "@/lib/client";
-import { apiConfig, config } from "@/lib/config";
+import { config } from "@/lib/config";
 import { TooManyAttemptsError } from "@/lib/errors";
 import { signInWithLimits } from "@/lib/users/attempt-limits";
 import { findOrCreateExternalUser } from "@/lib/users/service";
@@ -65,7 +65,7 @@ export function authOptions(): NextAuthOptions {
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
         authorize: async (credentials, request) => {
           // next-auth hands over the request's headers as a plain object.
-          const client = clientOf(new Headers(request.headers as Record<string, string>), apiConfig().trustProxy);
+          const client = clientOf(new Headers(request.headers as Record<string, string>));
           try {
             return await signInWithLimits(credentials, client.key);
           } catch (error) {

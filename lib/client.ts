@@ -2,18 +2,10 @@ import "server-only";
 import { isIP } from "node:net";
 
 /**
- * Who is calling, as far as a route handler or a server action can tell. Neither sees the socket:
- * `next start` copies the peer address into X-Forwarded-For, but only when the request arrived
- * without one (node_modules/next/dist/server/base-server.js: `req.headers['x-forwarded-for'] ??=
- * socket.remoteAddress`); it leaves X-Real-IP alone. So:
- *
- * - TRUST_PROXY=0 (clients connect to `next start` directly): the last X-Forwarded-For entry is
- *   the peer address. A client that sends its own X-Forwarded-For is believed, which is why an
- *   instance reachable from the internet belongs behind a proxy.
- * - TRUST_PROXY=N (N proxies in front, each appending the address it received the request
- *   from, as nginx's `$proxy_add_x_forwarded_for`, AWS ALB and Google's load balancers do): the
- *   N-th entry from the right is the address the outermost proxy saw; everything left of it may
- *   have been written by the client and is ignored.
+ * Who is calling, as far as a route handler or a server action can tell. Neither sees the socket,
+ * so server.js (what `npm start` runs) decides the address from the TCP peer and TRUST_PROXY and
+ * overwrites X-Forwarded-For with that one address, whatever the client sent (docs/security.md,
+ * "Client addresses"). Here it is only read and normalised.
  */
 export type Client = {
   /** A valid IP address, or null when the header holds something else. */
@@ -23,13 +15,9 @@ export type Client = {
   userAgent: string | null;
 };
 
-export function clientOf(headers: Headers, trustProxy: number): Client {
-  const entries = (headers.get("x-forwarded-for") ?? "")
-    .split(",")
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-  const index = Math.max(0, entries.length - Math.max(1, trustProxy));
-  const raw = entries[index] ?? "";
+export function clientOf(headers: Headers): Client {
+  // One entry behind server.js; the last one is what `next start` alone would have appended.
+  const raw = (headers.get("x-forwarded-for") ?? "").split(",").at(-1)!.trim();
   const address = normalise(raw);
   return {
     address,

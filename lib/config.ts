@@ -98,11 +98,7 @@ function localSecrets(dataDir: string): LocalSecrets {
 }
 
 const apiEnvSchema = z.object({
-  /**
-   * How many reverse proxies in front of the application append to X-Forwarded-For. 0 (the
-   * default) means clients connect to `next start` directly. See lib/client.ts.
-   */
-  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  // TRUST_PROXY is read by server.js, which decides the client address before Next runs.
   /** Failed authentications one client address may make per window before it is refused with 429. */
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(20),
   AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
@@ -115,7 +111,6 @@ const apiEnvSchema = z.object({
 });
 
 export type ApiConfig = {
-  trustProxy: number;
   authFailureLimit: number;
   authFailureWindowSeconds: number;
   signInFailureLimit: number;
@@ -135,7 +130,6 @@ export function apiConfig(): ApiConfig {
   }
   const env = parsed.data;
   cachedApi = {
-    trustProxy: env.TRUST_PROXY,
     authFailureLimit: env.AUTH_FAILURE_LIMIT,
     authFailureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
     signInFailureLimit: env.SIGN_IN_FAILURE_LIMIT,

@@ -80,12 +80,24 @@ const UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", 
 
 /**
  * Whether an error means the database is unavailable (a failure to retry later) rather than a bug.
- * pg reports a refused connection to a host with several addresses as an AggregateError.
+ * pg reports a refused connection to a host with several addresses as an AggregateError. Prisma
+ * wraps a PostgreSQL error it has no code for (57P01 at a fast shutdown) as P2039 or P2010, with
+ * the driver adapter's error, whose `cause` holds PostgreSQL's code, in `meta.driverAdapterError`.
  */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const { code, errors, cause } = error as { code?: unknown; errors?: unknown; cause?: unknown };
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (typeof error !== "object" || error === null || depth > 5) return false;
+  const { code, errors, cause, meta } = error as { code?: unknown; errors?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
   if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
-  if (Array.isArray(errors) && errors.some(isDatabaseUnavailable)) return true;
-  return cause !== undefined && cause !== error && isDatabaseUnavailable(cause);
+  if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
+  if (meta?.driverAdapterError !== undefined && isDatabaseUnavailable(meta.driverAdapterError, depth + 1)) return true;
+  return cause !== undefined && cause !== error && isDatabaseUnavailable(cause, depth + 1);
+}
+
+/**
+ * What to log of an error: an outage is expected, not a bug, so one line without a stack however
+ * many requests meet it; anything else whole, stack included.
+ */
+export function loggable(error: unknown): unknown {
+  if (!isDatabaseUnavailable(error)) return error;
+  return error instanceof Error ? error.message.trim().split("\n").at(-1)!.trim() : String(error);
 }

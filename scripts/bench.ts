@@ -2,7 +2,7 @@
  * `npm run bench`: measures what token verification adds to an API call, on one server, in one run.
  *
  * Builds the app (unless --no-build), seeds a user with 10,000 tokens into a fresh embedded
- * database, starts `next start`, and drives it with autocannon: the unauthenticated health check
+ * database, starts the app as `npm start` does (server.js), and drives it with autocannon: the unauthenticated health check
  * is the baseline every other figure is divided by. Database queries per request (on the request
  * path; background flushes excluded) are read from the server's own counters (GET /api/metrics);
  * peak memory from /proc (VmHWM). Prints a table, writes it into docs/performance.md, and exits

@@ -1,6 +1,5 @@
 import "server-only";
 import type { NextRequest } from "next/server";
-import { apiConfig } from "@/lib/config";
 import { recordUsage, usageClosed } from "@/lib/tokens/usage";
 import { verifySecretMaybeSync, type VerifiedToken } from "@/lib/tokens/verify";
 import { challenge, readCredential, refusalFor } from "./bearer";
@@ -32,7 +31,7 @@ export function withBearer<Params = Record<string, never>>(
 ) {
   return async (request: NextRequest, context: RouteContext<Params>): Promise<Response> => {
     try {
-      const client = clientOf(request.headers, apiConfig().trustProxy);
+      const client = clientOf(request.headers);
       const wait = blockedSeconds(client.key);
       if (wait > 0) {
         return refusalResponse({

@@ -1,5 +1,5 @@
 import "server-only";
-import { BeyondCallerError, ConflictError, NotFoundError, ValidationError, isDatabaseUnavailable, type FieldErrors } from "@/lib/errors";
+import { BeyondCallerError, ConflictError, NotFoundError, ValidationError, isDatabaseUnavailable, loggable, type FieldErrors } from "@/lib/errors";
 import { challenge } from "./bearer";
 import type { ERROR_CODES } from "./schemas";
 
@@ -71,7 +71,7 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof ConflictError) return json(errorBody("conflict", error.message, {}), { status: 409 });
   if (error instanceof BeyondCallerError) return beyondCaller(error);
   if (isDatabaseUnavailable(error)) {
-    console.error("The database is unavailable:", error);
+    console.error("The database is unavailable:", loggable(error));
     return json(errorBody("unavailable", "The service cannot reach its database. Retry in a few seconds.", {}), {
       status: 503,
       headers: { "Retry-After": "5" },

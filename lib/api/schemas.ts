@@ -12,10 +12,12 @@ export const ERROR_CODES = [
   "insufficient_scope",
   "insufficient_lifetime",
   "not_found",
+  "method_not_allowed",
   "conflict",
   "payload_too_large",
   "unsupported_media_type",
   "rate_limited",
+  "forbidden",
   "unavailable",
   "internal_error",
 ] as const;

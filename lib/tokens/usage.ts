@@ -1,6 +1,7 @@
 import "server-only";
 import { apiConfig } from "@/lib/config";
 import { BACKGROUND_TAG, prisma } from "@/lib/db";
+import { loggable } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 /**
@@ -71,7 +72,7 @@ export class UsageRecorder {
     try {
       db = await prisma();
     } catch (error) {
-      console.error("Could not record token usage; will retry.", error);
+      console.error("Could not record token usage; will retry.", loggable(error));
       result.failed = this.pending.size;
       return result;
     }
@@ -93,7 +94,7 @@ export class UsageRecorder {
         result.written++;
       } catch (error) {
         result.failed++;
-        if (result.failed === 1) console.error("Could not record token usage; will retry.", error);
+        if (result.failed === 1) console.error("Could not record token usage; will retry.", loggable(error));
       }
     }
     return result;

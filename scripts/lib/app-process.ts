@@ -4,7 +4,7 @@ import net from "node:net";
 import path from "node:path";
 
 /**
- * Runs the built application (`next start`) as a child process for the benchmark and the
+ * Runs the built application as `npm start` does (server.js) as a child process for the benchmark and the
  * multi-instance test, and reads what only the operating system knows about it (peak memory).
  */
 export type AppProcess = { baseUrl: string; port: number; child: ChildProcess; stop(signal?: NodeJS.Signals): Promise<number | null> };
@@ -21,11 +21,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startApp(env: Record<string, string>, options: { label?: string; quiet?: boolean } = {}): Promise<AppProcess> {
+export async function startApp(
+  env: Record<string, string>,
+  /** nextStart: Next's own server without server.js, only to measure what server.js costs. */
+  options: { label?: string; quiet?: boolean; nextStart?: boolean } = {},
+): Promise<AppProcess> {
   const port = await freePort();
-  const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, NEXT_MANUAL_SIG_HANDLE: "true", NODE_ENV: "production", ...env },
+  const entry = options.nextStart
+    ? [path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next"), "start"]
+    : [path.join(process.cwd(), "server.js")];
+  const child = spawn(process.execPath, [...entry, "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...process.env, NODE_ENV: "production", ...(options.nextStart && { NEXT_MANUAL_SIG_HANDLE: "true" }), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const label = options.label ?? `app:${port}`;

@@ -8,7 +8,7 @@ import { Client } from "pg";
 import { closeDatabase, database } from "@/lib/db";
 
 /**
- * The built application (`next start`) on a free port with a database of its own, for tests that
+ * The built application, started as `npm start` starts it (server.js), on a free port with a database of its own, for tests that
  * talk HTTP to it (tests/api, tests/e2e).
  *
  * Tests that need users and tokens create them with the real domain modules, in this process,
@@ -129,7 +129,7 @@ export async function startServer(
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const lines: string[] = [];
-  const child = spawn(path.join(ROOT, "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, [path.join(ROOT, "server.js"), "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
     // Not the test process's environment: Jest sets NODE_ENV=test and NODE_OPTIONS for itself.
     env: {
@@ -137,7 +137,6 @@ export async function startServer(
       HOME: process.env.HOME,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
-      NEXT_MANUAL_SIG_HANDLE: "true",
       ...db.env,
       ...options.env,
     },

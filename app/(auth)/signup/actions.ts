@@ -3,14 +3,13 @@
 import { headers } from "next/headers";
 import type { SignUpResult } from "@/components/auth/sign-up-form";
 import { clientOf } from "@/lib/client";
-import { apiConfig } from "@/lib/config";
 import { TooManyAttemptsError, ValidationError } from "@/lib/errors";
 import { signUpWithLimits } from "@/lib/users/attempt-limits";
 
 /** Creates the account; the form then signs in with the same credentials (next-auth owns the session cookie). */
 export async function signUpAction(form: FormData): Promise<SignUpResult> {
   try {
-    const client = clientOf(await headers(), apiConfig().trustProxy);
+    const client = clientOf(await headers());
     await signUpWithLimits({ name: form.get("name"), email: form.get("email"), password: form.get("password") }, client.key);
     return { ok: true };
   } catch (error) {

@@ -1,0 +1,243 @@
+/**
+ * Tollgate's HTTP server: Next's request handler (the documented custom-server API) behind a thin
+ * layer that does two things Next's route handlers cannot (docs/architecture.md, docs/security.md):
+ *
+ * 1. It decides the client address from the TCP peer and TRUST_PROXY, and overwrites
+ *    X-Forwarded-For with it (dropping X-Real-IP and Forwarded), so no code downstream ever sees
+ *    an address the client wrote. Route handlers never see the socket; `next start` copies the
+ *    peer into X-Forwarded-For only when the client sent none.
+ * 2. It refuses, in the API's JSON error shape and without a stack trace in the log, the requests
+ *    that Next itself answers with a 500 or a bare 405: a method the route does not offer, a path
+ *    with an invalid %-escape, a malformed router-state header, a cross-origin server action.
+ *
+ * Plain CommonJS, so that `node server.js` needs no build step of its own.
+ * Usage: node server.js [--dev] [-p PORT] [-H HOSTNAME]   (PORT defaults to $PORT, then 3000)
+ */
+"use strict";
+
+const http = require("node:http");
+const path = require("node:path");
+
+/** Every method a route may offer; Next answers anything else (TRACE, …) with a 400 or a 500. */
+const NEXT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * The API routes and the methods each exports (app/api/**\/route.ts); Next adds HEAD to GET and
+ * answers OPTIONS itself. tests/api/server-entry.test.ts checks this against every route file and
+ * against Next's own OPTIONS answers, so the table cannot drift from app/.
+ */
+const API_ROUTES = [
+  [/^\/api\/auth\/.+$/, ["GET", "POST"]],
+  [/^\/api\/health$/, ["GET"]],
+  [/^\/api\/health\/ready$/, ["GET"]],
+  [/^\/api\/metrics$/, ["GET"]],
+  [/^\/api\/openapi\.json$/, ["GET"]],
+  [/^\/api\/v1\/introspect$/, ["POST"]],
+  [/^\/api\/v1\/me$/, ["GET"]],
+  [/^\/api\/v1\/tokens$/, ["GET", "POST"]],
+  [/^\/api\/v1\/tokens\/[^/]+$/, ["GET", "PATCH", "DELETE"]],
+  [/^\/api\/v1\/tokens\/[^/]+\/(revoke|rotate)$/, ["POST"]],
+];
+
+/**
+ * Pages answer GET and HEAD; POST carries their server actions (with or without JavaScript),
+ * except on pages and routes prerendered at build time, which Next serves as files (GET, HEAD).
+ */
+const PAGE_METHODS = ["GET", "HEAD", "POST"];
+const STATIC_PAGE_METHODS = ["GET", "HEAD"];
+
+/** The Allow list for a path: an API route's methods, the page methods, or null for an unknown API path. */
+function allowedMethods(pathname, staticPages = new Set()) {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  if (staticPages.has(path)) return STATIC_PAGE_METHODS; // served from the build, OPTIONS included
+  for (const [pattern, methods] of API_ROUTES) {
+    if (pattern.test(path)) return [...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"].sort();
+  }
+  // Unknown /api/v1 paths are answered 404 by app/api/v1/[...path]/route.ts.
+  if (path.startsWith("/api/v1/") || path === "/api/v1") return null;
+  return PAGE_METHODS;
+}
+
+/** The paths `next build` prerendered (none in development, where every page renders on demand). */
+function staticPagesOf(dir, dev) {
+  if (dev) return new Set();
+  const manifest = require(path.join(dir, ".next", "prerender-manifest.json"));
+  return new Set(Object.keys(manifest.routes));
+}
+
+/**
+ * The client's address. The chain is the X-Forwarded-For entries the request arrived with, then
+ * the TCP peer; with TRUST_PROXY=N the address is the N-th entry from the right, counting the peer
+ * as 0. So N=0 is the peer, whatever the client sent, and N=1 is what the one proxy in front (the
+ * peer) appended. A chain shorter than that did not pass through N proxies: its leftmost entry is
+ * taken (as Express's `trust proxy` does), which a client reaching the server directly can choose
+ * either way. Normalising (IPv4-mapped IPv6, case) is lib/client.ts's.
+ */
+function clientAddress(peer, forwardedFor, trustProxy) {
+  if (trustProxy === 0 || !forwardedFor) return peer || "";
+  const chain = String(forwardedFor)
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  chain.push(peer || "");
+  return chain[Math.max(0, chain.length - 1 - trustProxy)];
+}
+
+function trustProxyOf(env) {
+  const raw = (env.TRUST_PROXY ?? "").trim();
+  if (raw === "") return 0;
+  if (!/^\d+$/.test(raw) || Number(raw) > 10) {
+    throw new Error(`Invalid configuration: TRUST_PROXY: expected a whole number from 0 to 10, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+/** The refusal this entry answers itself, or null to hand the request to Next. */
+function refusalFor(req, pathname, { validateRouterState, staticPages }) {
+  const method = req.method;
+  if (!decodes(pathname)) {
+    return { status: 400, code: "invalid_request", message: "The path holds an invalid %-escape." };
+  }
+  const allow = allowedMethods(pathname, staticPages);
+  if (allow === null) {
+    if (!NEXT_METHODS.has(method)) return { status: 404, code: "not_found", message: `There is no API route ${method} ${pathname}. The routes are listed at /docs/api.` };
+  } else if (!allow.includes(method)) {
+    return {
+      status: 405,
+      code: "method_not_allowed",
+      message: `${pathname} does not answer ${method}; it answers ${allow.join(", ")}.`,
+      headers: { Allow: allow.join(", ") },
+    };
+  }
+  const routerState = req.headers["next-router-state-tree"];
+  if (routerState !== undefined) {
+    try {
+      validateRouterState(routerState);
+    } catch {
+      return { status: 400, code: "invalid_request", message: "The Next-Router-State-Tree header is not a valid router state." };
+    }
+  }
+  if (method === "POST" && isPossibleServerAction(req) && !sameOrigin(req)) {
+    return { status: 403, code: "forbidden", message: "Server actions are accepted only from this site's own pages." };
+  }
+  return null;
+}
+
+function decodes(pathname) {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What Next treats as a possible server action (next/dist/server/lib/server-action-request-meta.js). */
+function isPossibleServerAction(req) {
+  return req.headers["next-action"] !== undefined || /^multipart\/form-data/i.test(req.headers["content-type"] ?? "");
+}
+
+/**
+ * Next's own CSRF check (app-render/action-handler.js), answered here as a 403 instead of a logged
+ * 500: an Origin, when present, must name the host the request was sent to.
+ */
+function sameOrigin(req) {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true; // not a browser; it cannot carry someone else's cookies unwillingly
+  let originHost;
+  try {
+    originHost = origin === "null" ? "null" : new URL(origin).host;
+  } catch {
+    return false;
+  }
+  const forwardedHost = req.headers["x-forwarded-host"]?.split(",")[0]?.trim();
+  return originHost === (forwardedHost || req.headers.host);
+}
+
+function answer(req, res, refusal) {
+  const body = JSON.stringify({ error: { code: refusal.code, message: refusal.message } });
+  res.writeHead(refusal.status, {
+    "Content-Type": "application/json",
+    "Cache-Control": "no-store",
+    "Content-Length": Buffer.byteLength(body),
+    ...refusal.headers,
+  });
+  res.end(req.method === "HEAD" ? undefined : body);
+}
+
+function createHandler({ handle, trustProxy, validateRouterState, staticPages = new Set() }) {
+  return function tollgate(req, res) {
+    const forwardedFor = req.headers["x-forwarded-for"];
+    req.headers["x-forwarded-for"] = clientAddress(req.socket.remoteAddress, Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor, trustProxy);
+    delete req.headers["x-real-ip"];
+    delete req.headers["forwarded"];
+
+    const url = req.url ?? "/";
+    const query = url.indexOf("?");
+    const pathname = query === -1 ? url : url.slice(0, query);
+    const refusal = refusalFor(req, pathname, { validateRouterState, staticPages });
+    if (refusal) return answer(req, res, refusal);
+    Promise.resolve(handle(req, res)).catch((error) => {
+      console.error(`Failed to handle ${req.method} ${pathname}:`, error);
+      if (!res.headersSent) answer(req, res, { status: 500, code: "internal_error", message: "Something went wrong on our side." });
+      else res.destroy();
+    });
+  };
+}
+
+function argValue(args, short, long) {
+  const i = args.findIndex((a) => a === short || a === long);
+  return i === -1 ? undefined : args[i + 1];
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const dev = args.includes("--dev");
+  const port = Number(argValue(args, "-p", "--port") ?? process.env.PORT ?? 3000);
+  const hostname = argValue(args, "-H", "--hostname");
+  let trustProxy;
+  try {
+    trustProxy = trustProxyOf(process.env);
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  process.env.NODE_ENV = dev ? "development" : "production";
+  // A custom server gets no signal handlers from Next; this tells instrumentation-node.ts that
+  // its own handler (flush "last used", close the database, exit) owns shutdown.
+  process.env.NEXT_MANUAL_SIG_HANDLE = "true";
+  // Tells lib/client.ts's callers that X-Forwarded-For was written here (instrumentation-node.ts warns otherwise).
+  process.env.TOLLGATE_SERVER_ENTRY = "1";
+
+  const next = require("next");
+  // Next's own parser of the header, so that what passes here is exactly what Next accepts.
+  const { parseAndValidateFlightRouterState } = require("next/dist/server/app-render/parse-and-validate-flight-router-state");
+  const app = next({ dev, dir: __dirname, hostname: hostname ?? "localhost", port });
+  await app.prepare();
+  const server = http.createServer(
+    createHandler({
+      handle: app.getRequestHandler(),
+      trustProxy,
+      validateRouterState: parseAndValidateFlightRouterState,
+      staticPages: staticPagesOf(__dirname, dev),
+    }),
+  );
+  server.on("error", (error) => {
+    console.error("Failed to start the server:", error);
+    process.exit(1);
+  });
+  // Stop accepting connections at once; instrumentation-node.ts flushes and exits.
+  for (const signal of ["SIGTERM", "SIGINT"]) process.once(signal, () => server.close());
+  server.listen(port, hostname, () => {
+    console.log(`Tollgate ${dev ? "(development) " : ""}listening on http://${hostname ?? "localhost"}:${port} (TRUST_PROXY=${trustProxy})`);
+  });
+}
+
+module.exports = { allowedMethods, clientAddress, createHandler, refusalFor, trustProxyOf, API_ROUTES };
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -26,6 +26,8 @@ module.exports = async () => ({
       setupFilesAfterEnv: ["<rootDir>/tests/helpers/jest-dom.ts"],
     }),
     await project("api", "node", ["<rootDir>/tests/api/**/*.test.ts"]),
-    await project("e2e", "node", ["<rootDir>/tests/e2e/**/*.test.ts"]),
+    await project("e2e", "node", ["<rootDir>/tests/e2e/**/*.test.ts"], {
+      setupFilesAfterEnv: ["<rootDir>/tests/helpers/policy-guard.ts"],
+    }),
   ],
 });

@@ -1,5 +1,7 @@
 "use client";
 
+// First: Scalar builds zod schemas as it loads, and zod must be told not to probe eval before that.
+import "@/lib/validation/zod";
 import { ApiReferenceReact } from "@scalar/api-reference-react";
 import "@scalar/api-reference-react/style.css";
 import type { OpenApiDocument } from "@/lib/openapi";

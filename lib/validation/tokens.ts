@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import type { FieldErrors } from "@/lib/errors";
 import { strictFields } from "./fields";
 

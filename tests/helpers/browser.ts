@@ -6,10 +6,44 @@ import { TEST_PASSWORD } from "./users";
  * Debian's Chromium, driven by playwright-core. The flags keep it from reaching out to Google's
  * services, which this machine cannot reach and which would only slow every launch down.
  */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+  // Every context (browser.newPage makes one too) reports what the pages' policies refused.
+  const newBrowserContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newBrowserContext(options);
+    await reportPolicyViolations(context);
+    return context;
+  };
+  return browser;
+}
+
+const policyViolations: string[] = [];
+
+/**
+ * What the Content-Security-Policy or Permissions-Policy refused since the last call, in every
+ * browser context of this test file. tests/helpers/policy-guard.ts fails each test that leaves any.
+ */
+export function takePolicyViolations(): string[] {
+  return policyViolations.splice(0);
+}
+
+async function reportPolicyViolations(context: BrowserContext): Promise<void> {
+  await context.exposeBinding("__reportPolicyViolation", ({ page }, text: string) => {
+    policyViolations.push(`${page.url()}: ${text}`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      const report = (window as unknown as { __reportPolicyViolation(text: string): void }).__reportPolicyViolation;
+      report(`${event.effectiveDirective} refused ${event.blockedURI || "an inline resource"} (${event.sourceFile || "the document"}:${event.lineNumber})`);
+    });
+  });
+  // A refused frame is reported only in its parent's console, and a bad Permissions-Policy only there too.
+  context.on("console", (message) => {
+    if (/Content Security Policy|Permissions-Policy/i.test(message.text())) policyViolations.push(`${message.page()?.url()}: ${message.text()}`);
   });
 }
 

@@ -1,9 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ApiReference } from "@/components/api-docs/api-reference";
-import { openApiDocument } from "@/lib/openapi";
+import { openApiDocument, type OpenApiDocument } from "@/lib/openapi";
 
 export const metadata: Metadata = { title: "API reference" };
+
+// Built once per process, not per request (pages render per request for their CSP nonce): it
+// only changes with the code, and building it costs tens of milliseconds.
+let builtDocument: OpenApiDocument | undefined;
 
 /** Public, like the document it shows: reading how the API works needs no account. */
 export default function ApiReferencePage() {
@@ -18,7 +22,7 @@ export default function ApiReferencePage() {
         </a>
       </nav>
       <main>
-        <ApiReference document={openApiDocument()} />
+        <ApiReference document={(builtDocument ??= openApiDocument())} />
       </main>
     </>
   );

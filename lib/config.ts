@@ -104,7 +104,7 @@ const apiEnvSchema = z.object({
   AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Failed sign-ins per account in 15 minutes before its password sign-in pauses; an address gets five times as many. */
   SIGN_IN_FAILURE_LIMIT: z.coerce.number().int().min(1).default(10),
-  /** Accounts one address may create per hour. */
+  /** Sign-up attempts one address may make per hour, accounts created or not (each costs a password hash). */
   SIGN_UP_LIMIT: z.coerce.number().int().min(1).default(20),
   /** How often recorded "last used" values are written (each token still at most once a minute). */
   USAGE_FLUSH_SECONDS: z.coerce.number().positive().default(5),

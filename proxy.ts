@@ -1,31 +1,22 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { RETURN_TO_HEADER } from "@/lib/return-to";
-import { documentPolicy, isResourcePath, newNonce, publicAddressIsHttps, RESOURCE_POLICY, staticSecurityHeaders } from "@/lib/security-headers";
+import { documentPolicy, newNonce, publicAddressIsHttps } from "@/lib/security-headers";
 
 // next-auth's session cookie: plain, or __Secure- behind https, possibly split into .0, .1, … chunks.
 const SESSION_COOKIE = /^(__Secure-)?next-auth\.session-token(\.\d+)?$/;
 
 /**
- * Runs on every request: each answer gets the security headers (lib/security-headers.ts), and each
- * page a fresh script nonce, which Next reads from the request's Content-Security-Policy header
- * and puts on its own script tags. /settings also gets the sign-in gate below.
+ * Runs for every page (not for data or built assets: see the matcher): a fresh script nonce per
+ * answer, in a Content-Security-Policy that Next reads from the request and puts on its own script
+ * tags. The headers every answer shares are server.js's. /settings also gets the sign-in gate below.
  */
 export function proxy(request: NextRequest) {
-  const options = { https: publicAddressIsHttps(process.env.NEXTAUTH_URL), development: process.env.NODE_ENV === "development" };
+  const policy = documentPolicy(newNonce(), { https: publicAddressIsHttps(process.env.NEXTAUTH_URL), development: process.env.NODE_ENV === "development" });
+  const headers = new Headers(request.headers);
+  headers.set("content-security-policy", policy);
   const { pathname } = request.nextUrl;
-  let response: NextResponse;
-  let policy: string;
-  if (isResourcePath(pathname)) {
-    policy = RESOURCE_POLICY;
-    response = NextResponse.next();
-  } else {
-    policy = documentPolicy(newNonce(), options);
-    const headers = new Headers(request.headers);
-    headers.set("content-security-policy", policy);
-    response = pathname === "/settings" || pathname.startsWith("/settings/") ? settingsGate(request, headers) : NextResponse.next({ request: { headers } });
-  }
+  const response = pathname === "/settings" || pathname.startsWith("/settings/") ? settingsGate(request, headers) : NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", policy);
-  for (const [name, value] of staticSecurityHeaders(options)) response.headers.set(name, value);
   return response;
 }
 
@@ -52,5 +43,6 @@ function settingsGate(request: NextRequest, headers: Headers): NextResponse {
   return NextResponse.redirect(signIn);
 }
 
-// Every path: built assets and Next's 404s included, so that no answer leaves without the headers.
-export const config = { matcher: "/:path*" };
+// Every path but those server.js's isResourcePath gives the deny-all policy: /api/* except
+// /api/auth/*, and /_next/static/*. tests/api/security-headers.test.ts holds the two together.
+export const config = { matcher: "/((?!_next/static/|api/(?!auth/)).*)" };

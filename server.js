@@ -9,6 +9,9 @@
  * 2. It refuses, in the API's JSON error shape and without a stack trace in the log, the requests
  *    that Next itself answers with a 500 or a bare 405: a method the route does not offer, a path
  *    with an invalid %-escape, a malformed router-state header, a cross-origin server action.
+ * 3. It puts the security headers that are the same on every answer on every answer, its own
+ *    refusals included, and the deny-all policy on data and built assets; pages get their nonce
+ *    policy from proxy.ts, whose matcher is exactly the paths isResourcePath leaves to it.
  *
  * Plain CommonJS, so that `node server.js` needs no build step of its own.
  * Usage: node server.js [--dev] [-p PORT] [-H HOSTNAME]   (PORT defaults to $PORT, then 3000)
@@ -92,6 +95,54 @@ function trustProxyOf(env) {
   return Number(raw);
 }
 
+/**
+ * Security headers (docs/security.md, "Headers"). Set here rather than in proxy.ts so that the API's
+ * hot path skips Next's middleware pass, and so that the refusals above carry them too.
+ */
+const RESOURCE_POLICY = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const HSTS = "max-age=63072000; includeSubDomains"; // two years, the preload list's minimum; `preload` is the operator's to add
+
+// Every powerful feature off, for the page and anything it could embed; the copy buttons keep clipboard-write.
+const PERMISSIONS_POLICY = [
+  "accelerometer=()", "autoplay=()", "camera=()", "clipboard-read=()", "clipboard-write=(self)", "display-capture=()",
+  "encrypted-media=()", "fullscreen=()", "geolocation=()", "gyroscope=()", "hid=()", "magnetometer=()", "microphone=()",
+  "midi=()", "payment=()", "picture-in-picture=()", "publickey-credentials-get=()", "screen-wake-lock=()", "serial=()",
+  "usb=()", "xr-spatial-tracking=()",
+].join(", ");
+
+const STATIC_HEADERS = [
+  ["X-Frame-Options", "DENY"],
+  ["X-Content-Type-Options", "nosniff"],
+  // Not no-referrer: that also blanks the Origin of same-origin POSTs, and Next refuses server actions without it.
+  ["Referrer-Policy", "same-origin"],
+  ["Permissions-Policy", PERMISSIONS_POLICY],
+  ["Cross-Origin-Opener-Policy", "same-origin"],
+  ["Cross-Origin-Resource-Policy", "same-origin"],
+];
+
+/** Paths whose answers are data or built files; everything else (pages, next-auth's /api/auth) may be HTML. */
+function isResourcePath(pathname) {
+  return (pathname.startsWith("/api/") && !pathname.startsWith("/api/auth/")) || pathname.startsWith("/_next/static/");
+}
+
+/** Whether NEXTAUTH_URL, the public address, is https; a value that is no URL counts as not. */
+function isHttps(publicUrl) {
+  try {
+    return Boolean(publicUrl) && new URL(publicUrl).protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+/** The headers this entry sets on the answer to `pathname`, before Next writes its own. */
+function securityHeadersFor(pathname, https) {
+  return [
+    ...STATIC_HEADERS,
+    ...(https ? [["Strict-Transport-Security", HSTS]] : []),
+    ...(isResourcePath(pathname) ? [["Content-Security-Policy", RESOURCE_POLICY]] : []),
+  ];
+}
+
 /** The refusal this entry answers itself, or null to hand the request to Next. */
 function refusalFor(req, pathname, { validateRouterState, staticPages }) {
   const method = req.method;
@@ -160,12 +211,13 @@ function answer(req, res, refusal) {
     "Content-Type": "application/json",
     "Cache-Control": "no-store",
     "Content-Length": Buffer.byteLength(body),
+    "Content-Security-Policy": RESOURCE_POLICY, // JSON, whatever path it answers
     ...refusal.headers,
   });
   res.end(req.method === "HEAD" ? undefined : body);
 }
 
-function createHandler({ handle, trustProxy, validateRouterState, staticPages = new Set() }) {
+function createHandler({ handle, trustProxy, validateRouterState, staticPages = new Set(), https = false }) {
   return function tollgate(req, res) {
     const forwardedFor = req.headers["x-forwarded-for"];
     req.headers["x-forwarded-for"] = clientAddress(req.socket.remoteAddress, Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor, trustProxy);
@@ -175,6 +227,8 @@ function createHandler({ handle, trustProxy, validateRouterState, staticPages = 
     const url = req.url ?? "/";
     const query = url.indexOf("?");
     const pathname = query === -1 ? url : url.slice(0, query);
+    // Next adds a header only when none is set yet (send-response.js), so these stand.
+    for (const [name, value] of securityHeadersFor(pathname, https)) res.setHeader(name, value);
     const refusal = refusalFor(req, pathname, { validateRouterState, staticPages });
     if (refusal) return answer(req, res, refusal);
     Promise.resolve(handle(req, res)).catch((error) => {
@@ -220,6 +274,7 @@ async function main() {
       trustProxy,
       validateRouterState: parseAndValidateFlightRouterState,
       staticPages: staticPagesOf(__dirname, dev),
+      https: isHttps(process.env.NEXTAUTH_URL),
     }),
   );
   server.on("error", (error) => {
@@ -233,7 +288,7 @@ async function main() {
   });
 }
 
-module.exports = { allowedMethods, clientAddress, createHandler, refusalFor, trustProxyOf, API_ROUTES };
+module.exports = { allowedMethods, clientAddress, createHandler, isHttps, isResourcePath, refusalFor, securityHeadersFor, trustProxyOf, API_ROUTES };
 
 if (require.main === module) {
   main().catch((error) => {

@@ -7,7 +7,7 @@ import { useSeededServer } from "./http";
 
 jest.setTimeout(60_000);
 
-/** The security headers on every kind of answer the server gives (proxy.ts, lib/security-headers.ts). */
+/** The security headers on every kind of answer the server gives (server.js, proxy.ts, lib/security-headers.ts). */
 
 const SAME_ON_EVERY_ANSWER: Record<string, string> = {
   "x-frame-options": "DENY",
@@ -67,6 +67,9 @@ function kindsOfAnswer(server: TestServer, token: string): [string, number, () =
           body: signUpForm(),
         }),
     ],
+    ["a method server.js refuses on the API", 405, () => fetchAnswer(server, "/api/v1/me", { method: "PUT" })],
+    ["a method server.js refuses on a page", 405, () => fetchAnswer(server, "/signin", { method: "DELETE" })],
+    ["a bad %-escape server.js refuses", 400, () => fetchAnswer(server, "/api/v1/tokens/%FF")],
     ["a static asset", 200, async () => fetchAnswer(server, await staticAssetPath(server))],
     ["a missing static asset", 404, () => fetchAnswer(server, "/_next/static/chunks/no-such-chunk.js")],
   ];
@@ -103,6 +106,8 @@ describe("over plain http (NEXTAUTH_URL unset)", () => {
       expect({ kind, status: answer.status }).toEqual({ kind, status });
       for (const [name, value] of Object.entries(SAME_ON_EVERY_ANSWER)) expect({ kind, [name]: answer.headers.get(name) }).toEqual({ kind, [name]: value });
       expect({ kind, permissions: answer.headers.get("permissions-policy") }).toEqual({ kind, permissions: expect.stringContaining("camera=()") });
+      // One policy, never two: a browser enforces every policy it is sent (server.js's and proxy.ts's must not overlap).
+      expect({ kind, policies: (answer.headers.get("content-security-policy") ?? "").split(",").length }).toEqual({ kind, policies: 1 });
       const policy = directives(answer.headers.get("content-security-policy") ?? "");
       expect({ kind, frameAncestors: policy.get("frame-ancestors") }).toEqual({ kind, frameAncestors: ["'none'"] });
       expect({ kind, objectOrDefault: policy.get("object-src") ?? policy.get("default-src") }).toEqual({ kind, objectOrDefault: ["'none'"] });

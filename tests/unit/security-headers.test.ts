@@ -1,4 +1,10 @@
-import { documentPolicy, isResourcePath, newNonce, publicAddressIsHttps, staticSecurityHeaders } from "@/lib/security-headers";
+import { documentPolicy, newNonce, publicAddressIsHttps } from "@/lib/security-headers";
+
+const { isHttps, isResourcePath, securityHeadersFor } = require("../../server.js") as {
+  isHttps(url: string | undefined): boolean;
+  isResourcePath(pathname: string): boolean;
+  securityHeadersFor(pathname: string, https: boolean): [string, string][];
+};
 
 describe("publicAddressIsHttps", () => {
   test.each([
@@ -12,6 +18,8 @@ describe("publicAddressIsHttps", () => {
     [undefined, false],
   ])("%p → %p", (url, https) => {
     expect(publicAddressIsHttps(url)).toBe(https);
+    // server.js decides HSTS by the same rule.
+    expect(isHttps(url)).toBe(https);
   });
 });
 
@@ -46,8 +54,11 @@ test("the page policy allows eval only in development, and upgrades requests onl
   expect(documentPolicy("n", { https: true })).toMatch(/; upgrade-insecure-requests$/);
 });
 
-test("HSTS only behind https", () => {
-  const names = (https: boolean) => staticSecurityHeaders({ https }).map(([name]) => name);
-  expect(names(false)).not.toContain("Strict-Transport-Security");
-  expect(names(true)).toContain("Strict-Transport-Security");
+test("HSTS only behind https, and the deny-all policy only on data and built assets", () => {
+  const names = (pathname: string, https: boolean) => securityHeadersFor(pathname, https).map(([name]) => name);
+  expect(names("/api/health", false)).not.toContain("Strict-Transport-Security");
+  expect(names("/api/health", true)).toContain("Strict-Transport-Security");
+  expect(names("/api/health", false)).toContain("Content-Security-Policy");
+  // Pages get theirs, with a nonce, from proxy.ts.
+  expect(names("/settings/tokens", true)).not.toContain("Content-Security-Policy");
 });

@@ -146,17 +146,18 @@ function securityHeadersFor(pathname, https) {
 /** The refusal this entry answers itself, or null to hand the request to Next. */
 function refusalFor(req, pathname, { validateRouterState, staticPages }) {
   const method = req.method;
+  const shown = pathname.length > 200 ? `${pathname.slice(0, 200)}…` : pathname; // echoed, so bounded
   if (!decodes(pathname)) {
     return { status: 400, code: "invalid_request", message: "The path holds an invalid %-escape." };
   }
   const allow = allowedMethods(pathname, staticPages);
   if (allow === null) {
-    if (!NEXT_METHODS.has(method)) return { status: 404, code: "not_found", message: `There is no API route ${method} ${pathname}. The routes are listed at /docs/api.` };
+    if (!NEXT_METHODS.has(method)) return { status: 404, code: "not_found", message: `There is no API route ${method} ${shown}. The routes are listed at /docs/api.` };
   } else if (!allow.includes(method)) {
     return {
       status: 405,
       code: "method_not_allowed",
-      message: `${pathname} does not answer ${method}; it answers ${allow.join(", ")}.`,
+      message: `${shown} does not answer ${method}; it answers ${allow.join(", ")}.`,
       headers: { Allow: allow.join(", ") },
     };
   }

@@ -13,7 +13,7 @@ import { countBackgroundStatement } from "./stats";
  */
 export const CHANGE_CHANNEL = "tollgate_changes";
 
-export type Change = { token?: string; user?: string };
+export type Change = { token?: string; user?: string; session?: string };
 
 export type ChangeHandlers = {
   change(change: Change): void;

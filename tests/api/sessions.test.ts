@@ -44,7 +44,7 @@ async function expectSentToSignIn(response: Response, email?: string): Promise<v
     expect(body).toMatch(/<meta id="__next-page-redirect" http-equiv="refresh" content="\d+;url=\/signin\?callbackUrl=/);
     expect(body).toContain("NEXT_REDIRECT;replace;/signin?callbackUrl=");
   }
-  expect(body).not.toMatch(/Your scopes|Create token|Sign out of all other sessions/);
+  expect(body).not.toMatch(/Signed in as|Your scopes|Sign out of all other sessions/);
   if (email) expect(body).not.toContain(email);
 }
 
@@ -53,7 +53,7 @@ async function expectSignedIn(response: Response): Promise<void> {
   expect(response.status).toBe(200);
   const body = await response.text();
   expect(body).not.toContain("NEXT_REDIRECT");
-  expect(body).toMatch(/Create token|Your scopes/);
+  expect(body).toContain("Signed in as");
 }
 
 function sessionCookies(response: Response): string[] {

@@ -1,7 +1,7 @@
 /**
  * How long a session lives. Two limits, as GitHub and Stripe apply them:
- * - idle: a session not used for IDLE_TIMEOUT_MS ends (the cookie's own 7-day lifetime, renewed on
- *   use, is the same window, so a quiet browser loses both together);
+ * - idle: a session not used for IDLE_TIMEOUT_MS ends (as long as the cookie's own maxAge, which
+ *   only the session endpoint renews);
  * - absolute: MAX_LIFETIME_MS after signing in, a session ends however busy it is, so a stolen
  *   cookie that is kept alive by use still dies.
  */

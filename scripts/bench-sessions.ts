@@ -81,6 +81,7 @@ async function startServer(root: string, label: string): Promise<Server> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `tollgate-bench-${label}-`));
   const env: NodeJS.ProcessEnv = { ...process.env, TOLLGATE_DATA_DIR: dir, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "true" };
   delete env.DATABASE_URL;
+  delete env.EMBEDDED_DATABASE_DIR; // the in-process part used memory://; each server has its own directory
   const seeded = spawnSync("npm", ["run", "--silent", "demo-account"], { cwd: root, env, encoding: "utf8" });
   if (seeded.status !== 0) throw new Error(`demo-account in ${root} failed: ${seeded.stderr}`);
   const port = await freePort();

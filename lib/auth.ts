@@ -1,11 +1,14 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
+import { headers } from "next/headers";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import GitLabProvider from "next-auth/providers/gitlab";
 import { clientOf } from "@/lib/client";
 import { config } from "@/lib/config";
 import { TooManyAttemptsError } from "@/lib/errors";
+import { sessionOfToken } from "@/lib/sessions/check";
+import { createSession, endSessionById } from "@/lib/sessions/service";
 import { signInWithLimits } from "@/lib/users/attempt-limits";
 import { findOrCreateExternalUser } from "@/lib/users/service";
 import { redirectWithinSite } from "@/lib/validation/accounts";
@@ -19,10 +22,26 @@ declare module "next-auth" {
   }
 }
 
+declare module "next-auth/jwt" {
+  interface JWT {
+    /** The server-side session (lib/sessions) this cookie belongs to. */
+    sid?: string;
+  }
+}
+
+/** Thrown from the jwt callback for an ended session: next-auth then answers "no session" and clears the cookie. */
+class SessionEndedError extends Error {
+  constructor() {
+    super("The session has ended.");
+    this.name = "SessionEndedError";
+  }
+}
+
 /**
  * Email and password always; GitHub and GitLab when their client id and secret are configured.
- * Sessions are JWTs in a cookie (next-auth's only choice with credentials); every page and action
- * re-reads the user from the database (lib/session.ts), so a deleted account stops at once.
+ * Sessions are JWTs in a cookie (next-auth's only choice with credentials) that carry the id of a
+ * server-side session (lib/sessions): every sign-in creates one, sign-out deletes it, and a cookie
+ * naming an ended session is refused everywhere, the session endpoint included.
  */
 function externalProviders(): NextAuthOptions["providers"] {
   const providers: NextAuthOptions["providers"] = [];
@@ -53,6 +72,7 @@ export function authOptions(): NextAuthOptions {
       error(code, metadata) {
         // A cookie that no longer decrypts (tampered with, or made with an earlier NEXTAUTH_SECRET)
         // only means "signed out"; a stack trace per request for it would bury real errors.
+        if (code === "JWT_SESSION_ERROR" && metadata instanceof SessionEndedError) return; // signed out elsewhere: nothing to report
         if (code === "JWT_SESSION_ERROR") console.warn("[next-auth] ignored a session cookie that could not be decrypted");
         else console.error(`[next-auth][${code}]`, metadata);
       },
@@ -89,12 +109,28 @@ export function authOptions(): NextAuthOptions {
         return true;
       },
       async jwt({ token, user }) {
-        if (user) token.sub = user.id;
+        if (user) {
+          // Sign-in: the cookie about to be issued names a new server-side session.
+          token.sub = user.id;
+          token.sid = await createSession(user.id, clientOf(await headers()));
+          return token;
+        }
+        // Every other use (the session endpoint, getServerSession): only a live session is renewed.
+        const session = await sessionOfToken(token, await headers());
+        if (!session) throw new SessionEndedError();
+        token.email = session.user.email;
+        token.name = session.user.name;
         return token;
       },
       async session({ session, token }) {
         session.user = { id: token.sub ?? "", email: token.email ?? "", name: token.name ?? "" };
         return session;
+      },
+    },
+    events: {
+      // The cookie is cleared by next-auth; the session it named ends on every instance.
+      async signOut({ token }) {
+        await endSessionById(token?.sid);
       },
     },
   };

@@ -3,7 +3,9 @@
  *
  * 1. A token used on both instances, revoked through instance A, must be refused by instance B
  *    within one second (B has it cached; only the NOTIFY from A's commit can tell it).
- * 2. Instance B is stopped with SIGTERM in the middle of a load of first-time token uses; every
+ * 2. A session signed in on A and used on both, signed out through A, must be refused by B within
+ *    one second (B has it in memory; the NOTIFY of the deleted session row tells it).
+ * 3. Instance B is stopped with SIGTERM in the middle of a load of first-time token uses; every
  *    use B answered with 200 must have its "last used" in the database afterwards.
  *
  * Starts its own PostgreSQL (scripts/start-postgres.sh) unless TEST_POSTGRES_URL names one.
@@ -13,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Client } from "pg";
+import { cookieHeader, signInOverHttp } from "../tests/helpers/web-session";
 import { startApp, type AppProcess } from "./lib/app-process";
 
 const REVOCATION_BOUND_MS = 1_000;
@@ -50,6 +53,35 @@ async function revocationReachesTheOtherInstance(a: AppProcess, b: AppProcess, s
     name: "revocation on A refused by B within 1 s",
     ok: status === 401 && elapsed <= REVOCATION_BOUND_MS,
     detail: `B answered ${status} ${elapsed} ms after A confirmed the revocation (bound ${REVOCATION_BOUND_MS} ms)`,
+  };
+}
+
+async function signOutReachesTheOtherInstance(a: AppProcess, b: AppProcess, credentials: { email: string; password: string }): Promise<Check> {
+  const name = "sign-out on A refused by B within 1 s";
+  const session = await signInOverHttp(a.baseUrl, credentials);
+  const stolen = session.copy();
+  const onB = async () => {
+    const response = await fetch(`${b.baseUrl}/api/auth/session`, { headers: { cookie: cookieHeader(stolen) } });
+    return Boolean(((await response.json()) as { user?: unknown }).user);
+  };
+  // B now holds the session in memory; a few more uses to be sure it answers from there.
+  for (let i = 0; i < 5; i++) if (!(await onB())) return { name, ok: false, detail: "B refused the session before sign-out" };
+
+  await session.signOut();
+  const signedOutAt = Date.now();
+  let live = true;
+  let elapsed = 0;
+  while (live && elapsed <= 5_000) {
+    live = await onB();
+    elapsed = Date.now() - signedOutAt;
+    if (live) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const page = await fetch(`${b.baseUrl}/settings/tokens`, { redirect: "manual", headers: { cookie: cookieHeader(stolen) } });
+  const pageRefused = page.status === 307 || (await page.text()).includes("NEXT_REDIRECT;replace;/signin");
+  return {
+    name,
+    ok: !live && elapsed <= REVOCATION_BOUND_MS && pageRefused,
+    detail: `B's session endpoint refused the copied cookie ${elapsed} ms after A's sign-out (bound ${REVOCATION_BOUND_MS} ms); B's token page ${pageRefused ? "sent it to sign in" : `answered ${page.status}`}`,
   };
 }
 
@@ -116,7 +148,8 @@ async function main() {
     const { grantScope } = await import("@/lib/scopes/service");
     const { createToken } = await import("@/lib/tokens/service");
     const { closeDatabase } = await import("@/lib/db");
-    const user = await signUp({ name: "Multi", email: "multi@tollgate.local", password: randomBytes(12).toString("hex") });
+    const credentials = { email: "multi@tollgate.local", password: randomBytes(12).toString("hex") };
+    const user = await signUp({ name: "Multi", ...credentials });
     await grantScope(user.id, "tokens:write");
     const watched = await createToken(user.id, { name: "used on both", scopes: ["tokens:read"] });
     const writer = await createToken(user.id, { name: "revoker", scopes: ["tokens:write"] });
@@ -131,6 +164,7 @@ async function main() {
     apps.push(a, b);
     const checks = [
       await revocationReachesTheOtherInstance(a, b, watched.secret, watched.token.guid, writer.secret),
+      await signOutReachesTheOtherInstance(a, b, credentials),
       await noUsageLostOnShutdown(b, pool, env.DATABASE_URL),
     ];
     for (const check of checks) console.log(`${check.ok ? "✓" : "✗"} ${check.name}: ${check.detail}`);

@@ -1,13 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ChangePasswordForm } from "@/components/account/change-password-form";
+import { SessionsList } from "@/components/account/sessions-list";
+import type { SessionActions } from "@/components/account/types";
 import { scopesHeldBy } from "@/lib/scopes/service";
-import { requireUser } from "@/lib/session";
+import { requireSession } from "@/lib/session";
+import { listSessions } from "@/lib/sessions/service";
+import { hasPassword } from "@/lib/users/service";
+import { changePasswordAction, endOtherSessionsAction, endSessionAction } from "./actions";
 
 export const metadata: Metadata = { title: "Account" };
 
+const sessionActions: SessionActions = { end: endSessionAction, endOthers: endOtherSessionsAction };
+
 export default async function AccountPage() {
-  const user = await requireUser("/settings");
-  const scopes = await scopesHeldBy(user.id);
+  const { user, sessionId } = await requireSession("/settings");
+  const [scopes, sessions, passwordSet] = await Promise.all([scopesHeldBy(user.id), listSessions(user.id, sessionId), hasPassword(user.id)]);
 
   return (
     <div className="max-w-3xl space-y-8">
@@ -50,6 +58,27 @@ export default async function AccountPage() {
         ) : (
           <p className="text-sm text-gray-700">
             You hold no scopes yet, so you cannot create tokens. Ask an administrator to grant you some.
+          </p>
+        )}
+      </section>
+
+      <SessionsList
+        sessions={sessions.map((s) => ({ ...s, signedInAt: s.signedInAt.toISOString(), lastSeenAt: s.lastSeenAt.toISOString() }))}
+        actions={sessionActions}
+      />
+
+      <section aria-labelledby="password-heading" className="rounded-lg border border-gray-200 bg-white p-6">
+        <h2 id="password-heading" className="mb-1 text-lg font-semibold">
+          Password
+        </h2>
+        {passwordSet ? (
+          <>
+            <p className="mb-4 text-sm text-gray-600">Changing your password signs out every other session.</p>
+            <ChangePasswordForm changePassword={changePasswordAction} />
+          </>
+        ) : (
+          <p className="text-sm text-gray-700">
+            Your account has no password: you sign in with GitHub or GitLab, and your sessions end when you sign out here.
           </p>
         )}
       </section>

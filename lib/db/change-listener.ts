@@ -3,7 +3,7 @@ import { Client } from "pg";
 import { countBackgroundStatement } from "./stats";
 
 /**
- * Hears about token and grant changes made by any instance sharing the PostgreSQL database.
+ * Hears about token and grant changes, and ended sessions, made by any instance sharing the PostgreSQL database.
  * Triggers (migration 20261122010000_change_notifications) NOTIFY on `tollgate_changes` when a
  * change commits, whoever made it; each instance LISTENs on a dedicated connection.
  *
@@ -13,7 +13,7 @@ import { countBackgroundStatement } from "./stats";
  */
 export const CHANGE_CHANNEL = "tollgate_changes";
 
-export type Change = { token?: string; user?: string };
+export type Change = { token?: string; user?: string; session?: string };
 
 export type ChangeHandlers = {
   change(change: Change): void;

@@ -1,9 +1,9 @@
 import "server-only";
 import { apiConfig } from "@/lib/config";
-import { TooManyAttemptsError } from "@/lib/errors";
+import { TooManyAttemptsError, ValidationError, fieldErrorsOf } from "@/lib/errors";
 import { AttemptLimiter } from "@/lib/attempt-limiter";
-import { signInSchema, signUpSchema } from "@/lib/validation/accounts";
-import { checkCredentials, signUp, type AccountUser } from "./service";
+import { changePasswordSchema, signInSchema, signUpSchema } from "@/lib/validation/accounts";
+import { checkCredentials, checkPassword, setPassword, signUp, type AccountUser } from "./service";
 
 /**
  * Password guessing and bulk sign-ups, slowed down. Kept in memory per instance, like the API's
@@ -15,6 +15,8 @@ import { checkCredentials, signUp, type AccountUser } from "./service";
  *   A correct password before the limit clears the count.
  * - Per address: five times as many failures, over any accounts, stop one address from trying
  *   one password against many accounts.
+ * - A wrong current password when changing it counts as a failed sign-in of that account and
+ *   address, so the form is no way around the limit for someone holding a stolen session.
  * - Sign-ups: SIGN_UP_LIMIT attempts per address per hour, whether or not they create an account:
  *   each costs a password hash, and one with a taken email tells that the email has an account.
  */
@@ -74,4 +76,27 @@ export async function signUpWithLimits(input: unknown, clientKey: string): Promi
   }
   if (signUpSchema.safeParse(input).success) signUps.record(clientKey);
   return signUp(input);
+}
+
+/**
+ * Changes the signed-in person's password after checking the current one; every other session
+ * ends. ValidationError names the field at fault; TooManyAttemptsError while paused.
+ */
+export async function changePasswordWithLimits(user: AccountUser, sessionId: string, input: unknown, clientKey: string): Promise<void> {
+  const parsed = changePasswordSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
+  const { accounts, addresses } = limiters();
+  const wait = Math.max(accounts.blockedSeconds(user.email), addresses.blockedSeconds(clientKey));
+  if (wait > 0) {
+    throw new TooManyAttemptsError(`Too many wrong passwords. Wait ${minutes(wait)} and try again.`, wait);
+  }
+  const ok = await checkPassword(user.id, parsed.data.currentPassword);
+  if (ok === null) throw new ValidationError({ currentPassword: ["Your account has no password: you sign in with GitHub or GitLab."] });
+  if (!ok) {
+    accounts.record(user.email);
+    addresses.record(clientKey);
+    throw new ValidationError({ currentPassword: ["That is not your current password."] });
+  }
+  accounts.clear(user.email);
+  await setPassword(user.id, parsed.data.newPassword, sessionId);
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { config } from "@/lib/config";
 import { prisma } from "@/lib/db";
 import { ValidationError, fieldErrorsOf } from "@/lib/errors";
+import { endOtherSessions } from "@/lib/sessions/service";
 import { guidSchema } from "@/lib/validation/tokens";
 import { emailSchema, signInSchema, signUpSchema } from "@/lib/validation/accounts";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
@@ -73,4 +74,26 @@ export async function findOrCreateExternalUser(profile: { email: string; name: s
     data: { email, name: profile.name.slice(0, 100), grants: { create: catalogue.map((s) => ({ scopeName: s.name })) } },
   });
   return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
+}
+
+/** Whether the account can sign in with a password (external-only accounts cannot). */
+export async function hasPassword(userId: string): Promise<boolean> {
+  const db = await prisma();
+  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  return Boolean(user?.passwordHash);
+}
+
+/** Whether `password` is the account's password; null when the account has none. */
+export async function checkPassword(userId: string, password: string): Promise<boolean | null> {
+  const db = await prisma();
+  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  if (!user?.passwordHash) return null;
+  return verifyPassword(user.passwordHash, password);
+}
+
+/** A new password; every session but `keepSessionId` ends, so whoever knew the old one is out. */
+export async function setPassword(userId: string, password: string, keepSessionId: string): Promise<void> {
+  const db = await prisma();
+  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password) } });
+  await endOtherSessions(userId, keepSessionId);
 }

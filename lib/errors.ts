@@ -78,6 +78,8 @@ export function fieldErrorsOf(issues: readonly Issue[]): FieldErrors {
 // PostgreSQL's "shutting down" and "cannot connect now" (57P01–57P03).
 const UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH", "57P01", "57P02", "57P03"]);
 
+const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "SocketTimeout", "ConnectionClosed", "TooManyConnections"]);
+
 /**
  * Whether an error means the database is unavailable (a failure to retry later) rather than a bug.
  * pg reports a refused connection to a host with several addresses as an AggregateError. Prisma
@@ -88,6 +90,9 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== "object" || error === null || depth > 5) return false;
   const { code, errors, cause, meta } = error as { code?: unknown; errors?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
   if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
+  // A raw query (P2010) keeps the adapter's kind where other queries get P1001/P1008/P1017.
+  const { kind } = error as { kind?: unknown };
+  if (typeof kind === "string" && UNAVAILABLE_KINDS.has(kind)) return true;
   if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
   if (meta?.driverAdapterError !== undefined && isDatabaseUnavailable(meta.driverAdapterError, depth + 1)) return true;
   return cause !== undefined && cause !== error && isDatabaseUnavailable(cause, depth + 1);

@@ -31,6 +31,14 @@ describe("isDatabaseUnavailable", () => {
     ["Prisma's P2039 for PostgreSQL's fast shutdown (57P01)", prismaDatabaseError("57P01")],
     ["Prisma's P2039 for a server that is starting up (57P03)", prismaDatabaseError("57P03")],
     ["Prisma's P2010 (raw query) for 57P01", prismaDatabaseError("57P01", "P2010")],
+    [
+      "Prisma's P2010 (raw query) for a server it cannot reach",
+      new Prisma.PrismaClientKnownRequestError("Raw query failed.", {
+        code: "P2010",
+        clientVersion: "7",
+        meta: { driverAdapterError: new DriverAdapterError({ kind: "DatabaseNotReachable" } as ConstructorParameters<typeof DriverAdapterError>[0]) },
+      }),
+    ],
   ])("%s is an outage", (_, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
   });

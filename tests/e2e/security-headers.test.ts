@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createToken, signedUpPage, takePolicyViolations, useAppInBrowser } from "@/tests/helpers/browser";
+import { createToken, readClipboard, signedUpPage, takePolicyViolations, useAppInBrowser } from "@/tests/helpers/browser";
 
 jest.setTimeout(120_000);
 
@@ -91,5 +91,19 @@ test("markup injected into a page cannot run script", async () => {
   expect(reported).toContain("JavaScript URL");
   expect(await page.evaluate(() => (window as unknown as { __injected?: string }).__injected)).toBeUndefined();
   takePolicyViolations();
+  await context.close();
+});
+
+test("the pages may write the clipboard but not read it, even with the person's permission", async () => {
+  const context = await app.browser.newContext({ baseURL: app.server.baseUrl });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.server.baseUrl });
+  const page = await context.newPage();
+  await page.goto("/signin");
+  await page.evaluate(() => navigator.clipboard.writeText("written by the page"));
+  expect(await readClipboard(page)).toBe("written by the page");
+  // A just-copied token secret stays out of reach of any script on our pages.
+  const read = await page.evaluate(() => navigator.clipboard.readText().then(() => "read", (error: Error) => error.name));
+  expect(read).toBe("NotAllowedError");
+  takePolicyViolations(); // Chromium may log the refusal; it is the point of this test.
   await context.close();
 });

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { startServer, type TestServer } from "@/tests/helpers/server";
-import { launchBrowser, newAccount, newContext, signUp } from "@/tests/helpers/browser";
+import { launchBrowser, newAccount, newContext, readClipboard, signUp } from "@/tests/helpers/browser";
 
 jest.setTimeout(120_000);
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
   // Usage is written in batches; a short interval lets "last used" show up within the test.
   [server, browser] = await Promise.all([startServer({ env: { USAGE_FLUSH_SECONDS: "1" } }), launchBrowser()]);
   context = await newContext(browser, server.baseUrl);
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.baseUrl });
+  await context.grantPermissions(["clipboard-write"], { origin: server.baseUrl });
   page = await context.newPage();
   await signUp(page, newAccount("flows"));
 });
@@ -48,7 +48,7 @@ async function focusSettles(describe: () => string | null | undefined): Promise<
 }
 
 function clipboard(): Promise<string> {
-  return page.evaluate(() => navigator.clipboard.readText());
+  return readClipboard(page);
 }
 
 /** An instant's date in the page's locale (en-GB, UTC: see newContext), as the list shows dates. */

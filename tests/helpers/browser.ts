@@ -43,7 +43,7 @@ async function reportPolicyViolations(context: BrowserContext): Promise<void> {
   });
   // A refused frame is reported only in its parent's console, and a bad Permissions-Policy only there too.
   context.on("console", (message) => {
-    if (/Content Security Policy|Permissions-Policy/i.test(message.text())) policyViolations.push(`${message.page()?.url()}: ${message.text()}`);
+    if (/Content Security Policy|Permissions[- ]Policy/i.test(message.text())) policyViolations.push(`${message.page()?.url()}: ${message.text()}`);
   });
 }
 
@@ -51,6 +51,28 @@ async function reportPolicyViolations(context: BrowserContext): Promise<void> {
 export function newContext(browser: Browser, baseUrl: string, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
   // Reduced motion: pages are checked and photographed at rest, not halfway through a fade-in.
   return browser.newContext({ baseURL: baseUrl, viewport, locale: "en-GB", timezoneId: "UTC", reducedMotion: "reduce" });
+}
+
+// A page of no origin of ours, served by Playwright itself (https, so the clipboard API exists there).
+const CLIPBOARD_READER = "https://clipboard-reader.test/";
+
+/**
+ * What the system clipboard holds. Read from a blank page of another origin: Tollgate's pages
+ * may write the clipboard but not read it (Permissions-Policy), and rightly so. `page` gets the
+ * focus back afterwards, since writing the clipboard needs a focused page.
+ */
+export async function readClipboard(page: Page): Promise<string> {
+  const reader = await page.context().newPage();
+  await reader.route(CLIPBOARD_READER, (route) => route.fulfill({ contentType: "text/html", body: "<!doctype html><title>Clipboard</title>" }));
+  await page.context().grantPermissions(["clipboard-read"], { origin: new URL(CLIPBOARD_READER).origin });
+  await reader.goto(CLIPBOARD_READER);
+  await reader.bringToFront();
+  try {
+    return await reader.evaluate(() => navigator.clipboard.readText());
+  } finally {
+    await reader.close();
+    await page.bringToFront();
+  }
 }
 
 export type Account = { name: string; email: string; password: string };

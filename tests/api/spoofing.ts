@@ -120,7 +120,7 @@ export function attacker(baseUrl: () => string, viaProxy: boolean) {
       );
       if (reply.status !== 200) throw new Error(`The sign-up action answered ${reply.status}: ${reply.text.slice(0, 300)}`);
       if (reply.text.includes('"ok":true')) return "ok";
-      if (reply.text.includes("Too many accounts were created from your network")) return "limited";
+      if (reply.text.includes("Too many sign-up attempts from your network")) return "limited";
       throw new Error(`Unexpected sign-up answer: ${reply.text.slice(0, 300)}`);
     },
   };

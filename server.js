@@ -224,6 +224,13 @@ function createHandler({ handle, trustProxy, validateRouterState, staticPages = 
     req.headers["x-forwarded-for"] = clientAddress(req.socket.remoteAddress, Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor, trustProxy);
     delete req.headers["x-real-ip"];
     delete req.headers["forwarded"];
+    // With no proxy declared, a forwarded host or scheme is the client's own word too; Next's action
+    // origin check and next-auth (without NEXTAUTH_URL) would believe it. Next fills them in afresh.
+    if (trustProxy === 0) {
+      delete req.headers["x-forwarded-host"];
+      delete req.headers["x-forwarded-proto"];
+      delete req.headers["x-forwarded-port"];
+    }
 
     const url = req.url ?? "/";
     const query = url.indexOf("?");

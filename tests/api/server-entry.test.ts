@@ -120,6 +120,14 @@ test("a server action posted from another origin: 403, and the action does not r
     expect(reply.headers.get("cache-control")).toBe("no-store");
     expect(reply.body.error.code).toBe("forbidden");
   }
+  // Nor can a client vouch for its own origin with X-Forwarded-Host: without a proxy declared it is dropped.
+  const forged = await raw(
+    "POST",
+    "/signup",
+    { "next-action": ids[0]!, origin: "http://evil.example", "x-forwarded-host": "evil.example", "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+    "[]",
+  );
+  expect([forged.status, forged.body.error?.code]).toEqual([403, "forbidden"]);
 });
 
 // Last: reads everything the server printed.

@@ -103,3 +103,32 @@ export function listenForChanges(
     },
   };
 }
+
+/**
+ * One LISTEN connection per process, heard by every cache that subscribes (tokens, sessions):
+ * each subscriber gets every change and every connected/disconnected. One who subscribes while
+ * the connection is up is told `connected()` at once, since from then on it hears everything.
+ */
+export class ChangeFanOut implements ChangeHandlers {
+  private readonly subscribers: ChangeHandlers[] = [];
+  private up = false;
+
+  subscribe(handlers: ChangeHandlers): void {
+    this.subscribers.push(handlers);
+    if (this.up) handlers.connected();
+  }
+
+  change(change: Change): void {
+    for (const s of this.subscribers) s.change(change);
+  }
+
+  connected(): void {
+    this.up = true;
+    for (const s of this.subscribers) s.connected();
+  }
+
+  disconnected(): void {
+    this.up = false;
+    for (const s of this.subscribers) s.disconnected();
+  }
+}

@@ -7,7 +7,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { Pool } from "pg";
 import { config } from "@/lib/config";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { listenForChanges, type ChangeHandlers, type ChangeListener } from "./change-listener";
+import { ChangeFanOut, listenForChanges, type ChangeHandlers, type ChangeListener } from "./change-listener";
 import { lockEmbeddedDatabase } from "./embedded-lock";
 import { maintainEmbeddedDatabase } from "./embedded-maintenance";
 import { applyMigrations, type SqlSession } from "./migrate";
@@ -57,16 +57,19 @@ async function openDatabase(): Promise<Database> {
       client.release();
     }
     const prisma = countingClient(new PrismaPg(pool));
-    const listeners: ChangeListener[] = [];
+    // Opened by the first subscriber; every later one shares it (one connection per instance).
+    const fanOut = new ChangeFanOut();
+    let listener: ChangeListener | undefined;
     return {
       prisma,
       kind: "postgres",
       listen: (handlers) => {
-        listeners.push(listenForChanges(database.url, handlers));
+        fanOut.subscribe(handlers);
+        listener ??= listenForChanges(database.url, fanOut);
         return true;
       },
       close: async () => {
-        await Promise.all(listeners.map((l) => l.stop()));
+        await listener?.stop();
         await prisma.$disconnect();
         await pool.end();
       },

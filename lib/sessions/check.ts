@@ -1,4 +1,5 @@
 import "server-only";
+import { followChanges } from "@/lib/cache/follow-changes";
 import { clientOf } from "@/lib/client";
 import { database, prisma } from "@/lib/db";
 import { SessionCache, type CachedSession } from "./cache";
@@ -67,26 +68,17 @@ export function sessionCache(): SessionCache {
   // Until this instance hears other instances' changes, it asks the database every time.
   cache.distrust();
   holder.tollgateSessionCacheReady = new Promise<void>((resolve) => {
-    void database().then((db) => {
-      const listening = db.listen({
-        change: ({ session, user }) => {
+    void database().then(
+      (db) =>
+        followChanges(db, cache, ({ session, user }) => {
           if (session) cache.invalidateSession(session);
           if (user) cache.invalidateUser(user);
-        },
-        connected: () => {
-          cache.trust();
-          resolve();
-        },
-        disconnected: () => cache.distrust(),
-      });
-      if (!listening) {
-        cache.trust();
-        resolve();
-      }
-    }, () => {
-      // The database could not be opened: lookups fail on their own; the next call tries again.
-      if (holder.tollgateSessionCache === cache) holder.tollgateSessionCache = undefined;
-    });
+        }).then(resolve),
+      () => {
+        // The database could not be opened: lookups fail on their own; the next call tries again.
+        if (holder.tollgateSessionCache === cache) holder.tollgateSessionCache = undefined;
+      },
+    );
   });
   holder.tollgateSessionCache = cache;
   return cache;

@@ -1,4 +1,4 @@
-import { LRUCache } from "lru-cache";
+import { InvalidatingCache } from "@/lib/cache/invalidating-cache";
 
 /**
  * Verified tokens remembered by the keyed hash of their secret, so that an API call usually costs
@@ -29,7 +29,8 @@ export type CachedToken = {
 
 type Entry = { token: CachedToken | null };
 
-const MAX_REMEMBERED = 10_000;
+// An unknown secret depends on nothing but itself: it becomes a token's only by a new fill.
+const NO_DEPENDENCIES: readonly string[] = [];
 
 export type CacheOptions = {
   max?: number;
@@ -41,45 +42,29 @@ export type CacheOptions = {
 
 export type CacheStats = { hits: number; negativeHits: number; misses: number; invalidations: number; size: number };
 
+/** Keyed by secret hash; an entry depends on its token ("t:") and its owner's grants ("u:"). See lib/cache. */
 export class VerificationCache {
-  private readonly entries: LRUCache<string, Entry>;
-  private readonly byToken = new Map<string, Set<string>>();
-  private readonly byUser = new Map<string, Set<string>>();
+  private readonly entries: InvalidatingCache<Entry>;
   private readonly negativeTtlMs: number;
-  private counters = { hits: 0, negativeHits: 0, misses: 0, invalidations: 0 };
-  /**
-   * Bumped by every invalidation. A fill that started before an invalidation of its token or its
-   * owner must not store what it read, or a revocation racing with a lookup could leave the revoked
-   * token cached. `invalidatedAt` remembers, per token and per user, the generation of the latest
-   * invalidation (the most recent MAX_REMEMBERED of them); fills older than `floor` are refused whole.
-   */
-  private generationCounter = 0;
-  private readonly invalidatedAt = new Map<string, number>();
-  private floor = 0;
-  /** While false (no change feed from the other instances), every lookup goes to the database. */
-  private trusted = true;
+  private counters = { hits: 0, negativeHits: 0, misses: 0 };
 
   constructor(options: CacheOptions = {}) {
     this.negativeTtlMs = options.negativeTtlMs ?? 5_000;
-    this.entries = new LRUCache<string, Entry>({
+    this.entries = new InvalidatingCache<Entry>({
       max: options.max ?? 50_000,
-      ttl: options.ttlMs ?? 30_000,
-      // Expired entries are treated as absent on read; no timers needed.
-      ttlAutopurge: false,
-      perf: options.clock,
-      // Read the clock on every lookup instead of caching it for a millisecond (an injected test clock would not move).
-      ttlResolution: 0,
-      dispose: (entry, hash) => this.unindex(hash, entry),
+      ttlMs: options.ttlMs ?? 30_000,
+      clock: options.clock,
+      dependsOn: ({ token }) => (token ? [`t:${token.guid}`, `u:${token.userId}`] : NO_DEPENDENCIES),
     });
   }
 
   get generation(): number {
-    return this.generationCounter;
+    return this.entries.generation;
   }
 
   /** undefined: not cached; `{ token: null }`: known to be no token's secret. */
   get(hash: string): Entry | undefined {
-    const entry = this.trusted ? this.entries.get(hash) : undefined;
+    const entry = this.entries.get(hash);
     if (!entry) this.counters.misses++;
     else if (entry.token) this.counters.hits++;
     else this.counters.negativeHits++;
@@ -88,86 +73,37 @@ export class VerificationCache {
 
   /** Stores a lookup result, unless an invalidation happened since `generation` was read. */
   set(hash: string, token: CachedToken | null, generation: number): void {
-    if (!this.trusted || generation < this.floor) return;
-    if (token && (this.changedSince(`t:${token.guid}`, generation) || this.changedSince(`u:${token.userId}`, generation))) return;
-    this.entries.set(hash, { token }, token ? undefined : { ttl: this.negativeTtlMs });
-    if (token) {
-      this.index(this.byToken, token.guid, hash);
-      this.index(this.byUser, token.userId, hash);
-    }
+    this.entries.set(hash, { token }, generation, token ? undefined : this.negativeTtlMs);
   }
 
   invalidateToken(guid: string): void {
-    this.remember(`t:${guid}`);
-    for (const hash of [...(this.byToken.get(guid) ?? [])]) this.entries.delete(hash);
+    this.entries.invalidate(`t:${guid}`);
   }
 
   invalidateUser(userId: string): void {
-    this.remember(`u:${userId}`);
-    for (const hash of [...(this.byUser.get(userId) ?? [])]) this.entries.delete(hash);
+    this.entries.invalidate(`u:${userId}`);
   }
 
   /** After missed notifications (a dropped connection), nothing cached can be trusted. */
   clear(): void {
-    this.generationCounter++;
-    this.counters.invalidations++;
-    this.floor = this.generationCounter;
-    this.invalidatedAt.clear();
     this.entries.clear();
   }
 
   /** Stop answering from memory (the change feed is down): forget everything and store nothing. */
   distrust(): void {
-    this.trusted = false;
-    this.clear();
+    this.entries.distrust();
   }
 
   /** The change feed is up again: start afresh. */
   trust(): void {
-    this.clear();
-    this.trusted = true;
+    this.entries.trust();
   }
 
   get isTrusted(): boolean {
-    return this.trusted;
+    return this.entries.isTrusted;
   }
 
   stats(): CacheStats {
-    return { ...this.counters, size: this.entries.size };
-  }
-
-  private remember(key: string): void {
-    this.generationCounter++;
-    this.counters.invalidations++;
-    this.invalidatedAt.delete(key); // re-insert, so the map stays in order of recency
-    this.invalidatedAt.set(key, this.generationCounter);
-    if (this.invalidatedAt.size > MAX_REMEMBERED) {
-      const [oldestKey, oldestGeneration] = this.invalidatedAt.entries().next().value!;
-      this.invalidatedAt.delete(oldestKey);
-      // Forgetting when this key changed means refusing every fill that started before it did.
-      this.floor = Math.max(this.floor, oldestGeneration);
-    }
-  }
-
-  private changedSince(key: string, generation: number): boolean {
-    return (this.invalidatedAt.get(key) ?? -1) > generation;
-  }
-
-  private index(map: Map<string, Set<string>>, key: string, hash: string): void {
-    let hashes = map.get(key);
-    if (!hashes) map.set(key, (hashes = new Set()));
-    hashes.add(hash);
-  }
-
-  private unindex(hash: string, entry: Entry): void {
-    if (!entry.token) return;
-    for (const [map, key] of [
-      [this.byToken, entry.token.guid],
-      [this.byUser, entry.token.userId],
-    ] as const) {
-      const hashes = map.get(key);
-      hashes?.delete(hash);
-      if (hashes?.size === 0) map.delete(key);
-    }
+    return { ...this.counters, invalidations: this.entries.invalidations, size: this.entries.size };
   }
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { followChanges } from "@/lib/cache/follow-changes";
 import { config } from "@/lib/config";
 import { database, prisma } from "@/lib/db";
 import { VerificationCache, type CachedToken } from "./cache";
@@ -107,27 +108,15 @@ export function verificationCache(): VerificationCache {
     if (tokenGuid) cache.invalidateToken(tokenGuid);
     if (userId) cache.invalidateUser(userId);
   });
-  // Changes made by other instances sharing PostgreSQL. Until this instance listens, it cannot
-  // know what they change, so it answers from the database only.
+  // Changes made by other instances sharing PostgreSQL: until heard, answers come from the database only.
   cache.distrust();
   holder.tollgateCacheReady = new Promise<void>((resolve) => {
-    void database().then((db) => {
-      const listening = db.listen({
-        change: ({ token, user }) => {
-          if (token) cache.invalidateToken(token);
-          if (user) cache.invalidateUser(user);
-        },
-        connected: () => {
-          cache.trust();
-          resolve();
-        },
-        disconnected: () => cache.distrust(),
-      });
-      if (!listening) {
-        cache.trust();
-        resolve();
-      }
-    });
+    void database().then((db) =>
+      followChanges(db, cache, ({ token, user }) => {
+        if (token) cache.invalidateToken(token);
+        if (user) cache.invalidateUser(user);
+      }).then(resolve),
+    );
   });
   holder.tollgateVerificationCache = cache;
   return cache;

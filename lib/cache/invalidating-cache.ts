@@ -1,0 +1,150 @@
+import { LRUCache } from "lru-cache";
+
+/**
+ * The machinery under the token and session caches: an LRU of lookups, each dropped at once when
+ * something it was read from changes, and guarded against the race where a lookup reads a row just
+ * before a change and stores it just after (it would then stay cached, stale, until its TTL).
+ *
+ * What an entry was read from is named by dependency keys ("t:<guid>", "u:<userId>"), given by
+ * the domain's `dependsOn`; an entry's own key is always one of them. `invalidate(dep)` drops
+ * every entry depending on `dep`; a fill is refused if any of its dependencies was invalidated
+ * after the `generation` it read before its lookup. Domain semantics (what an entry holds, how it
+ * is judged, counters) stay in the domain's cache; `get` is a map lookup and allocates nothing.
+ */
+export type InvalidatingCacheOptions<E> = {
+  max: number;
+  ttlMs: number;
+  /** A clock for the freshness times (tests); defaults to performance.now. */
+  clock?: { now(): number };
+  /** The dependency keys an entry is indexed under, besides its own key. */
+  dependsOn(entry: E): readonly string[];
+  /** How many invalidations are remembered exactly; beyond that, older fills are refused whole. */
+  maxRemembered?: number;
+};
+
+export class InvalidatingCache<E extends object> {
+  private readonly entries: LRUCache<string, E>;
+  private readonly index = new Map<string, Set<string>>();
+  private readonly dependsOn: (entry: E) => readonly string[];
+  private readonly maxRemembered: number;
+  /**
+   * Bumped by every invalidation. `invalidatedAt` remembers, per dependency key, the generation of
+   * its latest invalidation (the most recent `maxRemembered` of them, in order of recency); fills
+   * that started before `floor` are refused whole.
+   */
+  private generationCounter = 0;
+  private readonly invalidatedAt = new Map<string, number>();
+  private floor = 0;
+  /** While false (no change feed from the other instances), nothing is answered or stored. */
+  private trusted = true;
+  private invalidationCount = 0;
+
+  constructor(options: InvalidatingCacheOptions<E>) {
+    this.dependsOn = options.dependsOn;
+    this.maxRemembered = options.maxRemembered ?? 10_000;
+    this.entries = new LRUCache<string, E>({
+      max: options.max,
+      ttl: options.ttlMs,
+      // Expired entries are treated as absent on read; no timers needed.
+      ttlAutopurge: false,
+      perf: options.clock,
+      // Read the clock on every lookup instead of caching it for a millisecond (an injected test clock would not move).
+      ttlResolution: 0,
+      dispose: (entry, key) => this.unindex(key, entry),
+    });
+  }
+
+  /** Read before a lookup and handed to `set` with its result. */
+  get generation(): number {
+    return this.generationCounter;
+  }
+
+  get(key: string): E | undefined {
+    return this.trusted ? this.entries.get(key) : undefined;
+  }
+
+  /** Stores a lookup result, unless one of its dependencies was invalidated since `generation`. */
+  set(key: string, entry: E, generation: number, ttlMs?: number): void {
+    if (!this.trusted || generation < this.floor) return;
+    const deps = this.dependsOn(entry);
+    if (this.changedSince(key, generation)) return;
+    for (const dep of deps) if (this.changedSince(dep, generation)) return;
+    this.entries.set(key, entry, ttlMs === undefined ? undefined : { ttl: ttlMs });
+    for (const dep of deps) {
+      let keys = this.index.get(dep);
+      if (!keys) this.index.set(dep, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  /** The entry as stored, without counting as a use or judging freshness (for in-place updates). */
+  peek(key: string): E | undefined {
+    return this.entries.peek(key);
+  }
+
+  /** `dep` changed: drop every entry depending on it (or keyed by it), and refuse racing fills. */
+  invalidate(dep: string): void {
+    this.remember(dep);
+    this.entries.delete(dep);
+    for (const key of [...(this.index.get(dep) ?? [])]) this.entries.delete(key);
+  }
+
+  /** After missed notifications (a dropped connection), nothing cached can be trusted. */
+  clear(): void {
+    this.generationCounter++;
+    this.invalidationCount++;
+    this.floor = this.generationCounter;
+    this.invalidatedAt.clear();
+    this.entries.clear();
+  }
+
+  /** Stop answering from memory (the change feed is down): forget everything and store nothing. */
+  distrust(): void {
+    this.trusted = false;
+    this.clear();
+  }
+
+  /** The change feed is up again: start afresh. */
+  trust(): void {
+    this.clear();
+    this.trusted = true;
+  }
+
+  get isTrusted(): boolean {
+    return this.trusted;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Invalidations and clears so far. */
+  get invalidations(): number {
+    return this.invalidationCount;
+  }
+
+  private remember(dep: string): void {
+    this.generationCounter++;
+    this.invalidationCount++;
+    this.invalidatedAt.delete(dep); // re-insert, so the map stays in order of recency
+    this.invalidatedAt.set(dep, this.generationCounter);
+    if (this.invalidatedAt.size > this.maxRemembered) {
+      const [oldestDep, oldestGeneration] = this.invalidatedAt.entries().next().value!;
+      this.invalidatedAt.delete(oldestDep);
+      // Forgetting when this key changed means refusing every fill that started before it did.
+      this.floor = Math.max(this.floor, oldestGeneration);
+    }
+  }
+
+  private changedSince(dep: string, generation: number): boolean {
+    return (this.invalidatedAt.get(dep) ?? -1) > generation;
+  }
+
+  private unindex(key: string, entry: E): void {
+    for (const dep of this.dependsOn(entry)) {
+      const keys = this.index.get(dep);
+      keys?.delete(key);
+      if (keys?.size === 0) this.index.delete(dep);
+    }
+  }
+}

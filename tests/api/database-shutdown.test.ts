@@ -37,8 +37,9 @@ function startPostgres(dataDir: string, port: number): string {
 function pgCtl(...args: string[]): void {
   const bin = execFileSync("bash", ["-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1"], { encoding: "utf8" }).trim();
   const command = [path.join(bin, "pg_ctl"), ...args];
-  if (process.getuid?.() === 0) execFileSync("runuser", ["-u", "postgres", "--", ...command], { stdio: "ignore" });
-  else execFileSync(command[0]!, command.slice(1), { stdio: "ignore" });
+  // Bounded, like every wait here: a stuck step fails this test rather than holding up the whole run.
+  if (process.getuid?.() === 0) execFileSync("runuser", ["-u", "postgres", "--", ...command], { stdio: "ignore", timeout: 60_000 });
+  else execFileSync(command[0]!, command.slice(1), { stdio: "ignore", timeout: 60_000 });
 }
 
 onPostgres("requests caught in `pg_ctl stop -m fast` get 503 unavailable, never 500", async () => {
@@ -66,9 +67,9 @@ onPostgres("requests caught in `pg_ctl stop -m fast` get 503 unavailable, never 
     const statuses = new Map<number, number>();
     const worker = async () => {
       while (running) {
-        let status = 0; // no answer at all
+        let status = 0; // no answer at all, or none within 20 s
         try {
-          const response = await fetch(`${base}/api/v1/tokens`, { headers: { authorization: `Bearer ${secret}` } });
+          const response = await fetch(`${base}/api/v1/tokens`, { headers: { authorization: `Bearer ${secret}` }, signal: AbortSignal.timeout(20_000) });
           await response.arrayBuffer();
           status = response.status;
         } catch {
@@ -90,12 +91,13 @@ onPostgres("requests caught in `pg_ctl stop -m fast` get 503 unavailable, never 
     const locker = new Client({ connectionString: new URL(`/${new URL(database.env.DATABASE_URL!).pathname.slice(1)}`, url).toString() });
     await locker.connect();
     locker.on("error", () => undefined); // the stop ends this session too
+    await locker.query("SET lock_timeout = '20s'");
     await locker.query("BEGIN");
     await locker.query("LOCK TABLE tokens IN ACCESS EXCLUSIVE MODE");
     const waiting = answered(200);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(answered(200) - waiting).toBeLessThan(8); // the listings are waiting
-    pgCtl("-D", dataDir, "-m", "fast", "-w", "stop");
+    pgCtl("-D", dataDir, "-m", "fast", "-w", "-t", "30", "stop");
     await until(() => answered(503) >= 20, 10_000);
     running = false;
     await Promise.all(workers);

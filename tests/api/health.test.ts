@@ -141,7 +141,7 @@ describe("when the embedded database's lock names the server's own PID (a contai
     // exactly the lock a previous run with this PID would have left behind.
     const child = spawn("sh", ["-c", 'printf %s "$$" > "$LOCK" && exec "$0" server.js -p "$PORT" -H 127.0.0.1', process.execPath], {
       cwd: path.resolve(__dirname, "../.."),
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NEXT_TELEMETRY_DISABLED: "1", TOLLGATE_DATA_DIR: dataDir, LOCK: lock, PORT: String(port) },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", TOLLGATE_DATA_DIR: dataDir, LOCK: lock, PORT: String(port) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const output: string[] = [];

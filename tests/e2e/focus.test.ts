@@ -81,7 +81,8 @@ test("revoke: cancelling returns to Revoke; revoking (which disables Revoke) mov
   await confirm.getByRole("button", { name: "Revoke token" }).click();
   await confirm.waitFor({ state: "hidden" });
   await toast("Token “Revocable” revoked. It no longer works.");
-  expect(await revoke.isDisabled()).toBe(true);
+  // The toast can come a moment before the row re-renders: wait for the disabled button itself.
+  await row("Revocable").getByRole("button", { name: "Revoke Revocable", disabled: true }).waitFor();
   await expectFocusOn(page, "Edit Revocable");
 });
 

@@ -3,9 +3,10 @@ import { requireUser } from "@/lib/session";
 import { TOKENS_PATH } from "@/components/tokens/list-href";
 
 /**
- * The page checks the user itself; this check runs earlier, outside the Suspense boundary of
- * loading.tsx, so that a signed-out visitor gets a real 307 to the sign-in page instead of a 200
- * loading skeleton followed by a client-side redirect.
+ * The page checks the user itself; this check runs earlier, outside the Suspense boundary of this
+ * route's loading.tsx, so a signed-out visitor never sees the token list's skeleton. The root
+ * app/loading.tsx still makes the answer stream, so the redirect arrives as a 200 carrying Next's
+ * redirect instruction (which the browser follows), not as a 307.
  */
 export default async function TokensLayout({ children }: { children: ReactNode }) {
   await requireUser(TOKENS_PATH);

@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { createToken } from "@/lib/tokens/service";
@@ -13,7 +14,21 @@ jest.setTimeout(60_000);
  * compared with the documented ones: status line, the headers shown, and the body (timestamps
  * aside, which depend on when the test runs). Sections are listed by title; add yours.
  */
-const SECTIONS = ["Tokens that manage tokens", "400: unknown fields, and dates without a time zone"];
+const SECTIONS = [
+  "Tokens that manage tokens",
+  "405: a method the route does not answer",
+  "401: no token",
+  "401: a token that is not usable",
+  "400: a malformed Authorization header",
+  "403: a scope the token does not have",
+  "404: not yours, or not there",
+  "400: invalid fields",
+  "400: unknown fields, and dates without a time zone",
+  "400: invalid query parameters",
+  "400: a body that is not JSON",
+  "413: a body over 16 KiB",
+  "415: a body not declared as JSON",
+];
 const SAMPLE_GUID = "c7484b28-7e75-420c-a60c-fe2603afd803";
 const HOUR = 3600_000;
 
@@ -27,7 +42,8 @@ async function seed() {
   });
   // The token the examples name by the sample GUID: one that never expires.
   const sample = await createToken(owner.id, { name: "CI deploy", scopes: ["tokens:read"] });
-  return { token, short, sample };
+  const readOnly = await createToken(owner.id, { name: "Read only", scopes: ["tokens:read"] });
+  return { token, short, sample, readOnly };
 }
 
 const api = useSeededServer(seed, { AUTH_FAILURE_LIMIT: "10000" });
@@ -65,7 +81,7 @@ function parseAnswer(raw: string): Answer {
 const run = promisify(execFile);
 
 test("the examples are found", () => {
-  expect(examples().length).toBeGreaterThanOrEqual(5);
+  expect(examples().length).toBeGreaterThanOrEqual(16);
 });
 
 test.each(examples().map((example) => [example.section, example.command.trim().split("\n")[0], example] as const))(
@@ -76,9 +92,12 @@ test.each(examples().map((example) => [example.section, example.command.trim().s
       TOLLGATE: api.server.baseUrl,
       TOKEN: api.seed.token.secret,
       SHORT_TOKEN: api.seed.short.secret,
+      READ_ONLY_TOKEN: api.seed.readOnly.secret,
     };
     const command = example.command.replaceAll(SAMPLE_GUID, api.seed.sample.token.guid);
-    const { stdout } = await run("sh", ["-c", command], { env });
+    // In a directory of its own: an example may write a file (the 413 example's big.json).
+    const cwd = mkdtempSync(path.join(tmpdir(), "tollgate-doc-"));
+    const { stdout } = await run("sh", ["-c", command], { env, cwd }).finally(() => rmSync(cwd, { recursive: true, force: true }));
     const expected = parseAnswer(example.answer);
     const actual = parseAnswer(stdout);
     expect(actual.status).toBe(expected.status);

@@ -2,11 +2,10 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createServer } from "node:net";
 import { Client } from "pg";
 import { createToken } from "@/lib/tokens/service";
 import { createUser } from "../helpers/users";
-import { createTestDatabase, startServer, type TestServer } from "../helpers/server";
+import { createTestDatabase, freePort, startServer, type TestServer } from "../helpers/server";
 
 jest.setTimeout(180_000);
 
@@ -18,17 +17,6 @@ jest.setTimeout(180_000);
  */
 const onPostgres = process.env.TEST_POSTGRES_URL ? test : test.skip;
 const ROOT = path.resolve(__dirname, "../..");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function startPostgres(dataDir: string, port: number): string {
   return execFileSync(path.join(ROOT, "scripts/start-postgres.sh"), [dataDir, String(port)], { encoding: "utf8" }).trim().split("\n").at(-1)!;

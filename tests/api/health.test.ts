@@ -1,12 +1,11 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { healthSchema } from "@/lib/api/schemas";
 import { generateSecret } from "@/lib/tokens/secret";
-import { startServer, type TestDatabase, type TestServer } from "../helpers/server";
+import { freePort, startServer, type TestDatabase, type TestServer } from "../helpers/server";
 
 // Starting a server takes a while on a shared, busy machine.
 jest.setTimeout(120_000);
@@ -122,17 +121,6 @@ describe("when the embedded database's lock names the server's own PID (a contai
   const dataDir = mkdtempSync(path.join(tmpdir(), "tollgate-own-pid-"));
   const lock = path.join(dataDir, "pglite.lock");
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-  function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const probe = createServer();
-      probe.once("error", reject);
-      probe.listen(0, "127.0.0.1", () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => resolve(port));
-      });
-    });
-  }
 
   test("the server starts normally: readiness 200, the API answers, and the lock is its own", async () => {
     const port = await freePort();

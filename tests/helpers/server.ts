@@ -103,7 +103,8 @@ async function adminQuery(adminUrl: string, sql: string): Promise<void> {
   }
 }
 
-function freePort(): Promise<number> {
+/** A port nothing on 127.0.0.1 listens on right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);

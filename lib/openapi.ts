@@ -11,17 +11,8 @@ import {
   tokenWithSecretSchema,
 } from "@/lib/api/schemas";
 import { MAX_BODY_BYTES } from "@/lib/api/limits";
-import {
-  PAGE_SIZES,
-  TOKEN_SORTS,
-  TOKEN_STATUS_FILTERS,
-  createTokenSchema,
-  guidSchema,
-  introspectionRequestSchema,
-  rotateTokenSchema,
-  tokenListQuerySchema,
-  updateTokenSchema,
-} from "@/lib/validation/tokens";
+import { createTokenSchema, guidSchema, introspectionRequestSchema, rotateTokenSchema, updateTokenSchema } from "@/lib/validation/tokens";
+import { FILTER_NAMES, TOKEN_LIST_PARAMETERS, TOKEN_SORTS } from "@/lib/validation/token-list";
 
 /**
  * The OpenAPI 3.1 description of the protected API, generated from the same zod schemas that
@@ -97,21 +88,12 @@ function authenticated(scope: string | null, operation: ZodOpenApiOperationObjec
 
 const guidParams = { path: z.object({ guid: guidSchema.meta({ description: "The token's GUID." }) }) };
 
-// The shared list query with a description per parameter; .meta() returns copies, so the
-// schema the page and the route use is untouched.
-const listQuery = tokenListQuerySchema.extend({
-  q: tokenListQuerySchema.shape.q.meta({ description: "Name keywords, separated by spaces; every word must appear (case-insensitive)." }),
-  guid: tokenListQuerySchema.shape.guid.meta({ description: "Only the token with this GUID." }),
-  scope: tokenListQuerySchema.shape.scope.meta({ description: "Only tokens with this scope." }),
-  status: tokenListQuerySchema.shape.status.meta({ description: "active, inactive (revoked, expired or not yet valid), or all." }),
-  sort: tokenListQuerySchema.shape.sort.meta({ description: "The column to sort by." }),
-  order: tokenListQuerySchema.shape.order.meta({ description: "Sort direction." }),
-  page: tokenListQuerySchema.shape.page.meta({ description: "Page number, from 1." }),
-  perPage: tokenListQuerySchema.shape.perPage.meta({
-    description: "Tokens per page.",
-    override: { type: "integer", enum: [...PAGE_SIZES] },
-  }),
-});
+// The list's parameters with their descriptions; .meta() returns copies, so the schema the page and the route use is untouched.
+const listQuery = z.object(
+  Object.fromEntries(
+    Object.entries(TOKEN_LIST_PARAMETERS).map(([name, { schema, description, openapi }]) => [name, schema.meta({ description, ...(openapi && { override: openapi }) })]),
+  ),
+);
 
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 
@@ -161,8 +143,8 @@ export function openApiDocument() {
           tags: ["Tokens"],
           summary: "List your tokens",
           description:
-            `Filter by name keywords (q, all words must match), GUID, scope and status (${TOKEN_STATUS_FILTERS.join(", ")}); ` +
-            `sort by ${TOKEN_SORTS.join(", ")}. Unknown parameters and values are rejected with 400.`,
+            `Filter by ${FILTER_NAMES.join(", ")} (all given must match); sort by ${TOKEN_SORTS.join(", ")}. ` +
+            "Unknown parameters and values are rejected with 400.",
           requestParams: { query: listQuery },
           responses: { "200": { description: "One page of tokens.", content: json(tokenPageSchema) } },
         }),

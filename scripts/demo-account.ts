@@ -13,7 +13,7 @@ import { ValidationError } from "@/lib/errors";
 import { grantScope, scopeCatalogue } from "@/lib/scopes/service";
 import { createToken, listTokens } from "@/lib/tokens/service";
 import { checkCredentials, findUserByEmail, signUp, type AccountUser } from "@/lib/users/service";
-import { DEFAULT_TOKEN_LIST_QUERY } from "@/lib/validation/tokens";
+import { DEFAULT_TOKEN_LIST_QUERY } from "@/lib/validation/token-list";
 
 const EMAIL = "demo@tollgate.local";
 const EMBEDDED_PASSWORD = "tollgate-demo";

@@ -1,32 +1,41 @@
 "use client";
 
-import Form from "next/form";
-import type { FormEvent, ReactNode } from "react";
-import { TOKENS_PATH } from "./list-href";
+import { useLayoutEffect, useRef, type ChangeEvent, type FormEvent, type ReactNode } from "react";
+import { formHref, TOKENS_PATH } from "./list-href";
+import { useListNavigation } from "./list-navigation";
 
 /**
- * The filter form: a GET form, so it works before (or without) JavaScript. With JavaScript,
- * next/form navigates without a full reload, and fields still at their default (marked with
- * data-default) are left out of the URL for the moment of submission, keeping links short.
+ * The filter form: a plain GET form, so it works before (or without) JavaScript. With JavaScript
+ * it navigates inside the list's transition (so the list shows that it is loading), leaves fields
+ * at their default out of the URL, and a select applies as soon as it changes.
  */
-export function FilterForm({ children, className }: { children: ReactNode; className?: string }) {
-  function leaveOutDefaults(event: FormEvent<HTMLFormElement>) {
-    const left: (HTMLInputElement | HTMLSelectElement)[] = [];
-    for (const element of Array.from(event.currentTarget.elements)) {
-      if (!(element instanceof HTMLInputElement || element instanceof HTMLSelectElement)) continue;
-      if (!element.name || element.disabled) continue;
-      if (element.value.trim() === (element.dataset.default ?? "")) {
-        element.disabled = true;
-        left.push(element);
-      }
+export function FilterForm({ values, children, className }: { values: Record<string, string>; children: ReactNode; className?: string }) {
+  const form = useRef<HTMLFormElement>(null);
+  const navigation = useListNavigation();
+
+  // React keeps uncontrolled fields as they are across client-side navigations: when the view
+  // changes (Clear, Back, Forward, a link), the fields are set to show it. Focus stays where it is.
+  const shown = JSON.stringify(values);
+  useLayoutEffect(() => {
+    for (const [name, value] of Object.entries(JSON.parse(shown) as Record<string, string>)) {
+      const field = form.current?.elements.namedItem(name);
+      if (field instanceof HTMLInputElement || field instanceof HTMLSelectElement) field.value = value;
     }
-    // The URL is built from the form during this event; the fields come back right after.
-    setTimeout(() => left.forEach((element) => (element.disabled = false)));
+  }, [shown]);
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    if (!navigation) return;
+    event.preventDefault();
+    navigation.navigate(formHref(event.currentTarget));
+  }
+
+  function change(event: ChangeEvent<HTMLFormElement>) {
+    if (navigation && event.target instanceof HTMLSelectElement) event.currentTarget.requestSubmit();
   }
 
   return (
-    <Form action={TOKENS_PATH} onSubmit={leaveOutDefaults} className={className}>
+    <form ref={form} action={TOKENS_PATH} method="get" onSubmit={submit} onChange={change} className={className}>
       {children}
-    </Form>
+    </form>
   );
 }

@@ -1,7 +1,7 @@
 import clsx from "clsx";
-import Link from "next/link";
-import type { TokenListQuery } from "@/lib/validation/tokens";
+import type { TokenListQuery } from "@/lib/validation/token-list";
 import { listHref } from "./list-href";
+import { ListLink } from "./list-navigation";
 
 /** Page numbers to offer: the first, the last, and two either side of the current one; null marks a gap. */
 export function pageWindow(page: number, pageCount: number): (number | null)[] {
@@ -21,9 +21,9 @@ export function Pagination({ query, pageCount }: { query: TokenListQuery; pageCo
   return (
     <nav aria-label="Pages" className="flex flex-wrap items-center gap-1">
       {page > 1 ? (
-        <Link href={listHref(query, { page: page - 1 })} className={clsx(item, "text-gray-800 hover:bg-gray-100")}>
+        <ListLink href={listHref(query, { page: page - 1 })} className={clsx(item, "text-gray-800 hover:bg-gray-100")}>
           Previous
-        </Link>
+        </ListLink>
       ) : (
         <span className={clsx(item, "text-gray-500")}>
           Previous
@@ -35,7 +35,7 @@ export function Pagination({ query, pageCount }: { query: TokenListQuery; pageCo
             …
           </span>
         ) : (
-          <Link
+          <ListLink
             key={p}
             href={listHref(query, { page: p })}
             aria-current={p === page ? "page" : undefined}
@@ -43,13 +43,13 @@ export function Pagination({ query, pageCount }: { query: TokenListQuery; pageCo
             className={clsx(item, p === page ? "bg-brand-600 font-semibold text-white" : "text-gray-800 hover:bg-gray-100")}
           >
             {p}
-          </Link>
+          </ListLink>
         ),
       )}
       {page < pageCount ? (
-        <Link href={listHref(query, { page: page + 1 })} className={clsx(item, "text-gray-800 hover:bg-gray-100")}>
+        <ListLink href={listHref(query, { page: page + 1 })} className={clsx(item, "text-gray-800 hover:bg-gray-100")}>
           Next
-        </Link>
+        </ListLink>
       ) : (
         <span className={clsx(item, "text-gray-500")}>
           Next

@@ -1,8 +1,8 @@
 import clsx from "clsx";
-import Link from "next/link";
-import type { TokenListQuery } from "@/lib/validation/tokens";
+import type { TokenListQuery } from "@/lib/validation/token-list";
 import { ArrowDownIcon, ArrowUpDownIcon, ArrowUpIcon } from "@/components/ui/icons";
 import { listHref } from "./list-href";
+import { ListLink } from "./list-navigation";
 
 type Sort = TokenListQuery["sort"];
 
@@ -21,7 +21,7 @@ export function SortHeader({ label, sort, query, className }: { label: string; s
   const Arrow = !current ? ArrowUpDownIcon : query.order === "asc" ? ArrowUpIcon : ArrowDownIcon;
   return (
     <th role="columnheader" scope="col" aria-sort={current ? (query.order === "asc" ? "ascending" : "descending") : undefined} className={className}>
-      <Link
+      <ListLink
         href={listHref(query, { sort, order: nextOrder, page: 1 })}
         className={clsx(
           "inline-flex items-center gap-1 rounded hover:text-gray-900 focus-visible:outline-2 focus-visible:outline-brand-600",
@@ -31,7 +31,7 @@ export function SortHeader({ label, sort, query, className }: { label: string; s
         {label}
         <span className="sr-only">, sort {nextOrder === "asc" ? "ascending" : "descending"}</span>
         <Arrow width={14} height={14} className={current ? "" : "opacity-60"} />
-      </Link>
+      </ListLink>
     </th>
   );
 }

@@ -4,7 +4,7 @@
 // server component every row's element tree went into the page's React payload as well as its
 // HTML. As a client component the payload carries the rows' data once, and the server renders
 // the markup only for the HTML (see docs/performance.md).
-import type { TokenListQuery } from "@/lib/validation/tokens";
+import type { TokenListQuery } from "@/lib/validation/token-list";
 import { Badge } from "@/components/ui/badge";
 import { CopyButton } from "@/components/ui/copy-button";
 import { LocalTime, RelativeTime } from "@/components/ui/local-time";

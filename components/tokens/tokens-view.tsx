@@ -1,8 +1,8 @@
-import Link from "next/link";
-import type { TokenListQuery } from "@/lib/validation/tokens";
+import type { TokenListQuery } from "@/lib/validation/token-list";
 import { KeyIcon } from "@/components/ui/icons";
 import { CreateTokenButton } from "./create-token-button";
 import { clearedFiltersHref, listHref } from "./list-href";
+import { ListBusy, ListLink, ListLoadingStatus, ListNavigation } from "./list-navigation";
 import { NewSecretProvider } from "./new-secret";
 import { Pagination } from "./pagination";
 import { TokenFilters } from "./token-filters";
@@ -65,47 +65,47 @@ export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes,
             <h2 id="token-list-title" className="sr-only">
               Your tokens
             </h2>
-            {/* The fields are uncontrolled, and React keeps a form's DOM state across client-side
-                navigations: keyed by the URL's filters, the form starts afresh whenever they change
-                (Clear, Back, Forward, a link), so its fields always show the list's view. */}
-            <TokenFilters
-              key={[query.q, query.guid, query.scope, query.status, query.perPage].join("\u0000")}
-              query={query}
-              scopes={scopes}
-            />
-            {notices.map((notice) => (
-              <p key={notice} className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-                {notice}
-              </p>
-            ))}
-            <p className="text-sm text-gray-700" aria-live="polite">
-              {tokens.length ? `Showing ${first}–${last} of ${total} ${total === 1 ? "token" : "tokens"}` : `${total} ${total === 1 ? "token" : "tokens"}`}
-            </p>
-            {tokens.length ? (
-              <>
-                <TokenTable tokens={tokens} query={query} scopes={scopes} actions={actions} now={now} />
-                <Pagination query={query} pageCount={pageCount} />
-              </>
-            ) : total === 0 ? (
-              <div className="rounded-lg border border-gray-200 bg-white px-6 py-10 text-center text-sm text-gray-700">
-                <p className="font-medium text-gray-900">No tokens match these filters.</p>
-                <p className="mt-1">
-                  <Link href={clearedFiltersHref(query)} className="font-medium text-brand-700 underline underline-offset-2">
-                    Clear filters
-                  </Link>{" "}
-                  to see all your tokens.
+            <ListNavigation>
+              <TokenFilters query={query} scopes={scopes} />
+              {notices.map((notice) => (
+                <p key={notice} className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+                  {notice}
                 </p>
-              </div>
-            ) : (
-              <div className="rounded-lg border border-gray-200 bg-white px-6 py-10 text-center text-sm text-gray-700">
-                <p className="font-medium text-gray-900">This page is past the end of the list.</p>
-                <p className="mt-1">
-                  <Link href={listHref(query, { page: 1 })} className="font-medium text-brand-700 underline underline-offset-2">
-                    Go to the first page
-                  </Link>
+              ))}
+              <div className="flex flex-wrap items-center gap-x-3">
+                <p className="text-sm text-gray-700" aria-live="polite">
+                  {tokens.length ? `Showing ${first}–${last} of ${total} ${total === 1 ? "token" : "tokens"}` : `${total} ${total === 1 ? "token" : "tokens"}`}
                 </p>
+                <ListLoadingStatus />
               </div>
-            )}
+              <ListBusy className="space-y-3">
+                {tokens.length ? (
+                  <>
+                    <TokenTable tokens={tokens} query={query} scopes={scopes} actions={actions} now={now} />
+                    <Pagination query={query} pageCount={pageCount} />
+                  </>
+                ) : total === 0 ? (
+                  <div className="rounded-lg border border-gray-200 bg-white px-6 py-10 text-center text-sm text-gray-700">
+                    <p className="font-medium text-gray-900">No tokens match these filters.</p>
+                    <p className="mt-1">
+                      <ListLink href={clearedFiltersHref(query)} className="font-medium text-brand-700 underline underline-offset-2">
+                        Clear filters
+                      </ListLink>{" "}
+                      to see all your tokens.
+                    </p>
+                  </div>
+                ) : (
+                  <div className="rounded-lg border border-gray-200 bg-white px-6 py-10 text-center text-sm text-gray-700">
+                    <p className="font-medium text-gray-900">This page is past the end of the list.</p>
+                    <p className="mt-1">
+                      <ListLink href={listHref(query, { page: 1 })} className="font-medium text-brand-700 underline underline-offset-2">
+                        Go to the first page
+                      </ListLink>
+                    </p>
+                  </div>
+                )}
+              </ListBusy>
+            </ListNavigation>
           </section>
         )}
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { ValidationError, fieldErrorsOf, type FieldErrors } from "@/lib/errors";
-import { tokenListQuerySchema, type TokenListQuery } from "@/lib/validation/tokens";
+import { tokenListQuerySchema, type TokenListQuery } from "@/lib/validation/token-list";
 
 const PARAMETERS = Object.keys(tokenListQuerySchema.shape);
 

@@ -3,16 +3,16 @@ import { randomUUID } from "node:crypto";
 import { config } from "@/lib/config";
 import { prisma, type Prisma } from "@/lib/db";
 import { ConflictError, NotFoundError, ValidationError, fieldErrorsOf } from "@/lib/errors";
+import { createTokenSchema, guidSchema, rotateTokenSchema, updateTokenSchema, validityProblems } from "@/lib/validation/tokens";
 import {
-  createTokenSchema,
-  guidSchema,
+  DEFAULT_TOKEN_LIST_QUERY,
+  FILTER_NAMES,
+  guidPrefixBounds,
   keywordsOf,
-  rotateTokenSchema,
   tokenListQuerySchema,
-  updateTokenSchema,
-  validityProblems,
+  type FilterName,
   type TokenListQuery,
-} from "@/lib/validation/tokens";
+} from "@/lib/validation/token-list";
 import { assertReachable, assertScopesWithin, lifetimeProblems, ownerOf, reachOf, type Actor, type TokenActor } from "./actor";
 import { generateSecret, hashSecret, partialOf } from "./secret";
 import { activeWhere, inactiveWhere, statusOf, type TokenStatus } from "./status";
@@ -77,15 +77,24 @@ function literalPattern(word: string): string {
   return word.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-function filterWhere(userId: string, query: TokenListQuery, now: Date): Prisma.TokenWhereInput {
-  const and: Prisma.TokenWhereInput[] = [{ userId }];
+/** Each filter's condition, for a value other than its default ("not filtered"). */
+const FILTER_CONDITIONS: { [K in FilterName]: (value: TokenListQuery[K], now: Date) => Prisma.TokenWhereInput[] } = {
   // Case-insensitive: nameFolded is lower(name), and JavaScript's toLowerCase folds like ICU's root locale.
-  for (const word of keywordsOf(query.q)) and.push({ nameFolded: { contains: literalPattern(word.toLowerCase()) } });
-  if (query.guid) and.push({ guid: query.guid.toLowerCase() });
-  if (query.scope) and.push({ scopes: { some: { scopeName: query.scope } } });
-  if (query.status === "active") and.push(activeWhere(now));
-  if (query.status === "inactive") and.push(inactiveWhere(now));
-  return { AND: and };
+  q: (q) => keywordsOf(q).map((word) => ({ nameFolded: { contains: literalPattern(word.toLowerCase()) } })),
+  guid: (guid) => {
+    const { from, to } = guidPrefixBounds(guid);
+    return [from === to ? { guid: from } : { guid: { gte: from, lte: to } }];
+  },
+  scope: (scope) => [{ scopes: { some: { scopeName: scope } } }],
+  status: (status, now) => (status === "active" ? [activeWhere(now)] : status === "inactive" ? [inactiveWhere(now)] : []),
+};
+
+function conditionsOf<K extends FilterName>(name: K, query: TokenListQuery, now: Date): Prisma.TokenWhereInput[] {
+  return query[name] === DEFAULT_TOKEN_LIST_QUERY[name] ? [] : FILTER_CONDITIONS[name](query[name], now);
+}
+
+function filterWhere(userId: string, query: TokenListQuery, now: Date): Prisma.TokenWhereInput {
+  return { AND: [{ userId }, ...FILTER_NAMES.flatMap((name) => conditionsOf(name, query, now))] };
 }
 
 function orderByFor(query: TokenListQuery): Prisma.TokenOrderByWithRelationInput[] {

@@ -2,7 +2,7 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { TokenTable } from "@/components/tokens/token-table";
 import type { TokenActions, TokenItem } from "@/components/tokens/types";
-import { DEFAULT_TOKEN_LIST_QUERY, type TokenListQuery } from "@/lib/validation/tokens";
+import { DEFAULT_TOKEN_LIST_QUERY, type TokenListQuery } from "@/lib/validation/token-list";
 import { DAY, HOUR, SCOPES, tokenItem, unusedActions } from "./fixtures";
 
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();

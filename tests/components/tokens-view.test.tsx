@@ -1,11 +1,11 @@
-import { render, screen, within } from "@testing-library/react";
+import { fireEvent, screen, within } from "@testing-library/react";
 import { TokensView, type TokensViewProps } from "@/components/tokens/tokens-view";
-import { ignoredFilters } from "@/components/tokens/list-href";
-import { DEFAULT_TOKEN_LIST_QUERY, tokenListQueryFromSearchParams } from "@/lib/validation/tokens";
+import { DEFAULT_TOKEN_LIST_QUERY, ignoredFilters, tokenListQueryFromSearchParams } from "@/lib/validation/token-list";
+import { renderWithRouter } from "@/tests/helpers/app-router";
 import { SCOPES, tokenItem, unusedActions } from "./fixtures";
 
 function renderView(props: Partial<TokensViewProps>) {
-  render(
+  return renderWithRouter(
     <TokensView
       tokens={[]}
       total={0}
@@ -60,12 +60,33 @@ test("the filter form holds the current filters and only offers scopes the user 
   expect(within(search).getByLabelText("Status")).toHaveValue("all");
 });
 
-test("filters from the URL that could not be used are explained, with the rule they broke", () => {
-  const params = { guid: "3f2b8c1e", scope: "Not A Scope", status: "active" };
-  const query = tokenListQueryFromSearchParams(params);
-  renderView({ hasTokens: true, tokens: [tokenItem()], total: 1, query, notices: ignoredFilters(params, query) });
+test("a select applies at once; text applies on submit, as typed, leaving out what is at its default", () => {
+  const view = renderView({ hasTokens: true, tokens: [tokenItem()], total: 1, query: { ...DEFAULT_TOKEN_LIST_QUERY, sort: "name", order: "asc", page: 3 } });
+  const search = screen.getByRole("search", { name: "Filter tokens" });
 
-  expect(screen.getByText("The GUID filter “3f2b8c1e” was ignored. A GUID looks like 3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f.")).toBeInTheDocument();
+  fireEvent.change(within(search).getByLabelText("Status"), { target: { value: "inactive" } });
+  expect(view.pushed).toEqual(["/settings/tokens?status=inactive&sort=name&order=asc"]);
+
+  // Typing alone does not navigate; Apply does, with the GUID as typed (the page judges it).
+  fireEvent.change(within(search).getByLabelText("GUID"), { target: { value: "3F2B8C1E" } });
+  expect(view.pushed).toHaveLength(1);
+  fireEvent.click(within(search).getByRole("button", { name: "Apply" }));
+  expect(view.pushed.at(-1)).toBe("/settings/tokens?guid=3F2B8C1E&status=inactive&sort=name&order=asc");
+});
+
+test("on a phone the filters fold into a disclosure that counts the ones in force", () => {
+  renderView({ hasTokens: true, tokens: [tokenItem()], total: 1, query: { ...DEFAULT_TOKEN_LIST_QUERY, q: "ci", status: "active", sort: "name" } });
+  const summary = screen.getByText("Filters (2)");
+  expect(summary.tagName).toBe("SUMMARY");
+  expect(summary.closest("details")).toContainElement(screen.getByRole("search", { name: "Filter tokens" }));
+});
+
+test("filters from the URL that could not be used are explained, with the rule they broke", () => {
+  const params = { guid: "3f2b8c1", scope: "Not A Scope", status: "active" };
+  const query = tokenListQueryFromSearchParams(params);
+  renderView({ hasTokens: true, tokens: [tokenItem()], total: 1, query, notices: ignoredFilters(params) });
+
+  expect(screen.getByText("The GUID filter “3f2b8c1” was ignored. Give at least the first 8 characters of the GUID, e.g. 3f2b8c1e.")).toBeInTheDocument();
   expect(screen.getByText("The scope filter “Not A Scope” was ignored. A scope looks like `tokens:read`.")).toBeInTheDocument();
   expect(screen.getByLabelText("Status")).toHaveValue("active");
 });

@@ -12,7 +12,7 @@ import { currentUser } from "@/lib/session";
 import type { AccountUser } from "@/lib/users/service";
 import { createToken, getToken, listTokens } from "@/lib/tokens/service";
 import { verifySecret } from "@/lib/tokens/verify";
-import { DEFAULT_TOKEN_LIST_QUERY } from "@/lib/validation/tokens";
+import { DEFAULT_TOKEN_LIST_QUERY } from "@/lib/validation/token-list";
 import {
   createTokenAction,
   deleteTokenAction,

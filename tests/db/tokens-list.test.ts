@@ -1,7 +1,7 @@
 import { prisma } from "@/lib/db";
 import { ValidationError } from "@/lib/errors";
 import { createToken, listTokens, revokeToken, updateToken, type TokenView } from "@/lib/tokens/service";
-import { TOKEN_SORTS, type TokenListQuery } from "@/lib/validation/tokens";
+import { TOKEN_SORTS, type TokenListQuery } from "@/lib/validation/token-list";
 import { useFreshDatabase } from "../helpers/database";
 import { createUser } from "../helpers/users";
 

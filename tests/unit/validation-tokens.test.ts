@@ -1,19 +1,12 @@
 import { fieldErrorsOf } from "@/lib/errors";
 import {
-  DEFAULT_TOKEN_LIST_QUERY,
   MAX_ROTATION_OVERLAP_SECONDS,
   MAX_SCOPES_PER_TOKEN,
-  PAGE_SIZES,
   PAST_GRACE_MS,
-  TOKEN_SORTS,
   TIME_ZONE_MESSAGE,
-  TOKEN_STATUS_FILTERS,
   createTokenSchema,
   introspectionRequestSchema,
-  keywordsOf,
   rotateTokenSchema,
-  tokenListQueryFromSearchParams,
-  tokenListQuerySchema,
   updateTokenSchema,
   validityProblems,
 } from "@/lib/validation/tokens";
@@ -269,104 +262,6 @@ describe("validityProblems", () => {
     expect(validityProblems({ ...revokedAtStart }, now, revokedAtStart)).toEqual({});
     // And a new valid-to must still come after the kept valid-from.
     expect(validityProblems({ validFrom: at(HOUR), validTo: at(HOUR / 2) }, now, previous)).toEqual({ validTo: ["Valid to must be after valid from."] });
-  });
-});
-
-describe("tokenListQuerySchema", () => {
-  test("defaults: everything, newest first, page 1 of 20", () => {
-    expect(tokenListQuerySchema.parse({})).toEqual({ q: "", guid: "", scope: "", status: "all", sort: "created", order: "desc", page: 1, perPage: 20 });
-    expect(DEFAULT_TOKEN_LIST_QUERY).toEqual(tokenListQuerySchema.parse({}));
-  });
-
-  test("accepts each allowed value of each field", () => {
-    for (const status of TOKEN_STATUS_FILTERS) expect(tokenListQuerySchema.parse({ status }).status).toBe(status);
-    for (const sort of TOKEN_SORTS) expect(tokenListQuerySchema.parse({ sort }).sort).toBe(sort);
-    for (const order of ["asc", "desc"]) expect(tokenListQuerySchema.parse({ order }).order).toBe(order);
-    for (const perPage of PAGE_SIZES) expect(tokenListQuerySchema.parse({ perPage: String(perPage) }).perPage).toBe(perPage);
-    expect(tokenListQuerySchema.parse({ page: "7" }).page).toBe(7);
-    expect(tokenListQuerySchema.parse({ q: "  deploy prod " }).q).toBe("deploy prod");
-    expect(tokenListQuerySchema.parse({ scope: "tokens:read" }).scope).toBe("tokens:read");
-    expect(tokenListQuerySchema.parse({ guid: "3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f" }).guid).toBe("3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f");
-  });
-
-  test("rejects values outside the allow-lists with field errors", () => {
-    const errors = errorsOf(tokenListQuerySchema, {
-      status: "revoked",
-      sort: "secret",
-      order: "up",
-      page: "0",
-      perPage: "25",
-      guid: "abc",
-      scope: "Bad Scope",
-      q: "x".repeat(201),
-    });
-    expect(Object.keys(errors).sort()).toEqual(["guid", "order", "page", "perPage", "q", "scope", "sort", "status"]);
-    expect(errors.status).toEqual(["status must be one of: all, active, inactive."]);
-    expect(errors.perPage).toEqual(["perPage must be one of: 10, 20, 50, 100."]);
-    expect(errorsOf(tokenListQuerySchema, { page: "two" })).toEqual({ page: ["page must be a number."] });
-    expect(errorsOf(tokenListQuerySchema, { page: "1.5" })).toEqual({ page: ["page must be a whole number."] });
-  });
-});
-
-describe("tokenListQueryFromSearchParams", () => {
-  test("reads every field from the URL", () => {
-    expect(
-      tokenListQueryFromSearchParams({
-        q: "deploy",
-        guid: "3F2B8C1E-7A4D-4E8B-9C0F-1A2B3C4D5E6F",
-        scope: "tokens:write",
-        status: "inactive",
-        sort: "expires",
-        order: "asc",
-        page: "3",
-        perPage: "50",
-      }),
-    ).toEqual({
-      q: "deploy",
-      guid: "3F2B8C1E-7A4D-4E8B-9C0F-1A2B3C4D5E6F",
-      scope: "tokens:write",
-      status: "inactive",
-      sort: "expires",
-      order: "asc",
-      page: 3,
-      perPage: 50,
-    });
-  });
-
-  test("a bad value falls back to that field's default and keeps the others", () => {
-    expect(tokenListQueryFromSearchParams({ q: "deploy", status: "bogus", sort: "name", page: "-4", perPage: "7" })).toEqual({
-      ...DEFAULT_TOKEN_LIST_QUERY,
-      q: "deploy",
-      sort: "name",
-    });
-    expect(tokenListQueryFromSearchParams({ order: "sideways", guid: "nope", scope: "!!", page: "2" })).toEqual({ ...DEFAULT_TOKEN_LIST_QUERY, page: 2 });
-  });
-
-  test("a repeated parameter uses its first value; nothing given is the default view", () => {
-    expect(tokenListQueryFromSearchParams({ sort: ["name", "created"], page: ["2", "9"] })).toEqual({ ...DEFAULT_TOKEN_LIST_QUERY, sort: "name", page: 2 });
-    expect(tokenListQueryFromSearchParams({})).toEqual(DEFAULT_TOKEN_LIST_QUERY);
-    expect(tokenListQueryFromSearchParams({ unknown: "x", status: undefined })).toEqual(DEFAULT_TOKEN_LIST_QUERY);
-  });
-});
-
-describe("keywordsOf", () => {
-  test("splits on any run of whitespace", () => {
-    expect(keywordsOf("")).toEqual([]);
-    expect(keywordsOf("     ")).toEqual([]);
-    expect(keywordsOf("  deploy    prod\t\n ci  ")).toEqual(["deploy", "prod", "ci"]);
-  });
-
-  test("drops repeated words, whatever their case", () => {
-    expect(keywordsOf("deploy Deploy DEPLOY prod")).toEqual(["deploy", "prod"]);
-  });
-
-  test("keeps every distinct word: all of them must match", () => {
-    const words = Array.from({ length: 40 }, (_, i) => `w${i}`);
-    expect(keywordsOf(words.join(" "))).toEqual(words);
-  });
-
-  test("treats control characters as separators", () => {
-    expect(keywordsOf("a\u0000b\u0007c")).toEqual(["a", "b", "c"]);
   });
 });
 

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { requireUser } from "@/lib/session";
 import { scopesHeldBy } from "@/lib/scopes/service";
 import { listTokens } from "@/lib/tokens/service";
-import { DEFAULT_TOKEN_LIST_QUERY, tokenListQueryFromSearchParams } from "@/lib/validation/tokens";
-import { ignoredFilters, isFiltered, TOKENS_PATH } from "@/components/tokens/list-href";
+import { DEFAULT_TOKEN_LIST_QUERY, ignoredFilters, isFiltered, tokenListQueryFromSearchParams } from "@/lib/validation/token-list";
+import { TOKENS_PATH } from "@/components/tokens/list-href";
 import { toTokenItem } from "@/components/tokens/token-item";
 import { TokensView } from "@/components/tokens/tokens-view";
 import type { TokenActions } from "@/components/tokens/types";
@@ -38,7 +38,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
       hasTokens={hasTokens}
       scopes={scopes}
       actions={actions}
-      notices={ignoredFilters(params, query)}
+      notices={ignoredFilters(params)}
       now={now}
     />
   );

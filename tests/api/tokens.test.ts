@@ -217,6 +217,15 @@ describe("GET /api/v1/tokens", () => {
     expect(names(await asAdmin("GET", `/api/v1/tokens?guid=${api.seed.strangers.token.guid}`))).toEqual([]);
   });
 
+  test("the GUID filter takes the first 8 or more characters, as the token page shows them", async () => {
+    const { guid } = api.seed.listed[1]!.token;
+    const page = tokenPageSchema.strict().parse((await asAdmin("GET", `/api/v1/tokens?guid=${guid.slice(0, 8).toUpperCase()}`)).body);
+    expect(page.tokens.map((t) => t.guid)).toEqual([guid]);
+    expect(page.total).toBe(1);
+    expect(names(await asAdmin("GET", `/api/v1/tokens?guid=${guid.slice(0, 13)}`))).toEqual(["Backup verifier"]);
+    expect(names(await asAdmin("GET", `/api/v1/tokens?guid=${api.seed.strangers.token.guid.slice(0, 8)}`))).toEqual([]);
+  });
+
   test("pages", async () => {
     const all = tokenPageSchema.parse((await asAdmin("GET", "/api/v1/tokens?perPage=100&sort=name&order=asc")).body);
     expect(all.total).toBeGreaterThan(15);
@@ -232,7 +241,10 @@ describe("GET /api/v1/tokens", () => {
     ["perPage=7", "perPage", /10, 20, 50, 100/],
     ["page=0", "page", /starts at 1/],
     ["page=two", "page", /number/],
-    ["guid=123", "guid", /GUID/],
+    ["guid=123", "guid", /at least the first 8 characters of the GUID/],
+    ["guid=3f2b8c1", "guid", /at least the first 8 characters of the GUID/],
+    ["guid=3f2b8c1z", "guid", /only the hex digits/],
+    ["guid=3f2b-8c1e", "guid", /hyphens where a GUID has them/],
     ["colour=red", "colour", /Unknown query parameter.*q, guid, scope, status, sort, order, page, perPage/],
     ["status=active&status=all", "status", /once/],
   ])("?%s: 400 naming %s and what is allowed", async (query, field, message) => {

@@ -103,6 +103,30 @@ describe("GUID and scope filters", () => {
     expect(await names(user.id, { guid: "3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f" })).toEqual([]);
   });
 
+  test("a GUID's first 8 or more characters find every token of the user's that starts with them, and only those", async () => {
+    const user = await owner();
+    const stranger = await owner();
+    const withGuid = (userId: string, name: string, guid: string) => createToken(userId, { name, scopes: ["tokens:read"], guid });
+    // The first and the last GUID a prefix can stand for, and the neighbours just outside it.
+    await withGuid(user.id, "Lowest", "3f2b8c1e-0000-4000-8000-000000000000");
+    await withGuid(user.id, "Middle", "3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f");
+    await withGuid(user.id, "Highest", "3f2b8c1e-ffff-4fff-bfff-ffffffffffff");
+    await withGuid(user.id, "Just below", "3f2b8c1d-ffff-4fff-bfff-ffffffffffff");
+    await withGuid(user.id, "Just above", "3f2b8c1f-0000-4000-8000-000000000000");
+    await withGuid(stranger.id, "Someone else's", "3f2b8c1e-7a4d-4e8b-9c0f-000000000000");
+    const found = async (guid: string) => (await names(user.id, { guid, sort: "name", order: "asc" })).sort();
+
+    expect(await found("3f2b8c1e")).toEqual(["Highest", "Lowest", "Middle"]);
+    expect(await found("3F2B8C1E")).toEqual(["Highest", "Lowest", "Middle"]);
+    expect(await found("3f2b8c1e-7")).toEqual(["Middle"]);
+    expect(await found("3f2b8c1e7a4d4e8b")).toEqual(["Middle"]);
+    expect(await found("3f2b8c1e-ffff-4fff-bfff-ffffffffffff")).toEqual(["Highest"]);
+    expect(await found("3f2b8c1eFFFF4FFFBFFFFFFFFFFFFFFF")).toEqual(["Highest"]);
+    expect(await found("3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6e")).toEqual([]);
+    expect((await listTokens(user.id, { guid: "3f2b8c1e" })).total).toBe(3);
+    expect(await names(stranger.id, { guid: "3f2b8c1e" })).toEqual(["Someone else's"]);
+  });
+
   test("the scope filter keeps tokens carrying that scope", async () => {
     const user = await owner();
     await token(user.id, "Reader", { scopes: ["tokens:read"] });
@@ -278,6 +302,8 @@ describe("query validation", () => {
       [{ perPage: 1_000_000 }, "perPage"],
       [{ page: 0 }, "page"],
       [{ guid: "x' OR 1=1 --" }, "guid"],
+      [{ guid: "3f2b8c1" }, "guid"],
+      [{ guid: "3f2b%" }, "guid"],
       [{ q: "x".repeat(201) }, "q"],
     ] as const) {
       const error = await listTokens(user.id, query).catch((e: unknown) => e);

@@ -63,6 +63,9 @@ test("the filter form holds the current filters and only offers scopes the user 
 test("a select applies at once; text applies on submit, as typed, leaving out what is at its default", () => {
   const view = renderView({ hasTokens: true, tokens: [tokenItem()], total: 1, query: { ...DEFAULT_TOKEN_LIST_QUERY, sort: "name", order: "asc", page: 3 } });
   const search = screen.getByRole("search", { name: "Filter tokens" });
+  // Without JavaScript the same fields make a plain GET of the page.
+  expect(search.closest("form")).toHaveAttribute("method", "get");
+  expect(search.closest("form")).toHaveAttribute("action", "/settings/tokens");
 
   fireEvent.change(within(search).getByLabelText("Status"), { target: { value: "inactive" } });
   expect(view.pushed).toEqual(["/settings/tokens?status=inactive&sort=name&order=asc"]);

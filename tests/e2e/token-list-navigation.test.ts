@@ -1,4 +1,4 @@
-import type { Locator, Page } from "playwright-core";
+import type { Locator, Page, Route } from "playwright-core";
 import { createToken, revokeToken } from "@/lib/tokens/service";
 import { newContext, signIn, tokenNames, useSeededAppInBrowser } from "@/tests/helpers/browser";
 import { createUser, TEST_PASSWORD } from "@/tests/helpers/users";
@@ -193,4 +193,103 @@ test("a signed-out visitor to a view's URL signs in and lands on that view", asy
   expect(await names(tab)).toEqual(deploys);
   expect(await formValues(tab)).toEqual({ ...EMPTY_FORM, q: "deploy", perPage: "10" });
   await visitor.close();
+});
+
+/**
+ * Holds every request for a view's data (Next's RSC requests carry `rsc: 1`) until `release` is
+ * called: the network as slow as it needs to be to see what the page does while it waits.
+ */
+async function holdViewData(on: Page): Promise<{ held: () => number; release: () => Promise<void> }> {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let held = 0;
+  const handler = async (route: Route) => {
+    if (route.request().headers()["rsc"] !== "1") return route.continue();
+    held += 1;
+    await gate;
+    await route.continue().catch(() => undefined);
+  };
+  await on.route("**/settings/tokens**", handler);
+  return {
+    held: () => held,
+    release: async () => {
+      open();
+      await on.unroute("**/settings/tokens**", handler);
+    },
+  };
+}
+
+const busyList = (on: Page = page) => on.locator('[aria-busy="true"]');
+
+test("paging, sorting and a select show at once that the list is loading, and a select applies without Apply", async () => {
+  await page.goto("/settings/tokens?perPage=10");
+  const firstPage = await names();
+  expect(await busyList().count()).toBe(0);
+
+  // Paging: busy, dimmed and saying so while the answer is held; the old page stays until it comes.
+  let network = await holdViewData(page);
+  await page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name: "Next" }).click();
+  await busyList().waitFor();
+  await page.getByRole("status").filter({ hasText: "Loading…" }).waitFor();
+  expect(await busyList().evaluate((element) => Number(getComputedStyle(element).opacity))).toBeLessThan(1);
+  expect(network.held()).toBeGreaterThan(0);
+  expect(new URL(page.url()).searchParams.get("page")).toBeNull();
+  expect(await names()).toEqual(firstPage);
+  await network.release();
+  await page.waitForURL(/page=2/);
+  await busyList().waitFor({ state: "detached" });
+  expect(await page.getByText("Loading…").count()).toBe(0);
+  expect(await names()).not.toEqual(firstPage);
+
+  // Sorting: the same.
+  network = await holdViewData(page);
+  await page.getByRole("link", { name: /^Name/ }).click();
+  await busyList().waitFor();
+  await network.release();
+  await page.waitForURL(/sort=name/);
+  await busyList().waitFor({ state: "detached" });
+
+  // A select: changing it is enough, and the focus stays on it for the next change.
+  network = await holdViewData(page);
+  const status = filters().getByLabel("Status");
+  await status.focus();
+  await status.selectOption("inactive");
+  await busyList().waitFor();
+  expect(network.held()).toBeGreaterThan(0);
+  await network.release();
+  await page.waitForURL(/status=inactive/);
+  await eventually(async () => (await names()).sort(), [EXPIRED, SCHEDULED, REVOKED].map(nameOf).sort());
+  expect(await status.evaluate((element) => element === document.activeElement)).toBe(true);
+  expect(new URL(page.url()).searchParams.get("sort")).toBe("name");
+});
+
+test("on a phone the filters fold away behind a count of those in force, and the first token is on the first screen", async () => {
+  const context = await app.browser.newContext({
+    baseURL: app.server.baseUrl,
+    viewport: { width: 390, height: 844 },
+    locale: "en-GB",
+    timezoneId: "UTC",
+    storageState: await app.context.storageState(),
+  });
+  const phone = await context.newPage();
+  await phone.goto("/settings/tokens?status=active&scope=tokens:read&sort=name");
+  const disclosure = phone.getByText("Filters (2)", { exact: true });
+  await disclosure.waitFor();
+  expect(await filters(phone).isVisible()).toBe(false);
+  const firstRow = phone.getByRole("table").locator("tbody tr").first();
+  const top = await firstRow.evaluate((row) => row.getBoundingClientRect().top);
+  expect(top).toBeLessThan(844);
+
+  // Opened, they work as on a wide screen, and stay open for the next change.
+  await disclosure.click();
+  await filters(phone).getByLabel("Status").selectOption("all");
+  await phone.waitForURL((url) => !url.searchParams.has("status"));
+  await phone.getByText("Filters (1)", { exact: true }).waitFor();
+  expect(await filters(phone).isVisible()).toBe(true);
+  await context.close();
+
+  // On a wide screen there is nothing to open: the filters are shown, the summary is not.
+  await page.goto("/settings/tokens?status=active");
+  expect(await filters().isVisible()).toBe(true);
+  expect(await page.getByText("Filters (1)", { exact: true }).isVisible()).toBe(false);
 });

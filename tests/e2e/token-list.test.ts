@@ -47,8 +47,10 @@ async function applyFilters(fill: (form: ReturnType<Page["getByRole"]>) => Promi
   const before = page.url();
   await fill(form);
   await form.getByRole("button", { name: "Apply" }).click();
-  // A client-side navigation: the address changes once the new list is on the page.
+  // A client-side navigation: the address changes once the new list is on the page. A select
+  // applies as soon as it changes, so Apply may be the second navigation: wait for the last.
   await page.waitForURL((url) => url.toString() !== before);
+  await page.locator('[aria-busy="true"]').waitFor({ state: "detached" });
 }
 
 test("pages through sixty tokens, twenty at a time", async () => {
@@ -145,6 +147,30 @@ test("filters by keywords, GUID, scope and status; the URL keeps the view throug
   expect(await names()).toEqual([nameOf(37)]);
 });
 
+test("the GUID filter finds a token by the part of its GUID the table shows", async () => {
+  await page.goto("/settings/tokens?sort=name&order=asc&perPage=100");
+  const code = page.getByRole("row", { name: new RegExp(`^${nameOf(23)}`) }).locator("code[title]");
+  expect(await code.getAttribute("title")).toBe(guids.get(23));
+  // What is legible in the cell: the characters before the ellipsis (the font is monospaced).
+  const shown = await code.evaluate((element) => {
+    const text = element.textContent ?? "";
+    if (element.scrollWidth <= element.clientWidth) return text;
+    const perCharacter = element.scrollWidth / text.length;
+    return text.slice(0, Math.floor(element.clientWidth / perCharacter) - 1);
+  });
+  expect(shown.length).toBeGreaterThanOrEqual(8);
+  expect(guids.get(23)!.startsWith(shown)).toBe(true);
+
+  await applyFilters((form) => form.getByLabel("GUID").fill(shown));
+  expect(await names()).toEqual([nameOf(23)]);
+  expect(new URL(page.url()).searchParams.get("guid")).toBe(shown);
+
+  // Fewer than 8 characters: the page says why and lists every token rather than guess.
+  await applyFilters((form) => form.getByLabel("GUID").fill(shown.slice(0, 6)));
+  await page.getByText(`The GUID filter “${shown.slice(0, 6)}” was ignored. Give at least the first 8 characters of the GUID, e.g. 3f2b8c1e.`).waitFor();
+  expect(await names()).toHaveLength(COUNT);
+});
+
 test("a filter that matches nothing says so and offers to clear it", async () => {
   await page.goto("/settings/tokens?q=no-such-token&status=inactive");
   await page.getByText("No tokens match these filters.").waitFor();
@@ -170,6 +196,6 @@ test("a hand-edited URL with bad values shows the page with notices, never an er
   await page.goto("/settings/tokens?page=999");
   await page.getByText("This page is past the end of the list.").waitFor();
   await page.goto("/settings/tokens?guid=not-a-guid");
-  await page.getByText(/The GUID filter “not-a-guid” was ignored/).waitFor();
+  await page.getByText("The GUID filter “not-a-guid” was ignored. A GUID has only the hex digits 0–9 and a–f, and hyphens, e.g. 3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f.").waitFor();
   expect(await names()).toHaveLength(20);
 });

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { openApiDocument } from "@/lib/openapi";
 import { createTokenSchema } from "@/lib/validation/tokens";
+import { TOKEN_LIST_PARAMETERS } from "@/lib/validation/token-list";
 
 /**
  * The OpenAPI document: well-formed OpenAPI 3.1 (a structural check of what we generate; zod-openapi
@@ -95,6 +96,15 @@ describe("OpenAPI 3.1 structure", () => {
       expect(declared.map((p: any) => p.name).sort()).toEqual(templated.sort());
       for (const parameter of declared) expect(parameter.required).toBe(true);
     }
+  });
+
+  test("the list's query parameters are the declared ones, each with its description", () => {
+    const parameters = document.paths["/api/v1/tokens"].get.parameters.filter((p: any) => p.in === "query");
+    expect(parameters.map((p: any) => [p.name, p.description ?? p.schema?.description])).toEqual(
+      Object.entries(TOKEN_LIST_PARAMETERS).map(([name, { description }]) => [name, description]),
+    );
+    const perPage = parameters.find((p: any) => p.name === "perPage");
+    expect(perPage.schema).toMatchObject({ type: "integer", enum: [10, 20, 50, 100] });
   });
 
   test("every $ref points at something in the document", () => {

@@ -1,4 +1,4 @@
-/** Shown while the token list loads (first visit, or a change of filter, sort or page). */
+/** Shown while the token page first loads; a change of filter, sort or page keeps the list shown, marked busy (components/tokens/list-navigation.tsx). */
 export default function Loading() {
   return (
     <div className="space-y-6" aria-busy="true">

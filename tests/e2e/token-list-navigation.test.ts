@@ -277,8 +277,10 @@ test("on a phone the filters fold away behind a count of those in force, and the
   await disclosure.waitFor();
   expect(await filters(phone).isVisible()).toBe(false);
   const firstRow = phone.getByRole("table").locator("tbody tr").first();
-  const top = await firstRow.evaluate((row) => row.getBoundingClientRect().top);
-  expect(top).toBeLessThan(844);
+  // At least half of the first token on the first screen (measured: its top at 438 px folded, 748 px open).
+  const { top, height } = await firstRow.evaluate((row) => row.getBoundingClientRect().toJSON() as DOMRect);
+  expect(top).toBeGreaterThan(0);
+  expect(top + height / 2).toBeLessThanOrEqual(844);
 
   // Opened, they work as on a wide screen, and stay open for the next change.
   await disclosure.click();
@@ -289,7 +291,8 @@ test("on a phone the filters fold away behind a count of those in force, and the
   await context.close();
 
   // On a wide screen there is nothing to open: the filters are shown, the summary is not.
+  // (The <details> is marked open once the page runs; until then the CSS alone shows its content.)
   await page.goto("/settings/tokens?status=active");
-  expect(await filters().isVisible()).toBe(true);
+  await filters().waitFor();
   expect(await page.getByText("Filters (1)", { exact: true }).isVisible()).toBe(false);
 });

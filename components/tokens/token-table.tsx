@@ -138,8 +138,10 @@ function ScopeList({ scopes }: { scopes: string[] }) {
       {scopes.map((scope) => (
         <li key={scope} className="max-w-full">
           <Badge tone="gray" className="max-w-full font-mono">
-            {/* A scope name may be 64 characters: it wraps inside its badge rather than widen the column. */}
-            <span className="whitespace-normal wrap-anywhere">{scope}</span>
+            {/* A scope name may be 64 characters: cut to the column, whole on hover (and in the edit dialog). */}
+            <span className="truncate" title={scope}>
+              {scope}
+            </span>
           </Badge>
         </li>
       ))}

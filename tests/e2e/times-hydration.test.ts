@@ -60,6 +60,8 @@ async function beforeAndAfterHydration(path: string): Promise<{ before: TimeValu
   let html = "";
   const isDocument = (url: URL) => url.pathname === new URL(path, app.server.baseUrl).pathname;
   await page.route(isDocument, async (route) => {
+    // The same path's React Server Components fetches (client navigations, prefetches) pass by.
+    if (route.request().resourceType() !== "document") return route.continue();
     const response = await route.fetch();
     html = await response.text();
     await route.fulfill({ response, body: html });

@@ -16,7 +16,7 @@ import {
 /**
  * What the server rendered with: the reader's locale and zone from their cookie (null when it has
  * none yet) and the moment of the request. The browser hydrates with the same values, so the
- * HTML and the hydrated page show the same text (docs/architecture.md, "Times").
+ * HTML and the hydrated page show the same text (docs/ui.md, "Times read the same").
  */
 type ServerTime = { prefs: TimePrefs | null; now: number };
 const ServerTimeContext = createContext<ServerTime>({ prefs: null, now: 0 });

@@ -134,7 +134,6 @@ test.each(WIDTHS)("at %d px the list fits with the worst data", async (width) =>
   await page.goto("/settings/tokens");
   await page.getByRole("row", { name: /^N{100}/ }).waitFor();
   expect(await page.getByRole("table").locator("tbody tr").count()).toBe(12);
-  if (process.env.FIT_SHOTS) await page.screenshot({ path: `${process.env.FIT_SHOTS}/fit-${width}.png`, fullPage: true });
   expect({ width, problems: await misfits(page) }).toEqual({ width, problems: [] });
 
   // Opening the folded scopes makes the row taller, never wider.

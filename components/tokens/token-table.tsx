@@ -74,8 +74,8 @@ export function TokenTable({
             </th>
             <SortHeader label="Expires" sort="expires" query={query} className={`${thSortable} xl:w-28`} />
             <SortHeader label="Status" sort="status" query={query} className={`${thSortable} xl:w-28`} />
-            {/* Room for Edit beside one more button, or for the buttons stacked. */}
-            <th role="columnheader" scope="col" className={`${thStatic} xl:w-26`}>
+            {/* Room for Edit beside one small button (the row menu), or for the buttons stacked. */}
+            <th role="columnheader" scope="col" className={`${thStatic} xl:w-28`}>
               Actions
             </th>
           </tr>

@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import { connection } from "next/server";
 import { Toaster } from "sonner";
+import { TimePrefsProvider } from "@/components/ui/local-time";
+import { parseTimePrefs, TIME_PREFS_COOKIE } from "@/components/ui/time-format";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -12,10 +15,14 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // Rendered per request, never prerendered: Next puts the request's CSP nonce (proxy.ts) on its
   // script tags only while rendering, and a page built ahead of time would carry none.
   await connection();
+  // Times are rendered in the reader's own locale and zone, which their browser stored in this cookie.
+  const timePrefs = parseTimePrefs((await cookies()).get(TIME_PREFS_COOKIE)?.value);
   return (
     <html lang="en">
       <body className="min-h-screen bg-gray-50 text-gray-900 antialiased">
-        {children}
+        <TimePrefsProvider prefs={timePrefs} now={Date.now()}>
+          {children}
+        </TimePrefsProvider>
         <Toaster closeButton position="top-right" />
       </body>
     </html>

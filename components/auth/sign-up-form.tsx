@@ -79,7 +79,8 @@ export function SignUpForm({ signUp, callbackUrl, signIn = credentialsSignIn }: 
         autoComplete="new-password"
         required
         minLength={PASSWORD_MIN}
-        hint={`At least ${PASSWORD_MIN} characters.`}
+        // The rule is said once: an error about the password replaces it (the short one restates it).
+        hint={fieldErrors.password?.length ? undefined : `At least ${PASSWORD_MIN} characters.`}
         errors={fieldErrors.password}
       />
       <button type="submit" className={primaryButton} disabled={pending}>

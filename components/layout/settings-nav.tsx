@@ -22,7 +22,7 @@ export function SettingsNav() {
                 href={item.href}
                 aria-current={current ? "page" : undefined}
                 className={clsx(
-                  "block rounded-md px-3 py-2 text-sm font-medium",
+                  "block rounded-md px-3 py-2.5 text-sm font-medium",
                   current ? "bg-brand-50 text-brand-800" : "text-gray-700 hover:bg-gray-100 hover:text-gray-900",
                 )}
               >

@@ -7,19 +7,20 @@ export function SiteHeader({ user }: { user: { name: string; email: string } }) 
     <header className="border-b border-gray-200 bg-white">
       <a
         href="#main"
-        className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2.5 focus:shadow"
       >
         Skip to content
       </a>
       <div className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-4 py-3">
-        <Link href="/settings/tokens" className="text-lg font-bold tracking-tight text-brand-700">
+        <Link href="/settings/tokens" className="inline-flex min-h-10 shrink-0 items-center text-lg font-bold tracking-tight text-brand-700">
           Tollgate
         </Link>
-        <div className="flex items-center gap-4 text-sm">
-          <Link href="/docs/api" className="text-gray-700 hover:text-gray-900 hover:underline">
+        <div className="flex min-w-0 items-center gap-4 text-sm">
+          <Link href="/docs/api" className="inline-flex min-h-10 shrink-0 items-center whitespace-nowrap text-gray-700 hover:text-gray-900 hover:underline">
             API docs
           </Link>
-          <span className="hidden text-gray-700 sm:inline" title={user.email}>
+          {/* A name may be 100 characters: it is cut to what fits, whole on hover. */}
+          <span className="hidden min-w-0 truncate text-gray-700 sm:block" title={`${user.name} (${user.email})`}>
             Signed in as <span className="font-semibold text-gray-900">{user.name}</span>
           </span>
           <SignOutButton />

@@ -11,7 +11,10 @@ export type Expiry =
   | { kind: "soon"; at: string; inWords: string }
   | { kind: "later"; at: string };
 
-/** What the "Expires" column says about a token at `now`. */
+/**
+ * What the "Expires" column says about a token at `now`. Counts round down, so the words never
+ * promise more time than is left: 3 days 1 hour is "3 days", 23 hours 49 minutes is "23 hours".
+ */
 export function expiryOf(token: Pick<TokenItem, "validTo" | "revokedAt">, now: Date): Expiry {
   if (!token.validTo) return { kind: "never" };
   const left = new Date(token.validTo).getTime() - now.getTime();
@@ -20,9 +23,9 @@ export function expiryOf(token: Pick<TokenItem, "validTo" | "revokedAt">, now: D
   if (left > EXPIRY_WARNING_DAYS * DAY_MS) return { kind: "later", at: token.validTo };
   if (left < HOUR_MS) return { kind: "soon", at: token.validTo, inWords: "expires in less than an hour" };
   if (left < DAY_MS) {
-    const hours = Math.ceil(left / HOUR_MS);
+    const hours = Math.floor(left / HOUR_MS);
     return { kind: "soon", at: token.validTo, inWords: `expires in ${hours} ${hours === 1 ? "hour" : "hours"}` };
   }
-  const days = Math.ceil(left / DAY_MS);
+  const days = Math.floor(left / DAY_MS);
   return { kind: "soon", at: token.validTo, inWords: `expires in ${days} ${days === 1 ? "day" : "days"}` };
 }

@@ -13,7 +13,7 @@ export function pageWindow(page: number, pageCount: number): (number | null)[] {
   return pages;
 }
 
-const item = "inline-flex min-w-9 items-center justify-center rounded-md px-2.5 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-brand-600";
+const item = "inline-flex min-h-10 min-w-10 items-center justify-center rounded-md px-2.5 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-brand-600";
 
 export function Pagination({ query, pageCount }: { query: TokenListQuery; pageCount: number }) {
   if (pageCount <= 1) return null;

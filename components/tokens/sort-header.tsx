@@ -1,5 +1,6 @@
 import clsx from "clsx";
 import type { TokenListQuery } from "@/lib/validation/token-list";
+import { TAP_TARGET } from "@/components/ui/button";
 import { ArrowDownIcon, ArrowUpDownIcon, ArrowUpIcon } from "@/components/ui/icons";
 import { listHref } from "./list-href";
 import { ListLink } from "./list-navigation";
@@ -25,6 +26,7 @@ export function SortHeader({ label, sort, query, className }: { label: string; s
         href={listHref(query, { sort, order: nextOrder, page: 1 })}
         className={clsx(
           "inline-flex items-center gap-1 rounded hover:text-gray-900 focus-visible:outline-2 focus-visible:outline-brand-600",
+          TAP_TARGET,
           current ? "text-gray-900" : "text-gray-700",
         )}
       >

@@ -59,7 +59,7 @@ export function TokenRowActions({ token, scopes, actions }: { token: TokenItem; 
   }
 
   return (
-    <div className="flex flex-wrap gap-2 xl:grid xl:w-max xl:grid-cols-2 xl:gap-1.5">
+    <div className="flex flex-wrap gap-2 xl:grid xl:w-max xl:grid-cols-1 xl:gap-1.5">
       <Button ref={editButton} size="sm" onClick={() => setEditing(true)} aria-label={`Edit ${token.name}`}>
         Edit
       </Button>

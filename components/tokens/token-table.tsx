@@ -14,7 +14,7 @@ import { TokenRowActions } from "./token-row-actions";
 import { TokenStatusBadge } from "./token-status";
 import type { ScopeOption, TokenActions, TokenItem } from "./types";
 
-const th = "px-2.5 py-2.5 text-left text-xs font-semibold tracking-wide whitespace-nowrap text-gray-700 uppercase";
+const th = "px-1.5 py-2.5 text-left align-bottom text-xs font-semibold tracking-wide text-gray-700 uppercase";
 /** Below xl a header that cannot sort is kept for screen readers only; the sortable ones form a "Sort by" bar. */
 const thStatic = `${th} max-xl:sr-only`;
 const thSortable = `${th} max-xl:p-0`;
@@ -25,15 +25,15 @@ const thSortable = `${th} max-xl:p-0`;
  * utilities were some 150 KB of the page's HTML and React payload.
  */
 const td = "token-cell";
-/** The name column's header stays in view with its cells (token-name-cell) when the table scrolls sideways. */
-const sticky = "xl:sticky xl:left-0 xl:z-10 xl:shadow-[1px_0_0_var(--color-gray-200)]";
+/** More scopes than this and the list shows one less, and "+N more" opens the rest. */
+const SCOPES_SHOWN = 4;
 
 /**
- * The token list. From xl up it is a table, which fits the page's width there; should a long value
- * make it wider, it scrolls sideways inside its frame (`relative`, so that visually hidden,
- * absolutely positioned text in the cells stays inside it instead of widening the whole page).
- * Below xl every row is a card, so neither a phone nor a narrow window scrolls sideways. The
- * explicit roles keep the table's structure for screen readers where CSS changes its display.
+ * The token list. From xl up it is a table of fixed column widths (set on the headers, summing to
+ * well under the page's 1246 px) with the name taking the rest, so no value can widen it: long
+ * names and IP addresses wrap, descriptions stop after two lines and user agents after one, each
+ * with its whole text on hover and in the document. Below xl every row is a card. The explicit
+ * roles keep the table's structure for screen readers where CSS changes its display.
  */
 export function TokenTable({
   tokens,
@@ -49,80 +49,70 @@ export function TokenTable({
   now: Date;
 }) {
   return (
-    <div className="relative xl:overflow-x-auto xl:rounded-lg xl:border xl:border-gray-200 xl:bg-white xl:shadow-sm">
-      <table role="table" className="block w-full text-sm xl:table xl:min-w-full xl:divide-y xl:divide-gray-200">
+    <div className="xl:rounded-lg xl:border xl:border-gray-200 xl:bg-white xl:shadow-sm">
+      <table role="table" className="block w-full text-sm xl:table xl:table-fixed xl:divide-y xl:divide-gray-200">
         <caption className="sr-only">Your API tokens</caption>
         <thead role="rowgroup" className="block xl:table-header-group xl:bg-gray-50">
           <tr
             role="row"
             className="max-xl:flex max-xl:flex-wrap max-xl:items-center max-xl:gap-x-4 max-xl:gap-y-1 max-xl:pb-3 max-xl:before:text-xs max-xl:before:font-medium max-xl:before:text-gray-700 max-xl:before:content-['Sort_by']"
           >
-            <SortHeader label="Name" sort="name" query={query} className={`${thSortable} ${sticky} xl:bg-gray-50`} />
-            <th role="columnheader" scope="col" className={thStatic}>
+            <SortHeader label="Name" sort="name" query={query} className={`${thSortable} xl:pl-3`} />
+            <th role="columnheader" scope="col" className={`${thStatic} xl:w-[6.75rem]`}>
               Token
             </th>
-            <th role="columnheader" scope="col" className={thStatic}>
+            <th role="columnheader" scope="col" className={`${thStatic} xl:w-28`}>
               GUID
             </th>
-            <th role="columnheader" scope="col" className={thStatic}>
+            <th role="columnheader" scope="col" className={`${thStatic} xl:w-30`}>
               Scopes
             </th>
-            <SortHeader label="Created" sort="created" query={query} className={thSortable} />
-            <SortHeader label="Last used" sort="lastUsed" query={query} className={thSortable} />
-            <th role="columnheader" scope="col" className={thStatic}>
+            <SortHeader label="Created" sort="created" query={query} className={`${thSortable} xl:w-24`} />
+            <SortHeader label="Last used" sort="lastUsed" query={query} className={`${thSortable} xl:w-32`} />
+            <th role="columnheader" scope="col" className={`${thStatic} xl:w-24`}>
               Active from
             </th>
-            <SortHeader label="Expires" sort="expires" query={query} className={thSortable} />
-            <SortHeader label="Status" sort="status" query={query} className={thSortable} />
-            <th role="columnheader" scope="col" className={thStatic}>
+            <SortHeader label="Expires" sort="expires" query={query} className={`${thSortable} xl:w-28`} />
+            <SortHeader label="Status" sort="status" query={query} className={`${thSortable} xl:w-28`} />
+            {/* Room for Edit beside one small button (the row menu), or for the buttons stacked. */}
+            <th role="columnheader" scope="col" className={`${thStatic} xl:w-28`}>
               Actions
             </th>
           </tr>
         </thead>
         <tbody role="rowgroup" className="block space-y-3 xl:table-row-group xl:space-y-0 xl:divide-y xl:divide-gray-200">
           {tokens.map((token) => (
-            <tr
-              key={token.guid}
-              role="row"
-              className="token-row"
-            >
-              <th
-                role="rowheader"
-                scope="row"
-                className="token-name-cell"
-              >
-                <span className="font-medium break-words text-gray-900">{token.name}</span>
-                {token.description ? <p className="mt-0.5 line-clamp-2 text-xs break-words text-gray-600">{token.description}</p> : null}
+            <tr key={token.guid} role="row" className="token-row">
+              <th role="rowheader" scope="row" className="token-name-cell">
+                <span className="font-medium wrap-anywhere text-gray-900">{token.name}</span>
+                {token.description ? (
+                  <p className="mt-0.5 line-clamp-2 text-xs wrap-anywhere text-gray-600" title={token.description}>
+                    {token.description}
+                  </p>
+                ) : null}
               </th>
               <td role="cell" data-label="Token" className={td}>
                 <code className="font-mono text-xs whitespace-nowrap text-gray-800">{token.partial}</code>
               </td>
               <td role="cell" data-label="GUID" className={td}>
                 <div className="flex items-center gap-1">
-                  <code className="block max-w-[5.5rem] truncate font-mono text-xs text-gray-800" title={token.guid}>
+                  {/* 8 hex digits and an ellipsis: the prefix the GUID filter accepts. */}
+                  <code className="block max-w-[9ch] truncate font-mono text-xs text-gray-800" title={token.guid}>
                     {token.guid}
                   </code>
                   <CopyButton value={token.guid} label={`Copy GUID of ${token.name}`} iconOnly />
                 </div>
               </td>
               <td role="cell" data-label="Scopes" className={td}>
-                <ul className="flex flex-wrap gap-1 xl:min-w-24">
-                  {token.scopes.map((scope) => (
-                    <li key={scope}>
-                      <Badge tone="gray" className="font-mono">
-                        {scope}
-                      </Badge>
-                    </li>
-                  ))}
-                </ul>
+                <Scopes scopes={token.scopes} />
               </td>
-              <td role="cell" data-label="Created" className="token-cell whitespace-nowrap text-gray-800">
+              <td role="cell" data-label="Created" className="token-cell text-gray-800">
                 <LocalTime iso={token.createdAt} dateOnly />
               </td>
               <td role="cell" data-label="Last used" className={td}>
                 <LastUsed token={token} />
               </td>
-              <td role="cell" data-label="Active from" className="token-cell whitespace-nowrap text-gray-800">
+              <td role="cell" data-label="Active from" className="token-cell text-gray-800">
                 <LocalTime iso={token.validFrom} dateOnly />
               </td>
               <td role="cell" data-label="Expires" className={td}>
@@ -131,7 +121,7 @@ export function TokenTable({
               <td role="cell" data-label="Status" className={td}>
                 <TokenStatusBadge token={token} />
               </td>
-              <td role="cell" className="token-cell col-span-full max-xl:before:hidden">
+              <td role="cell" className="token-cell col-span-full max-xl:before:hidden xl:pr-3">
                 <TokenRowActions token={token} scopes={scopes} actions={actions} />
               </td>
             </tr>
@@ -142,15 +132,54 @@ export function TokenTable({
   );
 }
 
+function ScopeList({ scopes }: { scopes: string[] }) {
+  return (
+    <ul className="flex flex-wrap gap-1">
+      {scopes.map((scope) => (
+        <li key={scope} className="max-w-full">
+          <Badge tone="gray" className="max-w-full font-mono">
+            {/* A scope name may be 64 characters: cut to the column, whole on hover (and in the edit dialog). */}
+            <span className="truncate" title={scope}>
+              {scope}
+            </span>
+          </Badge>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The first few scopes, and the rest behind "+N more" (a native disclosure: it works before the page hydrates). */
+function Scopes({ scopes }: { scopes: string[] }) {
+  if (scopes.length <= SCOPES_SHOWN) return <ScopeList scopes={scopes} />;
+  const shown = SCOPES_SHOWN - 1;
+  return (
+    <div className="space-y-1">
+      <ScopeList scopes={scopes.slice(0, shown)} />
+      <details className="group">
+        <summary className="inline-flex cursor-pointer list-none items-center rounded text-xs font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800 focus-visible:outline-2 focus-visible:outline-brand-600 max-sm:min-h-10 pointer-coarse:min-h-10 [&::-webkit-details-marker]:hidden">
+          <span className="group-open:hidden">+{scopes.length - shown} more</span>
+          <span className="hidden group-open:inline">Show fewer</span>
+          <span className="sr-only"> scopes</span>
+        </summary>
+        <div className="mt-1">
+          <ScopeList scopes={scopes.slice(shown)} />
+        </div>
+      </details>
+    </div>
+  );
+}
+
 function LastUsed({ token }: { token: TokenItem }) {
   if (!token.lastUsedAt) return <span className="text-gray-600">Never</span>;
-  const where = [token.lastUsedIp, token.lastUsedUserAgent].filter(Boolean).join(" · ");
   return (
-    <div className="whitespace-nowrap text-gray-800">
+    <div className="text-gray-800">
       <RelativeTime iso={token.lastUsedAt} />
-      {where ? (
-        <p className="max-w-48 truncate text-xs text-gray-600" title={where}>
-          from {where}
+      {/* The address in full (it is what tells a leaked token), the user agent on one line. */}
+      {token.lastUsedIp ? <p className="text-xs wrap-anywhere text-gray-600">from {token.lastUsedIp}</p> : null}
+      {token.lastUsedUserAgent ? (
+        <p className="truncate text-xs text-gray-600" title={token.lastUsedUserAgent}>
+          {token.lastUsedUserAgent}
         </p>
       ) : null}
     </div>
@@ -164,20 +193,20 @@ function Expires({ token, now }: { token: TokenItem; now: Date }) {
       return <span className="text-gray-600">Never</span>;
     case "later":
       return (
-        <span className="whitespace-nowrap text-gray-800">
+        <span className="text-gray-800">
           <LocalTime iso={expiry.at} dateOnly />
         </span>
       );
     case "soon":
       return (
-        <div className="whitespace-nowrap text-gray-800">
+        <div className="text-gray-800">
           <LocalTime iso={expiry.at} dateOnly />
           <p className="text-xs font-medium text-amber-800">{expiry.inWords}</p>
         </div>
       );
     case "ended":
       return (
-        <div className="space-y-0.5 whitespace-nowrap text-gray-800">
+        <div className="space-y-0.5 text-gray-800">
           <LocalTime iso={expiry.at} dateOnly />
           <div>
             <Badge tone={expiry.marker === "Revoked" ? "red" : "gray"}>{expiry.marker}</Badge>

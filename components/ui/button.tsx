@@ -11,6 +11,9 @@ const variants: Record<Variant, string> = {
   ghost: "text-gray-700 hover:bg-gray-100 focus-visible:outline-brand-600",
 };
 
+/** At least 40 × 40 px on phones and touch screens, whatever the size; the desktop keeps the compact one. */
+export const TAP_TARGET = "max-sm:min-h-10 max-sm:min-w-10 pointer-coarse:min-h-10 pointer-coarse:min-w-10";
+
 const sizes: Record<Size, string> = {
   sm: "gap-1 rounded-md px-2.5 py-1 text-xs",
   md: "gap-2 rounded-md px-3.5 py-2 text-sm",
@@ -22,6 +25,7 @@ export function buttonClasses(variant: Variant = "secondary", size: Size = "md",
     "inline-flex shrink-0 items-center justify-center font-medium whitespace-nowrap shadow-sm transition-colors",
     "focus-visible:outline-2 focus-visible:outline-offset-2",
     "disabled:cursor-not-allowed disabled:opacity-50",
+    TAP_TARGET,
     variants[variant],
     sizes[size],
     className,

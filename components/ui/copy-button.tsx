@@ -3,7 +3,7 @@
 import clsx from "clsx";
 import { useEffect, useState } from "react";
 import { toast } from "sonner";
-import { buttonClasses } from "./button";
+import { buttonClasses, TAP_TARGET } from "./button";
 import { writeToClipboard } from "./clipboard";
 import { CheckIcon, CopyIcon } from "./icons";
 
@@ -52,6 +52,7 @@ export function CopyButton({
           iconOnly
             ? clsx(
                 "inline-flex size-7 shrink-0 items-center justify-center rounded-md text-gray-600 hover:bg-gray-100 hover:text-gray-900",
+                TAP_TARGET,
                 "focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-brand-600",
                 className,
               )

@@ -1,30 +1,67 @@
 "use client";
 
-import { useSyncExternalStore } from "react";
-import { formatDate, formatDateTime, formatExact, formatRelative, formatUtc } from "./time-format";
-
-const noSubscription = () => () => {};
+import { createContext, useContext, useEffect, useSyncExternalStore, type ReactNode } from "react";
+import {
+  browserTimePrefs,
+  formatDate,
+  formatDateTime,
+  formatExact,
+  formatRelative,
+  formatUtc,
+  serializeTimePrefs,
+  TIME_PREFS_COOKIE,
+  type TimePrefs,
+} from "./time-format";
 
 /**
- * False while rendering on the server and during hydration, true afterwards. The server cannot
- * know the reader's locale, time zone or clock, so times first render in UTC and are then
- * re-rendered in the browser's own format, without a hydration mismatch.
+ * What the server rendered with: the reader's locale and zone from their cookie (null when it has
+ * none yet) and the moment of the request. The browser hydrates with the same values, so the
+ * HTML and the hydrated page show the same text (docs/ui.md, "Times read the same").
  */
-function useInBrowser(): boolean {
+type ServerTime = { prefs: TimePrefs | null; now: number };
+const ServerTimeContext = createContext<ServerTime>({ prefs: null, now: 0 });
+
+const noSubscription = () => () => {};
+let ownPrefs: TimePrefs | undefined;
+const browserPrefs = () => (ownPrefs ??= browserTimePrefs());
+
+/**
+ * Wraps the whole document (app/layout.tsx). Stores the browser's own locale and zone in the cookie
+ * whenever the server did not already use them, so the next page is rendered in them.
+ */
+export function TimePrefsProvider({ prefs, now, children }: ServerTime & { children: ReactNode }) {
+  useEffect(() => {
+    const own = serializeTimePrefs(browserPrefs());
+    if (prefs && serializeTimePrefs(prefs) === own) return;
+    const secure = location.protocol === "https:" ? "; Secure" : "";
+    document.cookie = `${TIME_PREFS_COOKIE}=${encodeURIComponent(own)}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
+  }, [prefs]);
+  return <ServerTimeContext.Provider value={{ prefs, now }}>{children}</ServerTimeContext.Provider>;
+}
+
+/**
+ * The locale and zone to format in: the server's while it renders and while the page hydrates,
+ * the browser's own afterwards. They differ only when the cookie is missing or out of date.
+ */
+function useTimePrefs(): TimePrefs | null {
+  const server = useContext(ServerTimeContext).prefs;
   return useSyncExternalStore(
     noSubscription,
-    () => true,
-    () => false,
+    () => {
+      const own = browserPrefs();
+      return server && serializeTimePrefs(server) === serializeTimePrefs(own) ? server : own;
+    },
+    () => server,
   );
 }
 
 /** A date, or date and time, in the reader's locale and time zone; the exact time on hover. */
 export function LocalTime({ iso, dateOnly = false }: { iso: string; dateOnly?: boolean }) {
-  const inBrowser = useInBrowser();
+  const prefs = useTimePrefs();
   const date = new Date(iso);
   return (
-    <time dateTime={iso} title={inBrowser ? formatExact(date) : formatUtc(date)}>
-      {inBrowser ? (dateOnly ? formatDate(date) : formatDateTime(date)) : formatUtc(date)}
+    <time dateTime={iso} title={prefs ? formatExact(date, prefs) : formatUtc(date)}>
+      {prefs ? (dateOnly ? formatDate(date, prefs) : formatDateTime(date, prefs)) : formatUtc(date)}
     </time>
   );
 }
@@ -51,22 +88,24 @@ function subscribeToClock(listener: () => void): () => void {
   };
 }
 
-/** The time now, moving on every tick; null while rendering on the server and during hydration. */
-function useNow(): number | null {
+/** The time now, moving on every tick; the request's moment while rendering on the server and during hydration. */
+function useNow(): number {
+  const serverNow = useContext(ServerTimeContext).now;
   return useSyncExternalStore(
     subscribeToClock,
     () => clock.now,
-    () => null,
+    () => serverNow,
   );
 }
 
 /** "3 hours ago" in the reader's language, kept current while the page stays open; the exact time on hover. */
 export function RelativeTime({ iso }: { iso: string }) {
+  const prefs = useTimePrefs();
   const now = useNow();
   const date = new Date(iso);
   return (
-    <time dateTime={iso} title={now !== null ? formatExact(date) : formatUtc(date)}>
-      {now !== null ? formatRelative(date, new Date(now)) : formatUtc(date)}
+    <time dateTime={iso} title={prefs ? formatExact(date, prefs) : formatUtc(date)}>
+      {prefs ? formatRelative(date, new Date(now), prefs.locale) : formatUtc(date)}
     </time>
   );
 }

@@ -65,18 +65,30 @@ test("a new account is signed in with the same email and password and sent to th
   expect(calls).toEqual([{ email: "ada@example.com", password: ADA.password }]);
 });
 
-test("a password shorter than the minimum is caught before anything is sent, under the password's hint", async () => {
+test("a password shorter than the minimum is caught before anything is sent; the rule is said once, before and after", async () => {
   const { signUp, sent } = recordingAction({ ok: true });
-  renderWithRouter(<SignUpForm signUp={signUp} callbackUrl="/settings" />);
+  const { signIn } = recordingSignIn({ ok: true });
+  renderWithRouter(<SignUpForm signUp={signUp} signIn={signIn} callbackUrl="/settings" />);
+  const form = screen.getByRole("form", { name: "Sign up" });
+  const timesTheRuleIsShown = () => form.textContent!.match(/at least 10 characters/gi)?.length ?? 0;
 
   const password = screen.getByLabelText("Password");
   expect(password).toHaveAccessibleDescription("At least 10 characters.");
+  expect(timesTheRuleIsShown()).toBe(1);
 
   await fillAndSubmit({ ...ADA, password: "short" });
 
   expect(password).toHaveAttribute("aria-invalid", "true");
-  expect(password).toHaveAccessibleDescription("At least 10 characters. Use at least 10 characters.");
+  expect(password).toHaveAccessibleDescription("Use at least 10 characters.");
+  expect(timesTheRuleIsShown()).toBe(1);
   expect(sent).toEqual([]);
+
+  // Once the password is long enough the error goes and the hint is back.
+  await userEvent.setup().type(password, " and longer");
+  await userEvent.setup().click(screen.getByRole("button", { name: "Create account" }));
+  await waitFor(() => expect(sent).toHaveLength(1));
+  expect(password).toHaveAccessibleDescription("At least 10 characters.");
+  expect(timesTheRuleIsShown()).toBe(1);
 });
 
 test("every empty field is reported at once", async () => {

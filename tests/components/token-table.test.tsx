@@ -11,7 +11,8 @@ const ahead = (ms: number) => new Date(Date.now() + ms).toISOString();
 const active = tokenItem({ name: "Active one" });
 const revoked = tokenItem({ name: "Revoked one", revokedAt: ago(2 * DAY), validTo: ago(2 * DAY), status: { active: false, reason: "revoked" } });
 const expired = tokenItem({ name: "Expired one", validTo: ago(5 * DAY), status: { active: false, reason: "expired" } });
-const scheduled = tokenItem({ name: "Scheduled one", validFrom: ahead(3 * DAY), status: { active: false, reason: "scheduled" } });
+// 3 days and an hour: counts round down, so it is "in 3 days" whatever the milliseconds between here and the render.
+const scheduled = tokenItem({ name: "Scheduled one", validFrom: ahead(3 * DAY + HOUR), status: { active: false, reason: "scheduled" } });
 
 function renderTable(tokens: TokenItem[], options: { actions?: TokenActions; query?: Partial<TokenListQuery> } = {}) {
   const user = userEvent.setup();
@@ -66,7 +67,9 @@ test("last used says Never for an unused token, otherwise how long ago and from 
     const lastUsedOf = (name: string) => within(rowOf(name)).getAllByRole("cell")[4]!;
 
     expect(lastUsedOf("Active one")).toHaveTextContent(/^Never$/);
-    expect(lastUsedOf("Used one")).toHaveTextContent(/^3 hours agofrom 203\.0\.113\.7 · curl\/8\.5\.0$/);
+    expect(lastUsedOf("Used one")).toHaveTextContent(/^3 hours agofrom 203\.0\.113\.7curl\/8\.5\.0$/);
+    // The user agent is cut to one line; its whole text is on hover.
+    expect(within(lastUsedOf("Used one")).getByText("curl/8.5.0")).toHaveAttribute("title", "curl/8.5.0");
     // The exact time is on hover, in the reader's locale and time zone (here, the test process's).
     const time = within(lastUsedOf("Used one")).getByText("3 hours ago");
     expect(time).toHaveAttribute("dateTime", "2030-06-15T09:00:00.000Z");
@@ -78,13 +81,16 @@ test("last used says Never for an unused token, otherwise how long ago and from 
 });
 
 test("the expiry column says Never, warns when the end is near, and marks ended tokens", () => {
-  const soon = tokenItem({ name: "Soon one", validTo: ahead(3 * DAY - HOUR) });
+  const soon = tokenItem({ name: "Soon one", validTo: ahead(3 * DAY + HOUR) });
+  const barely = tokenItem({ name: "Barely one", validTo: ahead(DAY - 11 * 60_000) });
   const later = tokenItem({ name: "Later one", validTo: ahead(90 * DAY) });
-  renderTable([active, soon, later, expired, revoked]);
+  renderTable([active, soon, barely, later, expired, revoked]);
   const expiresOf = (name: string) => within(rowOf(name)).getAllByRole("cell")[6]!;
 
   expect(expiresOf("Active one")).toHaveTextContent(/^Never$/);
+  // Rounded down: 3 days 1 hour is "3 days" (it said 4), 23 hours 49 minutes is "23 hours" (it said 24).
   expect(expiresOf("Soon one")).toHaveTextContent("expires in 3 days");
+  expect(expiresOf("Barely one")).toHaveTextContent("expires in 23 hours");
   expect(expiresOf("Later one")).not.toHaveTextContent(/expires in|Expired|Never/);
   expect(expiresOf("Expired one")).toHaveTextContent("Expired");
   expect(expiresOf("Revoked one")).toHaveTextContent("Revoked");
@@ -199,4 +205,21 @@ test("a failed rotation is reported in the dialog", async () => {
 
   expect(await screen.findByRole("alert")).toHaveTextContent("Token not found.");
   expect(screen.queryByRole("dialog", { name: "New secret" })).not.toBeInTheDocument();
+});
+
+test("many scopes show the first three and '+N more', which opens the rest", async () => {
+  const many = Array.from({ length: 12 }, (_, i) => `scope:number-${String(i).padStart(2, "0")}`);
+  const user = renderTable([tokenItem({ name: "Many scopes", scopes: many }), tokenItem({ name: "Four scopes", scopes: many.slice(0, 4) })]);
+  const scopesOf = (name: string) => within(rowOf(name)).getAllByRole("cell")[2]!;
+
+  // Four fit, so four are shown and nothing is folded.
+  expect(within(scopesOf("Four scopes")).getAllByRole("listitem").map((li) => li.textContent)).toEqual(many.slice(0, 4));
+  expect(within(scopesOf("Four scopes")).queryByText(/more/)).toBeNull();
+
+  const more = within(scopesOf("Many scopes")).getByText("+9 more");
+  const details = more.closest("details")!;
+  expect(details).not.toHaveAttribute("open");
+  await user.click(more);
+  expect(details).toHaveAttribute("open");
+  expect(within(scopesOf("Many scopes")).getAllByRole("listitem").map((li) => li.textContent)).toEqual(many);
 });

@@ -76,7 +76,7 @@ test("a new user creates a token, uses it, revokes it and deletes it", async () 
     lastUsed = await cells.nth(LAST_USED).textContent();
   }
   expect(lastUsed).not.toBe("Never");
-  // The server renders the exact time; the browser turns it into a relative one after hydration.
+  // Used: the cell says how long ago, in words.
   await cells.nth(LAST_USED).getByText(/ago|now|second|minute/i).first().waitFor();
 
   // Revoke, after confirming.

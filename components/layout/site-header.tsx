@@ -16,7 +16,8 @@ export function SiteHeader({ user }: { user: { name: string; email: string } }) 
           Tollgate
         </Link>
         <div className="flex items-center gap-4 text-sm">
-          <Link href="/docs/api" className="text-gray-700 hover:text-gray-900 hover:underline">
+          {/* Not prefetched: the token page is where people work, and few of them open the reference. */}
+          <Link href="/docs/api" prefetch={false} className="text-gray-700 hover:text-gray-900 hover:underline">
             API docs
           </Link>
           <span className="hidden text-gray-700 sm:inline" title={user.email}>

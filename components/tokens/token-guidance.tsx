@@ -18,7 +18,7 @@ export function TokenGuidance() {
       </ul>
       <p className="mt-3">
         Programs send the secret as <code className="rounded bg-white/70 px-1">Authorization: Bearer …</code>. See the{" "}
-        <Link href={API_REFERENCE_PATH} className="font-medium text-blue-900 underline underline-offset-2 hover:text-blue-700">
+        <Link href={API_REFERENCE_PATH} prefetch={false} className="font-medium text-blue-900 underline underline-offset-2 hover:text-blue-700">
           API reference
         </Link>{" "}
         for what they can call.

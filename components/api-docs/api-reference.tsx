@@ -53,11 +53,14 @@ const refName = (ref: string) => ref.slice(ref.lastIndexOf("/") + 1);
 const anchor = (kind: "op" | "schema", name: string) => `${kind}-${name}`;
 
 /** Our descriptions use `code` and blank-line paragraphs, nothing more of Markdown. */
+function Inline({ children }: { children?: string }) {
+  return children?.split("`").map((part, i) => (i % 2 ? <code key={i} className="rounded bg-gray-100 px-1 text-[0.9em]">{part}</code> : part));
+}
+
 function Text({ children }: { children?: string }) {
-  if (!children) return null;
-  return children.split(/\n\n+/).map((paragraph, i) => (
+  return children?.split(/\n\n+/).map((paragraph, i) => (
     <p key={i} className="mt-2 text-gray-800">
-      {paragraph.split("`").map((part, j) => (j % 2 ? <code key={j} className="rounded bg-gray-100 px-1 text-[0.9em]">{part}</code> : part))}
+      <Inline>{paragraph}</Inline>
     </p>
   ));
 }
@@ -112,7 +115,7 @@ function FieldTable({ label, schema, reference }: { label: string; schema: Schem
             </td>
             <td className="break-words py-1 pr-4">{typeOf(property)}</td>
             <td className="py-1 text-gray-800">
-              {property.description}
+              <Inline>{property.description}</Inline>
               {limitsOf(property).length > 0 && <span className="block text-gray-700">{limitsOf(property).join("; ")}</span>}
             </td>
           </tr>
@@ -162,7 +165,7 @@ function OperationSection({ method, path, operation, reference }: { method: stri
                 <td className="py-1 pr-4">{parameter.in}</td>
                 <td className="break-words py-1 pr-4">{typeOf(parameter.schema)}</td>
                 <td className="py-1 text-gray-800">
-                  {parameter.description}
+                  <Inline>{parameter.description}</Inline>
                   {parameter.schema && limitsOf(parameter.schema).length > 0 && <span className="block text-gray-700">{limitsOf(parameter.schema).join("; ")}</span>}
                 </td>
               </tr>
@@ -186,11 +189,11 @@ function OperationSection({ method, path, operation, reference }: { method: stri
             <div key={status} className="flex gap-3 border-b border-gray-200 py-1">
               <dt className="w-12 shrink-0 font-mono font-semibold">{status}</dt>
               <dd className="min-w-0 text-gray-800">
-                {resolved.description}
+                <Inline>{resolved.description}</Inline>
                 {body && <> Body: {typeOf(body)}.</>}
                 {Object.entries(resolved.headers ?? {}).map(([name, header]) => (
                   <span key={name} className="block">
-                    Header <code>{name}</code>: {header.description}
+                    Header <code>{name}</code>: <Inline>{header.description}</Inline>
                   </span>
                 ))}
               </dd>

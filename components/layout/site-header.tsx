@@ -16,7 +16,8 @@ export function SiteHeader({ user }: { user: { name: string; email: string } }) 
           Tollgate
         </Link>
         <div className="flex min-w-0 items-center gap-4 text-sm">
-          <Link href="/docs/api" className="inline-flex min-h-10 shrink-0 items-center whitespace-nowrap text-gray-700 hover:text-gray-900 hover:underline">
+          {/* Not prefetched: the token page is where people work, and few of them open the reference. */}
+          <Link href="/docs/api" prefetch={false} className="inline-flex min-h-10 shrink-0 items-center whitespace-nowrap text-gray-700 hover:text-gray-900 hover:underline">
             API docs
           </Link>
           {/* A name may be 100 characters: it is cut to what fits, whole on hover. */}

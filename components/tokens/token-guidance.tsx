@@ -19,7 +19,7 @@ export function TokenGuidance() {
       <p className="mt-3">
         Programs send the secret as <code className="rounded bg-white/70 px-1">Authorization: Bearer …</code>. See the{" "}
         {/* Padding widens the tap target to 40 px; the negative margin keeps the line as it was. */}
-        <Link href={API_REFERENCE_PATH} className="-my-2.5 inline-block py-2.5 font-medium text-blue-900 underline underline-offset-2 hover:text-blue-700">
+        <Link href={API_REFERENCE_PATH} prefetch={false} className="-my-2.5 inline-block py-2.5 font-medium text-blue-900 underline underline-offset-2 hover:text-blue-700">
           API reference
         </Link>{" "}
         for what they can call.

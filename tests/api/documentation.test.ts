@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { STATUS_CODES } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -10,98 +11,202 @@ import { useSeededServer } from "./http";
 jest.setTimeout(60_000);
 
 /**
- * The curl examples of API_DOCUMENTATION.md, run with curl against the built app, and their answers
- * compared with the documented ones: status line, the headers shown, and the body (timestamps
- * aside, which depend on when the test runs). Sections are listed by title; add yours.
+ * Every `sh` block of API_DOCUMENTATION.md, run in the document's order with curl against the built
+ * app, as a reader following it would (the convention is described at the top of the document):
+ * each example's status must be the one its `→` line states, a `json` answer must have the
+ * members shown, a `curl -si` answer the headers and body shown (timestamps aside). An example
+ * without a stated status, or using a variable the document has not defined above it, fails.
  */
-const SECTIONS = [
-  "Tokens that manage tokens",
-  "405: a method the route does not answer",
-  "401: no token",
-  "401: a token that is not usable",
-  "400: a malformed Authorization header",
-  "403: a scope the token does not have",
-  "404: not yours, or not there",
-  "400: invalid fields",
-  "400: unknown fields, and dates without a time zone",
-  "400: invalid query parameters",
-  "400: a body that is not JSON",
-  "413: a body over 16 KiB",
-  "415: a body not declared as JSON",
-];
-const SAMPLE_GUID = "c7484b28-7e75-420c-a60c-fe2603afd803";
-const HOUR = 3600_000;
+const DOCUMENT = path.join(__dirname, "../../API_DOCUMENTATION.md");
+
+type Block = { line: number; code: string; status?: { code: number; text: string }; answer?: { kind: "json" | "http"; text: string } };
+type Definition = { line: number; names: string[] };
+type Example = Block & { uses: string[] };
+type Step = { kind: "define"; definition: Definition } | { kind: "run"; example: Example };
+
+function parseDocument(text: string): { steps: Step[]; problems: string[] } {
+  const lines = text.split("\n");
+  const steps: Step[] = [];
+  const problems: string[] = [];
+  const defined = new Set<string>();
+  const nextNonBlank = (from: number) => {
+    let i = from;
+    while (i < lines.length && lines[i]!.trim() === "") i++;
+    return i;
+  };
+  const fenceEnd = (from: number) => {
+    let i = from + 1;
+    while (i < lines.length && !lines[i]!.startsWith("```")) i++;
+    return i;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] !== "```sh") continue;
+    const end = fenceEnd(i);
+    const code = lines.slice(i + 1, end).join("\n");
+    const line = i + 1;
+    const commands = code.split("\n").filter((l) => l.trim() && !l.trim().startsWith("#"));
+    const exports = commands.filter((l) => /^export [A-Z][A-Z0-9_]*=/.test(l));
+    if (exports.length > 0) {
+      if (exports.length !== commands.length) problems.push(`line ${line}: a block that defines variables must only define them`);
+      const names = exports.map((l) => /^export ([A-Z][A-Z0-9_]*)=/.exec(l)![1]!);
+      names.forEach((name) => defined.add(name));
+      steps.push({ kind: "define", definition: { line, names } });
+      i = end;
+      continue;
+    }
+    const uses = [...new Set([...code.matchAll(/\$\{?([A-Z][A-Z0-9_]*)\}?/g)].map((m) => m[1]!))];
+    for (const name of uses) if (!defined.has(name)) problems.push(`line ${line}: $${name} is used before the document defines it`);
+    if (!/\bcurl\b/.test(code)) problems.push(`line ${line}: an example block makes no request with curl`);
+    const example: Example = { line, code, uses };
+    const statusAt = nextNonBlank(end + 1);
+    const stated = /^→ `?(\d{3}) ([A-Za-z' -]+?)`?(?=[,:.]|$)/.exec(lines[statusAt] ?? "");
+    if (!stated) {
+      problems.push(`line ${line}: the example is not followed by a line "→ <status> <reason>"`);
+    } else {
+      const code = Number(stated[1]);
+      if (STATUS_CODES[code] !== stated[2]) problems.push(`line ${statusAt + 1}: "${stated[1]} ${stated[2]}" is not HTTP's "${code} ${STATUS_CODES[code]}"`);
+      example.status = { code, text: stated[2]! };
+      const answerAt = nextNonBlank(statusAt + 1);
+      const fence = lines[answerAt];
+      if (fence === "```json" || fence === "```") {
+        const answerEnd = fenceEnd(answerAt);
+        const answerText = lines.slice(answerAt + 1, answerEnd).join("\n");
+        if (fence === "```json") example.answer = { kind: "json", text: answerText };
+        else if (answerText.startsWith("HTTP/1.1 ")) example.answer = { kind: "http", text: answerText };
+      }
+    }
+    steps.push({ kind: "run", example });
+    i = end;
+  }
+  return { steps, problems };
+}
+
+const { steps, problems } = parseDocument(readFileSync(DOCUMENT, "utf8"));
+const examples = steps.flatMap((step) => (step.kind === "run" ? [step.example] : []));
 
 async function seed() {
-  const owner = await createUser({ name: "Ada Lovelace", scopes: ["tokens:introspect", "tokens:read", "tokens:write"] });
+  // The demo account of the document's story: it holds the scopes only that account has today.
+  const owner = await createUser({ name: "Ada Lovelace", scopes: ["tokens:introspect", "metrics:read", "tokens:read", "tokens:write"] });
   const token = await createToken(owner.id, { name: "Admin automation", scopes: ["tokens:read", "tokens:write"] });
-  const short = await createToken(owner.id, {
-    name: "One hour",
-    scopes: ["tokens:read", "tokens:write"],
-    validTo: new Date(Date.now() + HOUR).toISOString(),
-  });
-  // The token the examples name by the sample GUID: one that never expires.
-  const sample = await createToken(owner.id, { name: "CI deploy", scopes: ["tokens:read"] });
-  const readOnly = await createToken(owner.id, { name: "Read only", scopes: ["tokens:read"] });
-  return { token, short, sample, readOnly };
+  const introspection = await createToken(owner.id, { name: "Gateway", scopes: ["tokens:introspect"] });
+  const ops = await createToken(owner.id, { name: "Dashboards", scopes: ["metrics:read"] });
+  return { token, introspection, ops };
 }
 
-const api = useSeededServer(seed, { AUTH_FAILURE_LIMIT: "10000" });
+// The document's limits, the default ones: its 429 example counts on them.
+const api = useSeededServer(seed, {});
 
-type Example = { section: string; command: string; answer: string };
+type Created = { token: { guid: string }; secret: string };
+/** The token the last example that created one answered with. */
+let lastCreated: Created | undefined;
 
-function examples(): Example[] {
-  const text = readFileSync(path.join(__dirname, "../../API_DOCUMENTATION.md"), "utf8");
-  const found: Example[] = [];
-  for (const section of SECTIONS) {
-    const start = text.indexOf(`### ${section}\n`);
-    if (start < 0) throw new Error(`API_DOCUMENTATION.md has no section "${section}"`);
-    const end = text.indexOf("\n### ", start + 1);
-    const body = text.slice(start, end < 0 ? undefined : end);
-    // Each ```sh block followed by the plain block of its answer.
-    for (const match of body.matchAll(/```sh\n([\s\S]*?)```\s*\n+```\n([\s\S]*?)```/g)) {
-      found.push({ section, command: match[1]!, answer: match[2]! });
+/**
+ * What a reader puts into each variable the document defines. The document says where each value
+ * comes from (the token page, or the answer just above); this is that value here.
+ */
+const VALUES: Record<string, () => string | undefined> = {
+  TOLLGATE: () => api.server.baseUrl,
+  TOKEN: () => api.seed.token.secret,
+  GUID: () => lastCreated?.token.guid,
+  SHORT_TOKEN: () => lastCreated?.secret,
+  READ_ONLY_TOKEN: () => lastCreated?.secret,
+  INTROSPECTION_TOKEN: () => api.seed.introspection.secret,
+  OPS_TOKEN: () => api.seed.ops.secret,
+};
+
+// One shell session's worth of state: the variables defined so far, and one working directory
+// (an example may write a file, as the 413 example's big.json).
+const variables: Record<string, string> = {};
+let cwd: string;
+let binDir: string;
+
+beforeAll(() => {
+  cwd = mkdtempSync(path.join(tmpdir(), "tollgate-doc-"));
+  // curl as the reader runs it, which also reports each request's status on stderr for this test.
+  binDir = mkdtempSync(path.join(tmpdir(), "tollgate-doc-bin-"));
+  const realCurl = process.env.PATH!.split(":").map((dir) => path.join(dir, "curl")).find((file) => {
+    try {
+      return readFileSync(file).length > 0;
+    } catch {
+      return false;
     }
-  }
-  return found;
-}
+  });
+  if (!realCurl) throw new Error("curl is not installed");
+  writeFileSync(path.join(binDir, "curl"), `#!/bin/sh\nexec ${realCurl} -w '%{stderr}status %{http_code}\\n' "$@"\n`);
+  chmodSync(path.join(binDir, "curl"), 0o755);
+});
+afterAll(() => {
+  rmSync(cwd, { recursive: true, force: true });
+  rmSync(binDir, { recursive: true, force: true });
+});
 
-type Answer = { status: string; headers: Map<string, string>; body: unknown };
+type HttpAnswer = { status: string; headers: Map<string, string>; body: unknown };
 
+// What depends on when the test runs: instants, and the seconds left of a rate-limit window.
 const TIMESTAMP = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g;
+const SECONDS_LEFT = /\bin \d+ seconds\b/g;
 
-function parseAnswer(raw: string): Answer {
+function parseHttpAnswer(raw: string): HttpAnswer {
   const [head = "", ...rest] = raw.replace(/\r\n/g, "\n").split("\n\n");
   const [status = "", ...lines] = head.split("\n");
   const headers = new Map(lines.map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]));
   const text = rest.join("\n\n").trim();
-  return { status: status.trim(), headers, body: text ? JSON.parse(text.replace(TIMESTAMP, "<timestamp>")) : null };
+  return { status: status.trim(), headers, body: text ? JSON.parse(text.replace(TIMESTAMP, "<timestamp>").replace(SECONDS_LEFT, "in <n> seconds")) : null };
 }
+
+const topLevelMembers = (value: unknown) => Object.keys(value as object).sort();
 
 const run = promisify(execFile);
 
-test("the examples are found", () => {
-  expect(examples().length).toBeGreaterThanOrEqual(16);
+test("every example of the document states its status and uses only variables defined above it", () => {
+  expect(problems).toEqual([]);
+  // The document's own story, so that a parsing slip cannot empty the list unnoticed.
+  expect(examples.length).toBeGreaterThanOrEqual(30);
+  expect(Object.keys(VALUES).sort()).toEqual(
+    [...new Set(steps.flatMap((step) => (step.kind === "define" ? step.definition.names : [])))].sort(),
+  );
 });
 
-test.each(examples().map((example) => [example.section, example.command.trim().split("\n")[0], example] as const))(
-  "%s: %s",
-  async (_section, _first, example) => {
-    const env = {
-      ...process.env,
-      TOLLGATE: api.server.baseUrl,
-      TOKEN: api.seed.token.secret,
-      SHORT_TOKEN: api.seed.short.secret,
-      READ_ONLY_TOKEN: api.seed.readOnly.secret,
-    };
-    const command = example.command.replaceAll(SAMPLE_GUID, api.seed.sample.token.guid);
-    // In a directory of its own: an example may write a file (the 413 example's big.json).
-    const cwd = mkdtempSync(path.join(tmpdir(), "tollgate-doc-"));
-    const { stdout } = await run("sh", ["-c", command], { env, cwd }).finally(() => rmSync(cwd, { recursive: true, force: true }));
-    const expected = parseAnswer(example.answer);
-    const actual = parseAnswer(stdout);
-    expect(actual.status).toBe(expected.status);
-    for (const [name, value] of expected.headers) expect([name, actual.headers.get(name)]).toEqual([name, value]);
-    expect(actual.body).toEqual(expected.body);
+describe.each(steps.map((step) => [step.kind === "define" ? step.definition.line : step.example.line, step] as const))(
+  "API_DOCUMENTATION.md line %i",
+  (_line, step) => {
+    if (step.kind === "define") {
+      test(`defines ${step.definition.names.join(", ")}`, () => {
+        for (const name of step.definition.names) {
+          const value = VALUES[name]?.();
+          expect({ name, value }).toEqual({ name, value: expect.any(String) });
+          variables[name] = value!;
+        }
+      });
+      return;
+    }
+    const { example } = step;
+    test(example.code.split("\n")[0]!, async () => {
+      expect(example.status).toBeDefined();
+      // Only what a reader's shell would hold: the document's variables, nothing of this process.
+      const env: Record<string, string | undefined> = { PATH: `${binDir}:${process.env.PATH}`, HOME: process.env.HOME, ...variables };
+      const { stdout, stderr } = await run("sh", ["-c", example.code], { cwd, env: env as NodeJS.ProcessEnv });
+      const statuses = [...stderr.matchAll(/^status (\d{3})$/gm)].map((m) => Number(m[1]));
+      expect({ status: statuses.at(-1) }).toEqual({ status: example.status!.code });
+
+      if (example.answer?.kind === "http") {
+        const expected = parseHttpAnswer(example.answer.text);
+        const actual = parseHttpAnswer(stdout);
+        expect(actual.status).toBe(expected.status);
+        for (const [name, value] of expected.headers) {
+          // Retry-After counts down: the document shows the most it can be.
+          if (name === "retry-after") {
+            const left = Number(actual.headers.get(name));
+            expect({ name, inRange: left > 0 && left <= Number(value) }).toEqual({ name, inRange: true });
+          }
+          else expect([name, actual.headers.get(name)]).toEqual([name, value]);
+        }
+        expect(actual.body).toEqual(expected.body);
+      } else if (example.answer?.kind === "json") {
+        expect(topLevelMembers(JSON.parse(stdout))).toEqual(topLevelMembers(JSON.parse(example.answer.text)));
+      }
+      const body = stdout.trim().startsWith("{") ? (JSON.parse(stdout) as Partial<Created>) : undefined;
+      if (example.status!.code === 201 && body?.token && body.secret) lastCreated = body as Created;
+    });
   },
 );

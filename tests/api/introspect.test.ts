@@ -3,7 +3,7 @@ import { withdrawScope } from "@/lib/scopes/service";
 import { generateSecret } from "@/lib/tokens/secret";
 import { createToken, revokeToken } from "@/lib/tokens/service";
 import { createUser } from "../helpers/users";
-import { useSeededServer, type Call } from "./http";
+import { useSeededServer } from "./http";
 
 // Each test makes a few HTTP calls to a real server on a shared, busy machine.
 jest.setTimeout(30_000);

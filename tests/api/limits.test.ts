@@ -1,6 +1,6 @@
 import { createToken, getToken } from "@/lib/tokens/service";
 import { createUser } from "../helpers/users";
-import { useSeededServer, type Call } from "./http";
+import { useSeededServer } from "./http";
 
 // Each test makes a few HTTP calls to a real server on a shared, busy machine.
 jest.setTimeout(30_000);

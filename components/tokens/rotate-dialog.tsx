@@ -4,6 +4,7 @@ import { useId, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import { callAction } from "./call-action";
+import { focusInstead } from "./token-form-dialog";
 import type { SecretResult, TokenItem } from "./types";
 
 const OVERLAPS = [
@@ -19,15 +20,18 @@ type Props = {
   onOpenChange: (open: boolean) => void;
   rotate: (guid: string, input: unknown) => Promise<SecretResult>;
   onRotated: (result: Extract<SecretResult, { ok: true }>) => void;
+  /** Where focus goes when the dialog closes. */
+  returnFocusTo?: () => HTMLElement | null;
 };
 
 /** Asks how long the current secret may keep working, then rotates. Closing discards the choice. */
-export function RotateDialog({ token, open, onOpenChange, ...formProps }: Props) {
+export function RotateDialog({ token, open, onOpenChange, returnFocusTo, ...formProps }: Props) {
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogContent
         title={`Rotate “${token.name}”`}
         description="Rotation issues a new secret for this token. Its GUID, name, scopes and validity stay the same; programs must switch to the new secret."
+        onCloseAutoFocus={(event) => focusInstead(event, returnFocusTo)}
       >
         <RotateForm token={token} {...formProps} />
       </DialogContent>
@@ -35,7 +39,7 @@ export function RotateDialog({ token, open, onOpenChange, ...formProps }: Props)
   );
 }
 
-function RotateForm({ token, rotate, onRotated }: Omit<Props, "open" | "onOpenChange">) {
+function RotateForm({ token, rotate, onRotated }: Omit<Props, "open" | "onOpenChange" | "returnFocusTo">) {
   const id = useId();
   const [overlapSeconds, setOverlapSeconds] = useState(0);
   const [error, setError] = useState("");

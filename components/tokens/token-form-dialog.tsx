@@ -25,10 +25,12 @@ type Props<R extends ActionResult> = {
   onOpenChange: (open: boolean) => void;
   submit: (payload: Record<string, unknown>) => Promise<R>;
   onSaved: (result: Extract<R, { ok: true }>) => void;
+  /** Where focus goes when the dialog closes. */
+  returnFocusTo?: () => HTMLElement | null;
 };
 
 /** The create and edit dialog. Its form mounts when the dialog opens, so Cancel (or closing) discards every change. */
-export function TokenFormDialog<R extends ActionResult>({ token, open, onOpenChange, ...formProps }: Props<R>) {
+export function TokenFormDialog<R extends ActionResult>({ token, open, onOpenChange, returnFocusTo, ...formProps }: Props<R>) {
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogContent
@@ -39,6 +41,7 @@ export function TokenFormDialog<R extends ActionResult>({ token, open, onOpenCha
             : "A program uses the token's secret to call the Tollgate API as you, with the scopes you choose."
         }
         className="sm:max-w-xl"
+        onCloseAutoFocus={(event) => focusInstead(event, returnFocusTo)}
       >
         <TokenForm token={token} {...formProps} />
       </DialogContent>
@@ -46,7 +49,15 @@ export function TokenFormDialog<R extends ActionResult>({ token, open, onOpenCha
   );
 }
 
-function TokenForm<R extends ActionResult>({ token, scopes, submit, onSaved }: Omit<Props<R>, "open" | "onOpenChange">) {
+/** Moves focus to `target` when a dialog closes, if it is on the page. */
+export function focusInstead(event: Event, target?: () => HTMLElement | null) {
+  const element = target?.();
+  if (!element?.isConnected) return;
+  event.preventDefault();
+  element.focus();
+}
+
+function TokenForm<R extends ActionResult>({ token, scopes, submit, onSaved }: Omit<Props<R>, "open" | "onOpenChange" | "returnFocusTo">) {
   const id = useId();
   const [values, setValues] = useState<TokenFormValues>(() => initialValues(token));
   const [touched, setTouched] = useState<ReadonlySet<Field>>(new Set());

@@ -16,7 +16,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     <html lang="en">
       <body className="min-h-screen bg-gray-50 text-gray-900 antialiased">
         {children}
-        <Toaster closeButton position="top-right" />
+        {/* At the bottom, toasts never cover the header's controls (Sign out); above every dialog's overlay. */}
+        <Toaster closeButton position="bottom-right" style={{ zIndex: 60 }} />
       </body>
     </html>
   );

@@ -4,7 +4,9 @@ import { useId, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import { callAction } from "./call-action";
+import { ExpiryPicker } from "./expiry-picker";
 import { focusInstead } from "./token-form-dialog";
+import { DEFAULT_EXPIRY, toLocalInput, validToOf, type ExpiryChoice, type TokenFormValues } from "./token-form-values";
 import type { SecretResult, TokenItem } from "./types";
 
 const OVERLAPS = [
@@ -24,13 +26,15 @@ type Props = {
   returnFocusTo?: () => HTMLElement | null;
 };
 
+const EMPTY: TokenFormValues = { guid: "", name: "", description: "", scopes: [], validFrom: "", expiry: DEFAULT_EXPIRY, validTo: "" };
+
 /** Asks how long the current secret may keep working, then rotates. Closing discards the choice. */
 export function RotateDialog({ token, open, onOpenChange, returnFocusTo, ...formProps }: Props) {
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogContent
         title={`Rotate “${token.name}”`}
-        description="Rotation issues a new secret for this token. Its GUID, name, scopes and validity stay the same; programs must switch to the new secret."
+        description="Rotation issues a new secret for this token, and a new end if you choose one. Its GUID, name and scopes stay the same; programs must switch to the new secret."
         onCloseAutoFocus={(event) => focusInstead(event, returnFocusTo)}
       >
         <RotateForm token={token} {...formProps} />
@@ -42,6 +46,10 @@ export function RotateDialog({ token, open, onOpenChange, returnFocusTo, ...form
 function RotateForm({ token, rotate, onRotated }: Omit<Props, "open" | "onOpenChange" | "returnFocusTo">) {
   const id = useId();
   const [overlapSeconds, setOverlapSeconds] = useState(0);
+  const [expiry, setExpiry] = useState<ExpiryChoice>(DEFAULT_EXPIRY);
+  const [custom, setCustom] = useState("");
+  const [earliest] = useState(() => toLocalInput(new Date()));
+  const validTo = validToOf({ ...EMPTY, expiry, validTo: custom }, new Date());
   const [error, setError] = useState("");
   const [pending, startTransition] = useTransition();
 
@@ -49,9 +57,9 @@ function RotateForm({ token, rotate, onRotated }: Omit<Props, "open" | "onOpenCh
     event.preventDefault();
     setError("");
     startTransition(async () => {
-      const result = await callAction(() => rotate(token.guid, { overlapSeconds }));
+      const result = await callAction(() => rotate(token.guid, { overlapSeconds, validTo }));
       if (result.ok) onRotated(result);
-      else setError(result.error);
+      else setError([result.error, ...Object.values(result.fieldErrors ?? {}).flat()].join(" "));
     });
   }
 
@@ -80,6 +88,7 @@ function RotateForm({ token, rotate, onRotated }: Omit<Props, "open" | "onOpenCh
           ))}
         </div>
       </fieldset>
+      <ExpiryPicker choice={expiry} onChoice={setExpiry} custom={custom} onCustom={setCustom} min={earliest} end={validTo} />
       <div className="flex flex-col-reverse gap-2 border-t border-gray-200 pt-4 sm:flex-row sm:justify-end">
         <DialogClose asChild>
           <Button disabled={pending}>Cancel</Button>

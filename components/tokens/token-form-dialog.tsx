@@ -11,11 +11,15 @@ import { FieldError } from "@/components/ui/field-error";
 import { RefreshIcon } from "@/components/ui/icons";
 import { callAction } from "./call-action";
 import { newGuid } from "./guid";
+import { ExpiryPicker } from "./expiry-picker";
 import { initialValues, payloadOf, problemsOf, toLocalInput, type TokenFormValues } from "./token-form-values";
 import type { ActionResult, ScopeOption, TokenItem } from "./types";
 
 type Field = keyof TokenFormValues;
 const FIELDS: readonly string[] = ["guid", "name", "description", "scopes", "validFrom", "validTo"] satisfies Field[];
+
+/** The server refuses any change to a revoked token's window, so the dialog does not offer one. */
+const REVOKED_WINDOW = "This token is revoked: its validity cannot change. Create a new token if access is needed again.";
 
 type Props<R extends ActionResult> = {
   /** Absent: create a new token. Present: edit this one. */
@@ -67,8 +71,10 @@ function TokenForm<R extends ActionResult>({ token, scopes, submit, onSaved }: O
   // Pickers refuse times before the dialog opened; the server allows a minute's grace for that.
   const [earliest] = useState(() => toLocalInput(new Date()));
 
-  const payload = payloadOf(values, token);
-  const problems = problemsOf(payload, new Date(), token);
+  const now = new Date();
+  const revoked = Boolean(token?.revokedAt);
+  const payload = withoutWindowIf(revoked, payloadOf(values, now, token));
+  const problems = problemsOf(payload, now, token);
   const valid = Object.keys(problems).length === 0;
 
   function change<F extends Field>(field: F, value: TokenFormValues[F]) {
@@ -214,39 +220,37 @@ function TokenForm<R extends ActionResult>({ token, scopes, submit, onSaved }: O
         <FieldError id={`${id}-scopes-error`} messages={errorsFor("scopes")} />
       </fieldset>
 
-      <div className="grid gap-4 sm:grid-cols-2">
-        <Row label="Valid from" htmlFor={`${id}-validFrom`} optional>
-          <input
-            id={`${id}-validFrom`}
-            type="datetime-local"
-            value={values.validFrom}
-            min={earliest}
-            onChange={(e) => change("validFrom", e.target.value)}
-            {...invalidity(`${id}-validFrom`, errorsFor("validFrom"), `${id}-validFrom-hint`)}
-            className={inputClasses(errorsFor("validFrom"))}
-          />
-          <p id={`${id}-validFrom-hint`} className="mt-1 text-xs text-gray-600">
-            {token ? "Leave empty to keep the current start." : "Leave empty to start now."}
-          </p>
-          <FieldError id={`${id}-validFrom-error`} messages={errorsFor("validFrom")} />
-        </Row>
-        <Row label="Valid to" htmlFor={`${id}-validTo`} optional>
-          <input
-            id={`${id}-validTo`}
-            type="datetime-local"
-            value={values.validTo}
+      {revoked ? (
+        <p className="rounded-md border border-gray-200 bg-gray-50 px-3 py-2 text-sm text-gray-700">{REVOKED_WINDOW}</p>
+      ) : (
+        <>
+          <Row label="Valid from" htmlFor={`${id}-validFrom`} optional>
+            <input
+              id={`${id}-validFrom`}
+              type="datetime-local"
+              value={values.validFrom}
+              min={earliest}
+              onChange={(e) => change("validFrom", e.target.value)}
+              {...invalidity(`${id}-validFrom`, errorsFor("validFrom"), `${id}-validFrom-hint`)}
+              className={clsx(inputClasses(errorsFor("validFrom")), "sm:max-w-xs")}
+            />
+            <p id={`${id}-validFrom-hint`} className="mt-1 text-xs text-gray-600">
+              {token ? "Leave empty to keep the current start." : "Leave empty to start now."}
+            </p>
+            <FieldError id={`${id}-validFrom-error`} messages={errorsFor("validFrom")} />
+          </Row>
+          <ExpiryPicker
+            choice={values.expiry}
+            onChoice={(expiry) => change("expiry", expiry)}
+            custom={values.validTo}
+            onCustom={(validTo) => change("validTo", validTo)}
             min={values.validFrom && values.validFrom > earliest ? values.validFrom : earliest}
-            onChange={(e) => change("validTo", e.target.value)}
-            {...invalidity(`${id}-validTo`, errorsFor("validTo"), `${id}-validTo-hint`)}
-            className={inputClasses(errorsFor("validTo"))}
+            end={typeof payload.validTo === "string" ? payload.validTo : null}
+            errors={errorsFor("validTo")}
           />
-          <p id={`${id}-validTo-hint`} className="mt-1 text-xs text-gray-600">
-            Leave empty for a token that never expires.
-          </p>
-          <FieldError id={`${id}-validTo-error`} messages={errorsFor("validTo")} />
-        </Row>
-      </div>
-      <p className="-mt-2 text-xs text-gray-600">Times are in your time zone ({timeZone}).</p>
+          <p className="-mt-2 text-xs text-gray-600">Times are in your time zone ({timeZone}).</p>
+        </>
+      )}
 
       <div className="flex flex-col-reverse gap-2 border-t border-gray-200 pt-4 sm:flex-row sm:items-center sm:justify-end">
         {missing.length ? <p className="text-xs text-gray-600 sm:mr-auto">To save, enter {missing.join(" and ")}.</p> : null}
@@ -261,14 +265,20 @@ function TokenForm<R extends ActionResult>({ token, scopes, submit, onSaved }: O
   );
 }
 
-function invalidity(fieldId: string, errors: string[] | undefined, hintId?: string) {
+function withoutWindowIf(revoked: boolean, payload: Record<string, unknown>): Record<string, unknown> {
+  if (!revoked) return payload;
+  const { validFrom: _from, validTo: _to, ...rest } = payload;
+  return rest;
+}
+
+export function invalidity(fieldId: string, errors: string[] | undefined, hintId?: string) {
   return {
     "aria-invalid": errors ? true : undefined,
     "aria-describedby": [hintId, `${fieldId}-error`].filter(Boolean).join(" "),
   };
 }
 
-function inputClasses(errors: string[] | undefined): string {
+export function inputClasses(errors: string[] | undefined): string {
   return clsx(
     "block w-full rounded-md border px-3 py-2 text-sm text-gray-900 shadow-sm placeholder:text-gray-500",
     "focus:border-brand-600 focus:outline-2 focus:outline-offset-0 focus:outline-brand-600/30",

@@ -332,7 +332,8 @@ export async function revokeToken(actor: Actor, guid: string, now = new Date()):
 }
 
 /**
- * Issues a new secret for the same token (GUID, name, scopes and window unchanged). With an
+ * Issues a new secret for the same token (GUID, name and scopes unchanged; its end too, unless
+ * `validTo` is given). With an
  * overlap, the secrets in use so far keep working until now + overlap; without, they stop at once.
  */
 export async function rotateToken(actor: Actor, guid: string, input: unknown, now = new Date()): Promise<TokenWithSecret> {
@@ -341,6 +342,11 @@ export async function rotateToken(actor: Actor, guid: string, input: unknown, no
   const parsed = rotateTokenSchema.safeParse(input ?? {});
   if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
   const { overlapSeconds } = parsed.data;
+  const validTo = parsed.data.validTo === undefined || parsed.data.validTo === null ? parsed.data.validTo : new Date(parsed.data.validTo);
+  if (validTo !== undefined) {
+    const problems = validityProblems({ validFrom: existing.validFrom, validTo }, now);
+    if (problems.validTo) throw new ValidationError({ validTo: problems.validTo });
+  }
   const reach = await reachFor(actor);
 
   const secret = generateSecret();
@@ -349,7 +355,11 @@ export async function rotateToken(actor: Actor, guid: string, input: unknown, no
     // Updating the token first locks its row until commit, so concurrent rotations (and a revoke)
     // take turns: each one's deleteMany below then sees the secret the previous one created, and
     // exactly one secret without an end survives. The revoked check reads that locked row.
-    const row = await tx.token.update({ where: { guid: existing.guid }, data: { partial: partialOf(secret) }, include: tokenInclude });
+    const row = await tx.token.update({
+      where: { guid: existing.guid },
+      data: { partial: partialOf(secret), ...(validTo !== undefined && { validTo }) },
+      include: tokenInclude,
+    });
     if (row.revokedAt) throw new ConflictError("A revoked token cannot be rotated. Create a new token instead.");
     // Checked on the locked row: an edit that widened the token meanwhile cannot slip a broader secret past.
     if (reach) assertReachable(reach, { scopes: scopesOf(row), validTo: row.validTo }, "rotate");

@@ -29,6 +29,7 @@ export function RowMenu({ label, items, triggerId }: { label: string; items: Row
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content
+          loop
           align="end"
           sideOffset={4}
           collisionPadding={8}

@@ -33,14 +33,11 @@ export const menuButtonId = (guid: string) => `token-${guid}-more`;
 const byId = (id: string) => document.getElementById(id);
 
 /**
- * A token's dialog has its reason told in a toast when the token is gone (deleted elsewhere): the
- * refreshed list has dropped its row, so the dialog closes rather than offer to act on nothing.
+ * A token deleted elsewhere takes its row off the refreshed list, and the dialog open for it
+ * closes with it: the reason is told in a toast instead of inside the dialog.
  */
-function toastIfGone<R extends ActionResult>(result: R, close: () => void): R {
-  if (!result.ok && result.gone) {
-    toast.error(result.error);
-    close();
-  }
+function toastIfGone<R extends ActionResult>(result: R): R {
+  if (!result.ok && result.gone) toast.error(result.error);
   return result;
 }
 
@@ -62,7 +59,7 @@ export function TokenDialogsHost({
   actions: TokenActions;
   children: ReactNode;
 }) {
-  const [open, setOpen] = useState<Kind | null>(null);
+  const [opened, setOpen] = useState<Kind | null>(null);
   // Kept while a dialog closes, so its content does not change under its closing animation or focus return.
   const [token, setToken] = useState<TokenItem | null>(null);
   const [revealed, setRevealed] = useState<RevealedSecret & { returnTo: () => HTMLElement | null }>();
@@ -86,6 +83,10 @@ export function TokenDialogsHost({
       if (createButton.current === element) createButton.current = null;
     };
   }, []);
+
+  // Delete's own dialog stays while its action ends; it closes itself and moves focus on.
+  const listed = !token || tokens.some((t) => t.guid === token.guid);
+  const open = listed || opened === "remove" ? opened : null;
 
   const show = (kind: Kind) => (target: TokenItem | null) => {
     setToken(target);
@@ -129,7 +130,7 @@ export function TokenDialogsHost({
         open={open === "form"}
         onOpenChange={openChange("form")}
         submit={async (payload) => {
-          if (token) return toastIfGone(await actions.update(token.guid, payload), close);
+          if (token) return toastIfGone(await actions.update(token.guid, payload));
           const listBefore = tokensNow.current;
           const result = await actions.create(payload);
           if (result.ok) setCreated({ guid: result.token.guid, name: result.token.name, listBefore });
@@ -149,7 +150,7 @@ export function TokenDialogsHost({
           token={token}
           open={open === "rotate"}
           onOpenChange={openChange("rotate")}
-          rotate={async (target, input) => toastIfGone(await actions.rotate(target, input), close)}
+          rotate={async (target, input) => toastIfGone(await actions.rotate(target, input))}
           onRotated={(result) => {
             close();
             const trigger = menuButtonId(result.token.guid);

@@ -16,8 +16,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     <html lang="en">
       <body className="min-h-screen bg-gray-50 text-gray-900 antialiased">
         {children}
-        {/* At the bottom, toasts never cover the header's controls (Sign out); above every dialog's overlay. */}
-        <Toaster closeButton position="bottom-right" style={{ zIndex: 60 }} />
+        {/* At the bottom, toasts never cover the header's controls (Sign out). Above every dialog's
+            overlay, and reachable there: a modal dialog turns pointer events off for the rest of the page. */}
+        <Toaster closeButton position="bottom-right" style={{ zIndex: 60, pointerEvents: "auto" }} />
       </body>
     </html>
   );

@@ -6,13 +6,13 @@ import type { ScopeOption } from "./types";
 
 /** Opens the page's token dialog in its "new token" form. */
 export function CreateTokenButton({ scopes, label = "New token" }: { scopes: ScopeOption[]; label?: string }) {
-  const dialogs = useTokenDialogs();
+  const { edit, registerCreateButton } = useTokenDialogs();
   const noScopes = scopes.length === 0;
   return (
     <Button
-      ref={dialogs.registerCreateButton}
+      ref={registerCreateButton}
       variant="primary"
-      onClick={() => dialogs.edit(null)}
+      onClick={() => edit(null)}
       disabled={noScopes}
       title={noScopes ? "You hold no scopes, so a token could not do anything. Ask an administrator for access." : undefined}
     >

@@ -5,7 +5,7 @@ import { FieldError } from "@/components/ui/field-error";
 import { WarningIcon } from "@/components/ui/icons";
 import { formatDateTime } from "@/components/ui/time-format";
 import { EXPIRY_CHOICES, NO_EXPIRY_WARNING, type ExpiryChoice } from "./token-form-values";
-import { inputClasses, invalidity } from "./token-form-dialog";
+import { inputClasses, invalidity } from "./field-styles";
 
 /**
  * "Expires": a preset, a date of one's choice, or no expiry (with why that is a risk), and the end

@@ -2,11 +2,10 @@
 
 import { useId, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
+import { Dialog, DialogClose, DialogContent, focusInstead } from "@/components/ui/dialog";
 import { callAction } from "./call-action";
 import { ExpiryPicker } from "./expiry-picker";
-import { focusInstead } from "./token-form-dialog";
-import { DEFAULT_EXPIRY, toLocalInput, validToOf, type ExpiryChoice, type TokenFormValues } from "./token-form-values";
+import { DEFAULT_EXPIRY, toLocalInput, validToOf, type ExpiryChoice } from "./token-form-values";
 import type { SecretResult, TokenItem } from "./types";
 
 const OVERLAPS = [
@@ -25,8 +24,6 @@ type Props = {
   /** Where focus goes when the dialog closes. */
   returnFocusTo?: () => HTMLElement | null;
 };
-
-const EMPTY: TokenFormValues = { guid: "", name: "", description: "", scopes: [], validFrom: "", expiry: DEFAULT_EXPIRY, validTo: "" };
 
 /** Asks how long the current secret may keep working, then rotates. Closing discards the choice. */
 export function RotateDialog({ token, open, onOpenChange, returnFocusTo, ...formProps }: Props) {
@@ -49,7 +46,7 @@ function RotateForm({ token, rotate, onRotated }: Omit<Props, "open" | "onOpenCh
   const [expiry, setExpiry] = useState<ExpiryChoice>(DEFAULT_EXPIRY);
   const [custom, setCustom] = useState("");
   const [earliest] = useState(() => toLocalInput(new Date()));
-  const validTo = validToOf({ ...EMPTY, expiry, validTo: custom }, new Date());
+  const validTo = validToOf({ expiry, validTo: custom, validFrom: "" }, new Date());
   const [error, setError] = useState("");
   const [pending, startTransition] = useTransition();
 

@@ -3,7 +3,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { Dialog, DialogContent, focusInstead } from "@/components/ui/dialog";
 import { WarningIcon } from "@/components/ui/icons";
 
 export type RevealedSecret = { secret: string; tokenName: string; title: string };
@@ -59,12 +59,7 @@ function SecretPanel({ revealed, onDone, returnFocusTo }: { revealed: RevealedSe
         event.preventDefault();
         close();
       }}
-      onCloseAutoFocus={(event) => {
-        const target = returnFocusTo?.();
-        if (!target?.isConnected) return;
-        event.preventDefault();
-        target.focus();
-      }}
+      onCloseAutoFocus={(event) => focusInstead(event, returnFocusTo)}
       // Copying by hand (select, Ctrl+C) counts as much as the Copy buttons.
       onCopy={() => setCopied(true)}
     >

@@ -63,9 +63,7 @@ export function TokenDialogsHost({
   // Kept while a dialog closes, so its content does not change under its closing animation or focus return.
   const [token, setToken] = useState<TokenItem | null>(null);
   const [revealed, setRevealed] = useState<RevealedSecret & { returnTo: () => HTMLElement | null }>();
-  const [created, setCreated] = useState<{ guid: string; name: string; listBefore: TokenItem[] } | null>(null);
-  const tokensNow = useRef(tokens);
-  tokensNow.current = tokens;
+  const [created, setCreated] = useState<{ guid: string; name: string; listBefore: TokenItem[]; listAfter?: TokenItem[] } | null>(null);
 
   const createButton = useRef<HTMLButtonElement | null>(null);
   const refocus = useRef(false);
@@ -103,11 +101,13 @@ export function TokenDialogsHost({
     return result.ok;
   }
 
-  // The created token is "listed" once a list refreshed after the creation has arrived.
+  // Told about once, by the first list refreshed after the creation: a later view (another filter,
+  // "Show it") has nothing to say about it.
+  if (created && tokens !== created.listBefore && !created.listAfter) setCreated({ ...created, listAfter: tokens });
   const createdState = created && {
     guid: created.guid,
     name: created.name,
-    listed: tokens === created.listBefore ? undefined : tokens.some((t) => t.guid === created.guid),
+    listed: !created.listAfter ? undefined : tokens === created.listAfter ? tokens.some((t) => t.guid === created.guid) : true,
   };
 
   const value: TokenDialogs = {
@@ -131,7 +131,7 @@ export function TokenDialogsHost({
         onOpenChange={openChange("form")}
         submit={async (payload) => {
           if (token) return toastIfGone(await actions.update(token.guid, payload));
-          const listBefore = tokensNow.current;
+          const listBefore = tokens;
           const result = await actions.create(payload);
           if (result.ok) setCreated({ guid: result.token.guid, name: result.token.name, listBefore });
           return result;

@@ -6,12 +6,13 @@ import type { FieldErrors } from "@/lib/errors";
 import { TOKEN_DESCRIPTION_MAX, TOKEN_NAME_MAX } from "@/lib/validation/tokens";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
+import { Dialog, DialogClose, DialogContent, focusInstead } from "@/components/ui/dialog";
 import { FieldError } from "@/components/ui/field-error";
 import { RefreshIcon } from "@/components/ui/icons";
 import { callAction } from "./call-action";
 import { newGuid } from "./guid";
 import { ExpiryPicker } from "./expiry-picker";
+import { inputClasses, invalidity } from "./field-styles";
 import { initialValues, payloadOf, problemsOf, toLocalInput, type TokenFormValues } from "./token-form-values";
 import type { ActionResult, ScopeOption, TokenItem } from "./types";
 
@@ -51,14 +52,6 @@ export function TokenFormDialog<R extends ActionResult>({ token, open, onOpenCha
       </DialogContent>
     </Dialog>
   );
-}
-
-/** Moves focus to `target` when a dialog closes, if it is on the page. */
-export function focusInstead(event: Event, target?: () => HTMLElement | null) {
-  const element = target?.();
-  if (!element?.isConnected) return;
-  event.preventDefault();
-  element.focus();
 }
 
 function TokenForm<R extends ActionResult>({ token, scopes, submit, onSaved }: Omit<Props<R>, "open" | "onOpenChange" | "returnFocusTo">) {
@@ -269,21 +262,6 @@ function withoutWindowIf(revoked: boolean, payload: Record<string, unknown>): Re
   if (!revoked) return payload;
   const { validFrom: _from, validTo: _to, ...rest } = payload;
   return rest;
-}
-
-export function invalidity(fieldId: string, errors: string[] | undefined, hintId?: string) {
-  return {
-    "aria-invalid": errors ? true : undefined,
-    "aria-describedby": [hintId, `${fieldId}-error`].filter(Boolean).join(" "),
-  };
-}
-
-export function inputClasses(errors: string[] | undefined): string {
-  return clsx(
-    "block w-full rounded-md border px-3 py-2 text-sm text-gray-900 shadow-sm placeholder:text-gray-500",
-    "focus:border-brand-600 focus:outline-2 focus:outline-offset-0 focus:outline-brand-600/30",
-    errors ? "border-red-600" : "border-gray-300",
-  );
 }
 
 function RequiredMark() {

@@ -78,7 +78,7 @@ export function initialValues(token?: TokenItem): TokenFormValues {
 }
 
 /** The valid-to the values stand for at `now`: an ISO instant, null for none, or the unparsable text typed. */
-export function validToOf(values: TokenFormValues, now: Date, token?: TokenItem): string | null {
+export function validToOf(values: Pick<TokenFormValues, "expiry" | "validTo" | "validFrom">, now: Date, token?: TokenItem): string | null {
   if (values.expiry === "custom") return values.validTo ? toIso(values.validTo, token?.validTo) : null;
   const from = values.validFrom ? new Date(values.validFrom) : null;
   // A preset counts from the start, or from now for a token already (or about to be) valid.

@@ -61,3 +61,11 @@ export function DialogContent({
     </RadixDialog.Portal>
   );
 }
+
+/** For onCloseAutoFocus: focus goes to `target` instead, when it is on the page. */
+export function focusInstead(event: Event, target?: () => HTMLElement | null) {
+  const element = target?.();
+  if (!element?.isConnected) return;
+  event.preventDefault();
+  element.focus();
+}

@@ -121,6 +121,7 @@ describe.each(Object.keys(VIEWPORTS) as ViewportName[])("at %s width", (viewport
     await row.getByRole("button", { name: "More actions for Deploy bot" }).click();
     await page.getByRole("menu").waitFor();
     await check(page, "row menu");
+    if (desktop) await shot(page, "row-menu");
     await page.keyboard.press("Escape");
     for (const [action, dialogRole, dialogName] of [
       ["Edit", "dialog", "Edit token"],

@@ -92,9 +92,8 @@ for (const [label, viewport] of [
     await secretDialog.waitFor();
     const toast = tab.getByRole("listitem").filter({ hasText: "Token “Thirty days” rotated." }).first();
     await toast.waitFor();
-    // Let the toast finish sliding in before measuring it.
+    // Measured once in place (the context asks for reduced motion, so it does not slide).
     await tab.waitForFunction(() => document.querySelector("[data-sonner-toast][data-mounted=true]") !== null);
-    await tab.waitForTimeout(500);
     const where = await toast.evaluate((element) => {
       const box = element.getBoundingClientRect();
       const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);

@@ -43,7 +43,7 @@ export function ExpiryPicker({
           value={choice}
           onChange={(e) => onChoice(e.target.value as ExpiryChoice)}
           aria-describedby={`${id}-end`}
-          className={`${inputClasses(undefined)} sm:max-w-xs`}
+          className={inputClasses(undefined)}
         >
           {EXPIRY_CHOICES.map((option) => (
             <option key={option.value} value={option.value}>
@@ -64,7 +64,7 @@ export function ExpiryPicker({
             min={min}
             onChange={(e) => onCustom(e.target.value)}
             {...invalidity(`${id}-validTo`, errors)}
-            className={`${inputClasses(errors)} sm:max-w-xs`}
+            className={inputClasses(errors)}
           />
           <FieldError id={`${id}-validTo-error`} messages={errors} />
         </div>

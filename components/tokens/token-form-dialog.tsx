@@ -118,7 +118,9 @@ function TokenForm<R extends ActionResult>({ token, scopes, submit, onSaved }: O
           type="text"
           value={values.name}
           onChange={(e) => change("name", e.target.value)}
-          onBlur={() => touch("name")}
+          // Leaving the field untouched and empty is not an error yet (the footer says what is missing),
+          // and an error appearing on the way to Cancel would move Cancel from under the pointer.
+          onBlur={() => values.name && touch("name")}
           maxLength={TOKEN_NAME_MAX}
           required
           aria-required="true"
@@ -217,30 +219,32 @@ function TokenForm<R extends ActionResult>({ token, scopes, submit, onSaved }: O
         <p className="rounded-md border border-gray-200 bg-gray-50 px-3 py-2 text-sm text-gray-700">{REVOKED_WINDOW}</p>
       ) : (
         <>
-          <Row label="Valid from" htmlFor={`${id}-validFrom`} optional>
-            <input
-              id={`${id}-validFrom`}
-              type="datetime-local"
-              value={values.validFrom}
-              min={earliest}
-              onChange={(e) => change("validFrom", e.target.value)}
-              {...invalidity(`${id}-validFrom`, errorsFor("validFrom"), `${id}-validFrom-hint`)}
-              className={clsx(inputClasses(errorsFor("validFrom")), "sm:max-w-xs")}
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Row label="Valid from" htmlFor={`${id}-validFrom`} optional>
+              <input
+                id={`${id}-validFrom`}
+                type="datetime-local"
+                value={values.validFrom}
+                min={earliest}
+                onChange={(e) => change("validFrom", e.target.value)}
+                {...invalidity(`${id}-validFrom`, errorsFor("validFrom"), `${id}-validFrom-hint`)}
+                className={inputClasses(errorsFor("validFrom"))}
+              />
+              <p id={`${id}-validFrom-hint`} className="mt-1 text-xs text-gray-600">
+                {token ? "Leave empty to keep the current start." : "Leave empty to start now."}
+              </p>
+              <FieldError id={`${id}-validFrom-error`} messages={errorsFor("validFrom")} />
+            </Row>
+            <ExpiryPicker
+              choice={values.expiry}
+              onChoice={(expiry) => change("expiry", expiry)}
+              custom={values.validTo}
+              onCustom={(validTo) => change("validTo", validTo)}
+              min={values.validFrom && values.validFrom > earliest ? values.validFrom : earliest}
+              end={typeof payload.validTo === "string" ? payload.validTo : null}
+              errors={errorsFor("validTo")}
             />
-            <p id={`${id}-validFrom-hint`} className="mt-1 text-xs text-gray-600">
-              {token ? "Leave empty to keep the current start." : "Leave empty to start now."}
-            </p>
-            <FieldError id={`${id}-validFrom-error`} messages={errorsFor("validFrom")} />
-          </Row>
-          <ExpiryPicker
-            choice={values.expiry}
-            onChoice={(expiry) => change("expiry", expiry)}
-            custom={values.validTo}
-            onCustom={(validTo) => change("validTo", validTo)}
-            min={values.validFrom && values.validFrom > earliest ? values.validFrom : earliest}
-            end={typeof payload.validTo === "string" ? payload.validTo : null}
-            errors={errorsFor("validTo")}
-          />
+          </div>
           <p className="-mt-2 text-xs text-gray-600">Times are in your time zone ({timeZone}).</p>
         </>
       )}

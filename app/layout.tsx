@@ -23,7 +23,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         <TimePrefsProvider prefs={timePrefs} now={Date.now()}>
           {children}
         </TimePrefsProvider>
-        <Toaster closeButton position="top-right" />
+        {/* At the bottom, toasts never cover the header's controls (Sign out). Above every dialog's
+            overlay, and reachable there: a modal dialog turns pointer events off for the rest of the page. */}
+        <Toaster closeButton position="bottom-right" style={{ zIndex: 60, pointerEvents: "auto" }} />
       </body>
     </html>
   );

@@ -219,8 +219,9 @@ export function openApiDocument() {
           tags: ["Tokens"],
           summary: "Issue a new secret",
           description:
-            "GUID, name, scopes and validity stay. With overlapSeconds > 0 the old secret keeps working for that long; " +
-            "without, it stops at once. The body is optional. A token can rotate only tokens within its own scopes and lifetime.",
+            "GUID, name, scopes and validity stay, unless validTo gives a new end (null: none). With overlapSeconds > 0 the " +
+            "old secret keeps working for that long; without, it stops at once. The body is optional. A token can rotate only " +
+            "tokens within its own scopes and lifetime.",
           requestParams: guidParams,
           requestBody: { required: false, content: json(rotateTokenSchema) },
           responses: {

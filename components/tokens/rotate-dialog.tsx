@@ -2,8 +2,10 @@
 
 import { useId, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
+import { Dialog, DialogClose, DialogContent, focusInstead } from "@/components/ui/dialog";
 import { callAction } from "./call-action";
+import { ExpiryPicker } from "./expiry-picker";
+import { DEFAULT_EXPIRY, toLocalInput, validToOf, type ExpiryChoice } from "./token-form-values";
 import type { SecretResult, TokenItem } from "./types";
 
 const OVERLAPS = [
@@ -19,15 +21,18 @@ type Props = {
   onOpenChange: (open: boolean) => void;
   rotate: (guid: string, input: unknown) => Promise<SecretResult>;
   onRotated: (result: Extract<SecretResult, { ok: true }>) => void;
+  /** Where focus goes when the dialog closes. */
+  returnFocusTo?: () => HTMLElement | null;
 };
 
 /** Asks how long the current secret may keep working, then rotates. Closing discards the choice. */
-export function RotateDialog({ token, open, onOpenChange, ...formProps }: Props) {
+export function RotateDialog({ token, open, onOpenChange, returnFocusTo, ...formProps }: Props) {
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogContent
         title={`Rotate “${token.name}”`}
-        description="Rotation issues a new secret for this token. Its GUID, name, scopes and validity stay the same; programs must switch to the new secret."
+        description="Rotation issues a new secret for this token, and a new end if you choose one. Its GUID, name and scopes stay the same; programs must switch to the new secret."
+        onCloseAutoFocus={(event) => focusInstead(event, returnFocusTo)}
       >
         <RotateForm token={token} {...formProps} />
       </DialogContent>
@@ -35,9 +40,13 @@ export function RotateDialog({ token, open, onOpenChange, ...formProps }: Props)
   );
 }
 
-function RotateForm({ token, rotate, onRotated }: Omit<Props, "open" | "onOpenChange">) {
+function RotateForm({ token, rotate, onRotated }: Omit<Props, "open" | "onOpenChange" | "returnFocusTo">) {
   const id = useId();
   const [overlapSeconds, setOverlapSeconds] = useState(0);
+  const [expiry, setExpiry] = useState<ExpiryChoice>(DEFAULT_EXPIRY);
+  const [custom, setCustom] = useState("");
+  const [earliest] = useState(() => toLocalInput(new Date()));
+  const validTo = validToOf({ expiry, validTo: custom, validFrom: "" }, new Date());
   const [error, setError] = useState("");
   const [pending, startTransition] = useTransition();
 
@@ -45,9 +54,9 @@ function RotateForm({ token, rotate, onRotated }: Omit<Props, "open" | "onOpenCh
     event.preventDefault();
     setError("");
     startTransition(async () => {
-      const result = await callAction(() => rotate(token.guid, { overlapSeconds }));
+      const result = await callAction(() => rotate(token.guid, { overlapSeconds, validTo }));
       if (result.ok) onRotated(result);
-      else setError(result.error);
+      else setError([result.error, ...Object.values(result.fieldErrors ?? {}).flat()].join(" "));
     });
   }
 
@@ -76,6 +85,7 @@ function RotateForm({ token, rotate, onRotated }: Omit<Props, "open" | "onOpenCh
           ))}
         </div>
       </fieldset>
+      <ExpiryPicker choice={expiry} onChoice={setExpiry} custom={custom} onCustom={setCustom} min={earliest} end={validTo} />
       <div className="flex flex-col-reverse gap-2 border-t border-gray-200 pt-4 sm:flex-row sm:justify-end">
         <DialogClose asChild>
           <Button disabled={pending}>Cancel</Button>

@@ -6,16 +6,21 @@ import type { FieldErrors } from "@/lib/errors";
 import { TOKEN_DESCRIPTION_MAX, TOKEN_NAME_MAX } from "@/lib/validation/tokens";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
+import { Dialog, DialogClose, DialogContent, focusInstead } from "@/components/ui/dialog";
 import { FieldError } from "@/components/ui/field-error";
 import { RefreshIcon } from "@/components/ui/icons";
 import { callAction } from "./call-action";
 import { newGuid } from "./guid";
+import { ExpiryPicker } from "./expiry-picker";
+import { inputClasses, invalidity } from "./field-styles";
 import { initialValues, payloadOf, problemsOf, toLocalInput, type TokenFormValues } from "./token-form-values";
 import type { ActionResult, ScopeOption, TokenItem } from "./types";
 
 type Field = keyof TokenFormValues;
 const FIELDS: readonly string[] = ["guid", "name", "description", "scopes", "validFrom", "validTo"] satisfies Field[];
+
+/** The server refuses any change to a revoked token's window, so the dialog does not offer one. */
+const REVOKED_WINDOW = "This token is revoked: its validity cannot change. Create a new token if access is needed again.";
 
 type Props<R extends ActionResult> = {
   /** Absent: create a new token. Present: edit this one. */
@@ -25,10 +30,12 @@ type Props<R extends ActionResult> = {
   onOpenChange: (open: boolean) => void;
   submit: (payload: Record<string, unknown>) => Promise<R>;
   onSaved: (result: Extract<R, { ok: true }>) => void;
+  /** Where focus goes when the dialog closes. */
+  returnFocusTo?: () => HTMLElement | null;
 };
 
 /** The create and edit dialog. Its form mounts when the dialog opens, so Cancel (or closing) discards every change. */
-export function TokenFormDialog<R extends ActionResult>({ token, open, onOpenChange, ...formProps }: Props<R>) {
+export function TokenFormDialog<R extends ActionResult>({ token, open, onOpenChange, returnFocusTo, ...formProps }: Props<R>) {
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogContent
@@ -39,6 +46,7 @@ export function TokenFormDialog<R extends ActionResult>({ token, open, onOpenCha
             : "A program uses the token's secret to call the Tollgate API as you, with the scopes you choose."
         }
         className="sm:max-w-xl"
+        onCloseAutoFocus={(event) => focusInstead(event, returnFocusTo)}
       >
         <TokenForm token={token} {...formProps} />
       </DialogContent>
@@ -46,7 +54,7 @@ export function TokenFormDialog<R extends ActionResult>({ token, open, onOpenCha
   );
 }
 
-function TokenForm<R extends ActionResult>({ token, scopes, submit, onSaved }: Omit<Props<R>, "open" | "onOpenChange">) {
+function TokenForm<R extends ActionResult>({ token, scopes, submit, onSaved }: Omit<Props<R>, "open" | "onOpenChange" | "returnFocusTo">) {
   const id = useId();
   const [values, setValues] = useState<TokenFormValues>(() => initialValues(token));
   const [touched, setTouched] = useState<ReadonlySet<Field>>(new Set());
@@ -56,8 +64,10 @@ function TokenForm<R extends ActionResult>({ token, scopes, submit, onSaved }: O
   // Pickers refuse times before the dialog opened; the server allows a minute's grace for that.
   const [earliest] = useState(() => toLocalInput(new Date()));
 
-  const payload = payloadOf(values, token);
-  const problems = problemsOf(payload, new Date(), token);
+  const now = new Date();
+  const revoked = Boolean(token?.revokedAt);
+  const payload = withoutWindowIf(revoked, payloadOf(values, now, token));
+  const problems = problemsOf(payload, now, token);
   const valid = Object.keys(problems).length === 0;
 
   function change<F extends Field>(field: F, value: TokenFormValues[F]) {
@@ -108,7 +118,9 @@ function TokenForm<R extends ActionResult>({ token, scopes, submit, onSaved }: O
           type="text"
           value={values.name}
           onChange={(e) => change("name", e.target.value)}
-          onBlur={() => touch("name")}
+          // Leaving the field untouched and empty is not an error yet (the footer says what is missing),
+          // and an error appearing on the way to Cancel would move Cancel from under the pointer.
+          onBlur={() => values.name && touch("name")}
           maxLength={TOKEN_NAME_MAX}
           required
           aria-required="true"
@@ -203,39 +215,39 @@ function TokenForm<R extends ActionResult>({ token, scopes, submit, onSaved }: O
         <FieldError id={`${id}-scopes-error`} messages={errorsFor("scopes")} />
       </fieldset>
 
-      <div className="grid gap-4 sm:grid-cols-2">
-        <Row label="Valid from" htmlFor={`${id}-validFrom`} optional>
-          <input
-            id={`${id}-validFrom`}
-            type="datetime-local"
-            value={values.validFrom}
-            min={earliest}
-            onChange={(e) => change("validFrom", e.target.value)}
-            {...invalidity(`${id}-validFrom`, errorsFor("validFrom"), `${id}-validFrom-hint`)}
-            className={inputClasses(errorsFor("validFrom"))}
-          />
-          <p id={`${id}-validFrom-hint`} className="mt-1 text-xs text-gray-600">
-            {token ? "Leave empty to keep the current start." : "Leave empty to start now."}
-          </p>
-          <FieldError id={`${id}-validFrom-error`} messages={errorsFor("validFrom")} />
-        </Row>
-        <Row label="Valid to" htmlFor={`${id}-validTo`} optional>
-          <input
-            id={`${id}-validTo`}
-            type="datetime-local"
-            value={values.validTo}
-            min={values.validFrom && values.validFrom > earliest ? values.validFrom : earliest}
-            onChange={(e) => change("validTo", e.target.value)}
-            {...invalidity(`${id}-validTo`, errorsFor("validTo"), `${id}-validTo-hint`)}
-            className={inputClasses(errorsFor("validTo"))}
-          />
-          <p id={`${id}-validTo-hint`} className="mt-1 text-xs text-gray-600">
-            Leave empty for a token that never expires.
-          </p>
-          <FieldError id={`${id}-validTo-error`} messages={errorsFor("validTo")} />
-        </Row>
-      </div>
-      <p className="-mt-2 text-xs text-gray-600">Times are in your time zone ({timeZone}).</p>
+      {revoked ? (
+        <p className="rounded-md border border-gray-200 bg-gray-50 px-3 py-2 text-sm text-gray-700">{REVOKED_WINDOW}</p>
+      ) : (
+        <>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Row label="Valid from" htmlFor={`${id}-validFrom`} optional>
+              <input
+                id={`${id}-validFrom`}
+                type="datetime-local"
+                value={values.validFrom}
+                min={earliest}
+                onChange={(e) => change("validFrom", e.target.value)}
+                {...invalidity(`${id}-validFrom`, errorsFor("validFrom"), `${id}-validFrom-hint`)}
+                className={inputClasses(errorsFor("validFrom"))}
+              />
+              <p id={`${id}-validFrom-hint`} className="mt-1 text-xs text-gray-600">
+                {token ? "Leave empty to keep the current start." : "Leave empty to start now."}
+              </p>
+              <FieldError id={`${id}-validFrom-error`} messages={errorsFor("validFrom")} />
+            </Row>
+            <ExpiryPicker
+              choice={values.expiry}
+              onChoice={(expiry) => change("expiry", expiry)}
+              custom={values.validTo}
+              onCustom={(validTo) => change("validTo", validTo)}
+              min={values.validFrom && values.validFrom > earliest ? values.validFrom : earliest}
+              end={typeof payload.validTo === "string" ? payload.validTo : null}
+              errors={errorsFor("validTo")}
+            />
+          </div>
+          <p className="-mt-2 text-xs text-gray-600">Times are in your time zone ({timeZone}).</p>
+        </>
+      )}
 
       <div className="flex flex-col-reverse gap-2 border-t border-gray-200 pt-4 sm:flex-row sm:items-center sm:justify-end">
         {missing.length ? <p className="text-xs text-gray-600 sm:mr-auto">To save, enter {missing.join(" and ")}.</p> : null}
@@ -250,19 +262,10 @@ function TokenForm<R extends ActionResult>({ token, scopes, submit, onSaved }: O
   );
 }
 
-function invalidity(fieldId: string, errors: string[] | undefined, hintId?: string) {
-  return {
-    "aria-invalid": errors ? true : undefined,
-    "aria-describedby": [hintId, `${fieldId}-error`].filter(Boolean).join(" "),
-  };
-}
-
-function inputClasses(errors: string[] | undefined): string {
-  return clsx(
-    "block w-full rounded-md border px-3 py-2 text-sm text-gray-900 shadow-sm placeholder:text-gray-500",
-    "focus:border-brand-600 focus:outline-2 focus:outline-offset-0 focus:outline-brand-600/30",
-    errors ? "border-red-600" : "border-gray-300",
-  );
+function withoutWindowIf(revoked: boolean, payload: Record<string, unknown>): Record<string, unknown> {
+  if (!revoked) return payload;
+  const { validFrom: _from, validTo: _to, ...rest } = payload;
+  return rest;
 }
 
 function RequiredMark() {

@@ -3,6 +3,37 @@ import { createTokenSchema, tokenFieldsSchema, validityProblems } from "@/lib/va
 import { newGuid } from "./guid";
 import type { TokenItem } from "./types";
 
+/** How long a new (or rotated) token works; "custom" reads the date picker, "never" has no end. */
+export const EXPIRY_CHOICES = [
+  { value: "7d", label: "7 days", days: 7 },
+  { value: "30d", label: "30 days", days: 30 },
+  { value: "60d", label: "60 days", days: 60 },
+  { value: "90d", label: "90 days", days: 90 },
+  { value: "1y", label: "1 year", days: null },
+  { value: "custom", label: "A date of my choice", days: null },
+  { value: "never", label: "No expiry", days: null },
+] as const;
+export type ExpiryChoice = (typeof EXPIRY_CHOICES)[number]["value"];
+export const DEFAULT_EXPIRY: ExpiryChoice = "30d";
+export const NO_EXPIRY_WARNING =
+  "A token that never expires is a standing risk: if it leaks, it works until someone notices and revokes it.";
+
+/**
+ * The end a choice gives a token starting at `start`: days are whole 24-hour days, a year is the
+ * same date and time a year on. Undefined for "custom", whose end is the picker's.
+ */
+export function expiryEnd(choice: ExpiryChoice, start: Date): Date | null | undefined {
+  if (choice === "never") return null;
+  if (choice === "custom") return undefined;
+  if (choice === "1y") {
+    const end = new Date(start);
+    end.setFullYear(end.getFullYear() + 1);
+    return end;
+  }
+  const days = EXPIRY_CHOICES.find((c) => c.value === choice)!.days!;
+  return new Date(start.getTime() + days * 24 * 3600_000);
+}
+
 /** The create/edit dialog's fields as the inputs hold them: dates as datetime-local strings in the browser's zone. */
 export type TokenFormValues = {
   guid: string;
@@ -10,6 +41,8 @@ export type TokenFormValues = {
   description: string;
   scopes: string[];
   validFrom: string;
+  expiry: ExpiryChoice;
+  /** The picker's value, used when `expiry` is "custom". */
   validTo: string;
 };
 
@@ -32,28 +65,38 @@ function toIso(local: string, stored: string | null | undefined): string {
 }
 
 export function initialValues(token?: TokenItem): TokenFormValues {
-  if (!token) return { guid: newGuid(), name: "", description: "", scopes: [], validFrom: "", validTo: "" };
+  if (!token) return { guid: newGuid(), name: "", description: "", scopes: [], validFrom: "", expiry: DEFAULT_EXPIRY, validTo: "" };
   return {
     guid: token.guid,
     name: token.name,
     description: token.description,
     scopes: token.scopes,
     validFrom: toLocalInput(new Date(token.validFrom)),
+    expiry: token.validTo ? "custom" : "never",
     validTo: token.validTo ? toLocalInput(new Date(token.validTo)) : "",
   };
 }
 
+/** The valid-to the values stand for at `now`: an ISO instant, null for none, or the unparsable text typed. */
+export function validToOf(values: Pick<TokenFormValues, "expiry" | "validTo" | "validFrom">, now: Date, token?: TokenItem): string | null {
+  if (values.expiry === "custom") return values.validTo ? toIso(values.validTo, token?.validTo) : null;
+  const from = values.validFrom ? new Date(values.validFrom) : null;
+  // A preset counts from the start, or from now for a token already (or about to be) valid.
+  const start = from && !Number.isNaN(from.getTime()) && from > now ? from : now;
+  return expiryEnd(values.expiry, start)?.toISOString() ?? null;
+}
+
 /**
- * What the dialog sends to the server action. Creating: an empty valid-from means "from now".
- * Editing: an empty valid-from keeps the stored one (it cannot be cleared), an empty valid-to
- * means "never expires".
+ * What the dialog sends to the server action at `now`. Creating: an empty valid-from means "from
+ * now". Editing: an empty valid-from keeps the stored one (it cannot be cleared). A custom date
+ * left empty means "never expires", as "No expiry" does.
  */
-export function payloadOf(values: TokenFormValues, token?: TokenItem): Record<string, unknown> {
+export function payloadOf(values: TokenFormValues, now: Date, token?: TokenItem): Record<string, unknown> {
   const common = {
     name: values.name,
     description: values.description,
     scopes: values.scopes,
-    validTo: values.validTo ? toIso(values.validTo, token?.validTo) : null,
+    validTo: validToOf(values, now, token),
   };
   if (!token) return { ...common, guid: values.guid, validFrom: values.validFrom ? toIso(values.validFrom, null) : null };
   return values.validFrom ? { ...common, validFrom: toIso(values.validFrom, token.validFrom) } : common;

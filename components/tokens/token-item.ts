@@ -16,5 +16,6 @@ export function toTokenItem(view: TokenView): TokenItem {
     lastUsedIp: view.lastUsedIp,
     lastUsedUserAgent: view.lastUsedUserAgent,
     status: view.status,
+    previousSecretExpiresAt: view.previousSecretExpiresAt?.toISOString() ?? null,
   };
 }

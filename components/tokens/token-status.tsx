@@ -1,5 +1,5 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import { RelativeTime } from "@/components/ui/local-time";
+import { LocalTime, RelativeTime } from "@/components/ui/local-time";
 import type { TokenItem } from "./types";
 
 const REASONS = {
@@ -8,8 +8,26 @@ const REASONS = {
   scheduled: { tone: "blue", label: "Scheduled" },
 } as const satisfies Record<string, { tone: BadgeTone; label: string }>;
 
-/** "Active", or "Inactive" with its reason and when it happened (or will). */
-export function TokenStatusBadge({ token }: { token: Pick<TokenItem, "status" | "validFrom" | "validTo" | "revokedAt"> }) {
+type StatusFields = Pick<TokenItem, "status" | "validFrom" | "validTo" | "revokedAt" | "previousSecretExpiresAt">;
+
+/** "Active", or "Inactive" with its reason and when it happened (or will); and until when a rotated-out secret still works. */
+export function TokenStatusBadge({ token }: { token: StatusFields }) {
+  const overlap = token.previousSecretExpiresAt ? (
+    <p className="min-w-24 text-xs text-amber-800">
+      Previous secret works until <LocalTime iso={token.previousSecretExpiresAt} />
+    </p>
+  ) : null;
+  return overlap ? (
+    <div className="space-y-0.5">
+      <Status token={token} />
+      {overlap}
+    </div>
+  ) : (
+    <Status token={token} />
+  );
+}
+
+function Status({ token }: { token: StatusFields }) {
   const { status } = token;
   if (status.active) return <Badge tone="green">Active</Badge>;
   const reason = REASONS[status.reason];

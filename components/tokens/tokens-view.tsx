@@ -2,11 +2,12 @@ import type { TokenListQuery } from "@/lib/validation/token-list";
 import { KeyIcon } from "@/components/ui/icons";
 import { CreateTokenButton } from "./create-token-button";
 import { clearedFiltersHref, listHref } from "./list-href";
+import { CreatedNotice } from "./created-notice";
 import { ListBusy, ListLink, ListLoadingStatus, ListNavigation } from "./list-navigation";
-import { NewSecretProvider } from "./new-secret";
 import { Pagination } from "./pagination";
 import { TokenFilters } from "./token-filters";
 import { TokenGuidance } from "./token-guidance";
+import { TokenDialogsHost } from "./token-dialogs";
 import { TokenTable } from "./token-table";
 import type { ScopeOption, TokenActions, TokenItem } from "./types";
 
@@ -30,7 +31,7 @@ export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes,
   const last = first + tokens.length - 1;
 
   return (
-    <NewSecretProvider>
+    <TokenDialogsHost tokens={tokens} scopes={scopes} actions={actions}>
       <div className="space-y-6">
         <header className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
           <div>
@@ -39,7 +40,7 @@ export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes,
               Tokens let programs call the Tollgate API as you, limited to the scopes you give them.
             </p>
           </div>
-          {hasTokens ? <CreateTokenButton scopes={scopes} create={actions.create} /> : null}
+          {hasTokens ? <CreateTokenButton scopes={scopes} /> : null}
         </header>
 
         {scopes.length === 0 ? (
@@ -57,7 +58,7 @@ export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes,
               what it may do and how long it works, and you can revoke it at any time.
             </p>
             <div className="mt-5">
-              <CreateTokenButton scopes={scopes} create={actions.create} label="Create your first token" />
+              <CreateTokenButton scopes={scopes} label="Create your first token" />
             </div>
           </section>
         ) : (
@@ -72,6 +73,7 @@ export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes,
                   {notice}
                 </p>
               ))}
+              <CreatedNotice query={query} />
               <div className="flex flex-wrap items-center gap-x-3">
                 <p className="text-sm text-gray-700" aria-live="polite">
                   {tokens.length ? `Showing ${first}–${last} of ${total} ${total === 1 ? "token" : "tokens"}` : `${total} ${total === 1 ? "token" : "tokens"}`}
@@ -81,7 +83,7 @@ export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes,
               <ListBusy className="space-y-3">
                 {tokens.length ? (
                   <>
-                    <TokenTable tokens={tokens} query={query} scopes={scopes} actions={actions} now={now} />
+                    <TokenTable tokens={tokens} query={query} now={now} />
                     <Pagination query={query} pageCount={pageCount} />
                   </>
                 ) : total === 0 ? (
@@ -111,6 +113,6 @@ export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes,
 
         <TokenGuidance />
       </div>
-    </NewSecretProvider>
+    </TokenDialogsHost>
   );
 }

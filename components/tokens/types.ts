@@ -16,6 +16,8 @@ export type TokenItem = {
   lastUsedIp: string | null;
   lastUsedUserAgent: string | null;
   status: TokenStatus;
+  /** Until when the secret replaced by the last rotation still works; null when no overlap is in force. */
+  previousSecretExpiresAt: string | null;
 };
 
 export type ActionFailure = {
@@ -41,6 +43,8 @@ export type TokenActions = {
   revoke: (guid: string) => Promise<TokenResult>;
   rotate: (guid: string, input: unknown) => Promise<SecretResult>;
   remove: (guid: string) => Promise<ActionResult>;
+  /** Stops the secret a rotation replaced at once, instead of at the end of the overlap. */
+  endOverlap: (guid: string) => Promise<TokenResult>;
 };
 
 export type ScopeOption = { name: string; description: string };

@@ -9,18 +9,24 @@ import { overlayClasses, panelClasses } from "./dialog";
 /**
  * Asks before doing something that cannot be taken back. The dialog stays open, its buttons
  * disabled, while `onConfirm` runs, so the action cannot be sent twice; the caller reports the
- * outcome (a toast) and the dialog closes.
+ * outcome (a toast) and the dialog closes. Either it opens from its own `trigger`, or the caller
+ * holds `open` (a list that mounts one dialog for all its rows).
  */
 export function ConfirmDialog({
   trigger,
+  open: heldOpen,
+  onOpenChange,
   title,
   description,
   confirmLabel,
   pendingLabel,
   onConfirm,
   focusAfterConfirm,
+  returnFocusTo,
 }: {
-  trigger: ReactElement;
+  trigger?: ReactElement;
+  open?: boolean;
+  onOpenChange?: (open: boolean) => void;
   title: ReactNode;
   description: ReactNode;
   confirmLabel: string;
@@ -32,8 +38,12 @@ export function ConfirmDialog({
    * button that is now disabled, a Delete button whose row is gone. Cancelling returns to the trigger.
    */
   focusAfterConfirm?: RefObject<HTMLElement | null>;
+  /** Without a trigger: where focus goes on closing, told whether the action was done. */
+  returnFocusTo?: (confirmed: boolean) => HTMLElement | null | undefined;
 }) {
-  const [open, setOpen] = useState(false);
+  const [ownOpen, setOwnOpen] = useState(false);
+  const open = heldOpen ?? ownOpen;
+  const setOpen = onOpenChange ?? setOwnOpen;
   const [pending, startTransition] = useTransition();
   const confirmed = useRef(false);
 
@@ -46,8 +56,9 @@ export function ConfirmDialog({
 
   // Radix calls this when the dialog closes, even when it closes because its row was removed.
   function returnFocus(event: Event) {
-    const target = confirmed.current ? focusAfterConfirm?.current : null;
+    const done = confirmed.current;
     confirmed.current = false;
+    const target = returnFocusTo ? returnFocusTo(done) : done ? focusAfterConfirm?.current : null;
     if (!target?.isConnected) return;
     event.preventDefault();
     target.focus();
@@ -55,7 +66,7 @@ export function ConfirmDialog({
 
   return (
     <AlertDialog.Root open={open} onOpenChange={(next) => !pending && setOpen(next)}>
-      <AlertDialog.Trigger asChild>{trigger}</AlertDialog.Trigger>
+      {trigger ? <AlertDialog.Trigger asChild>{trigger}</AlertDialog.Trigger> : null}
       <AlertDialog.Portal>
         <AlertDialog.Overlay className={overlayClasses} />
         <AlertDialog.Content className={clsx(panelClasses, "max-w-md")} onCloseAutoFocus={returnFocus}>

@@ -18,8 +18,10 @@ export function CopyButton({
   label = "Copy",
   iconOnly = false,
   className,
+  onCopied,
 }: {
   value: string;
+  onCopied?: () => void;
   label?: string;
   iconOnly?: boolean;
   className?: string;
@@ -36,6 +38,7 @@ export function CopyButton({
     try {
       await writeToClipboard(value);
       setCopied(true);
+      onCopied?.();
     } catch {
       toast.error("Could not copy. Select the text and copy it by hand.");
     }

@@ -25,6 +25,7 @@ export function DialogContent({
   className,
   onOpenAutoFocus,
   onCloseAutoFocus,
+  onInteractOutside,
   ...props
 }: Omit<RadixDialog.DialogContentProps, "title"> & { title: ReactNode; description?: ReactNode }) {
   const opener = useRef<HTMLElement | null>(null);
@@ -35,6 +36,11 @@ export function DialogContent({
         className={clsx(panelClasses, "max-w-lg", className)}
         {...(description ? {} : { "aria-describedby": undefined })}
         {...props}
+        onInteractOutside={(event) => {
+          // Dismissing a toast is not a click away from the dialog.
+          if (event.target instanceof Element && event.target.closest("[data-sonner-toaster]")) event.preventDefault();
+          else onInteractOutside?.(event);
+        }}
         onOpenAutoFocus={(event) => {
           // Called before focus moves in: the active element is still the control that opened the dialog.
           opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -54,4 +60,12 @@ export function DialogContent({
       </RadixDialog.Content>
     </RadixDialog.Portal>
   );
+}
+
+/** For onCloseAutoFocus: focus goes to `target` instead, when it is on the page. */
+export function focusInstead(event: Event, target?: () => HTMLElement | null) {
+  const element = target?.();
+  if (!element?.isConnected) return;
+  event.preventDefault();
+  element.focus();
 }

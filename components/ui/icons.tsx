@@ -93,3 +93,13 @@ export function ArrowDownIcon(props: SVGProps<SVGSVGElement>) {
     </Icon>
   );
 }
+
+export function MoreIcon(props: SVGProps<SVGSVGElement>) {
+  return (
+    <Icon {...props}>
+      <circle cx="5" cy="12" r="1" />
+      <circle cx="12" cy="12" r="1" />
+      <circle cx="19" cy="12" r="1" />
+    </Icon>
+  );
+}

@@ -28,7 +28,11 @@ export type { Actor, TokenActor } from "./actor";
  * Another user's GUID is answered exactly like an unknown one.
  */
 
-const tokenInclude = { scopes: { select: { scopeName: true } } } satisfies Prisma.TokenInclude;
+const tokenInclude = {
+  scopes: { select: { scopeName: true } },
+  // Secrets with an end are the ones a rotation replaced, winding down.
+  secrets: { where: { expiresAt: { not: null } }, select: { expiresAt: true } },
+} satisfies Prisma.TokenInclude;
 type TokenRow = Prisma.TokenGetPayload<{ include: typeof tokenInclude }>;
 
 export type TokenView = {
@@ -46,6 +50,7 @@ export type TokenView = {
   lastUsedIp: string | null;
   lastUsedUserAgent: string | null;
   status: TokenStatus;
+  previousSecretExpiresAt: Date | null;
 };
 
 export type TokenPage = { tokens: TokenView[]; total: number; page: number; perPage: number; pageCount: number };
@@ -69,7 +74,14 @@ function toView(row: TokenRow, now: Date): TokenView {
     lastUsedIp: row.lastUsedIp,
     lastUsedUserAgent: row.lastUsedUserAgent,
     status: statusOf(row, now),
+    previousSecretExpiresAt: previousSecretEnd(row, now),
   };
+}
+
+/** Until when a secret replaced by rotation still works, or null when none does. */
+function previousSecretEnd(row: TokenRow, now: Date): Date | null {
+  const ends = row.secrets.map((s) => s.expiresAt!.getTime()).filter((end) => end > now.getTime());
+  return ends.length ? new Date(Math.max(...ends)) : null;
 }
 
 /** Prisma passes `contains` to ILIKE as it is: a `%` or `_` typed by the user would be a wildcard. */
@@ -329,7 +341,8 @@ export async function revokeToken(actor: Actor, guid: string, now = new Date()):
 }
 
 /**
- * Issues a new secret for the same token (GUID, name, scopes and window unchanged). With an
+ * Issues a new secret for the same token (GUID, name and scopes unchanged; its end too, unless
+ * `validTo` is given). With an
  * overlap, the secrets in use so far keep working until now + overlap; without, they stop at once.
  */
 export async function rotateToken(actor: Actor, guid: string, input: unknown, now = new Date()): Promise<TokenWithSecret> {
@@ -338,6 +351,11 @@ export async function rotateToken(actor: Actor, guid: string, input: unknown, no
   const parsed = rotateTokenSchema.safeParse(input ?? {});
   if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
   const { overlapSeconds } = parsed.data;
+  const validTo = parsed.data.validTo === undefined || parsed.data.validTo === null ? parsed.data.validTo : new Date(parsed.data.validTo);
+  if (validTo !== undefined) {
+    const problems = validityProblems({ validFrom: existing.validFrom, validTo }, now);
+    if (problems.validTo) throw new ValidationError({ validTo: problems.validTo });
+  }
   const reach = await reachFor(actor);
 
   const secret = generateSecret();
@@ -346,7 +364,11 @@ export async function rotateToken(actor: Actor, guid: string, input: unknown, no
     // Updating the token first locks its row until commit, so concurrent rotations (and a revoke)
     // take turns: each one's deleteMany below then sees the secret the previous one created, and
     // exactly one secret without an end survives. The revoked check reads that locked row.
-    const row = await tx.token.update({ where: { guid: existing.guid }, data: { partial: partialOf(secret) }, include: tokenInclude });
+    const row = await tx.token.update({
+      where: { guid: existing.guid },
+      data: { partial: partialOf(secret), ...(validTo !== undefined && { validTo }) },
+      include: tokenInclude,
+    });
     if (row.revokedAt) throw new ConflictError("A revoked token cannot be rotated. Create a new token instead.");
     // Checked on the locked row: an edit that widened the token meanwhile cannot slip a broader secret past.
     if (reach) assertReachable(reach, { scopes: scopesOf(row), validTo: row.validTo }, "rotate");
@@ -360,11 +382,21 @@ export async function rotateToken(actor: Actor, guid: string, input: unknown, no
       await tx.tokenSecret.updateMany({ where: { tokenGuid: existing.guid, expiresAt: { gt: until } }, data: { expiresAt: until } });
     }
     await tx.tokenSecret.create({ data: { tokenGuid: existing.guid, hash: hashSecret(secret, config().tokenHashKey) } });
-    return row;
+    // Read again: the secrets winding down changed after the row was locked.
+    return tx.token.findUniqueOrThrow({ where: { guid: existing.guid }, include: tokenInclude });
   });
   const row = await unlessDeleted(transaction);
   await tokenChanged(row.guid);
   return { token: toView(row, now), secret };
+}
+
+/** Ends a rotation's overlap now: the secrets it replaced stop working at once. */
+export async function endOverlap(actor: Actor, guid: string, now = new Date()): Promise<TokenView> {
+  const existing = await findOwned(ownerOf(actor), guid);
+  const db = await prisma();
+  await db.tokenSecret.deleteMany({ where: { tokenGuid: existing.guid, expiresAt: { not: null } } });
+  await tokenChanged(existing.guid);
+  return toView({ ...existing, secrets: [] }, now);
 }
 
 /**

@@ -80,6 +80,8 @@ export const rotateTokenSchema = strictFields(
       .min(0, "overlapSeconds cannot be negative.")
       .max(MAX_ROTATION_OVERLAP_SECONDS, "The old secret can keep working for at most 30 days.")
       .default(0),
+    // Left out: the token keeps its end. null: it never expires. A rotation is a natural moment to renew it.
+    validTo: z.union([instant, z.null()], { message: DATE_TIME_MESSAGE }).optional(),
   },
   "Expected object with the rotation options.",
 );

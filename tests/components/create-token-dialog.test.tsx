@@ -1,8 +1,13 @@
 import { fireEvent, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { CreateTokenButton } from "@/components/tokens/create-token-button";
+import { TokenDialogsHost } from "@/components/tokens/token-dialogs";
 import type { SecretResult } from "@/components/tokens/types";
-import { SCOPES, localInputIn, tokenItem } from "./fixtures";
+import { formatDateTime } from "@/components/ui/time-format";
+import { DAY, SCOPES, localInputIn, tokenItem, unusedActions } from "./fixtures";
+
+// Typing through user-event is slow on a loaded two-core machine.
+jest.setTimeout(30_000);
 
 const SECRET = "tgp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
 
@@ -16,9 +21,21 @@ function createAction(result: SecretResult = { ok: true, token: tokenItem({ name
   return { create, calls };
 }
 
-async function openDialog(create = createAction().create) {
-  const user = userEvent.setup();
-  render(<CreateTokenButton scopes={SCOPES} create={create} />);
+function renderButton(create: (input: unknown) => Promise<SecretResult>, scopes = SCOPES) {
+  render(
+    <TokenDialogsHost tokens={[]} scopes={scopes} actions={{ ...unusedActions(), create }}>
+      <CreateTokenButton scopes={scopes} />
+    </TokenDialogsHost>,
+  );
+}
+
+/** Picks "A date of my choice" under Expires, which brings up the Valid to picker. */
+function chooseCustomEnd(dialog: HTMLElement) {
+  fireEvent.change(within(dialog).getByLabelText("Expires after"), { target: { value: "custom" } });
+}
+
+async function openDialog(create = createAction().create, user = userEvent.setup()) {
+  renderButton(create);
   await user.click(screen.getByRole("button", { name: "New token" }));
   const dialog = screen.getByRole("dialog", { name: "New API token" });
   return { user, dialog, save: within(dialog).getByRole("button", { name: "Create token" }) };
@@ -63,6 +80,7 @@ test("valid-to before valid-from keeps Save disabled and shows why", async () =>
   await user.click(within(dialog).getByRole("checkbox", { name: /tokens:read/ }));
 
   fireEvent.change(within(dialog).getByLabelText(/^Valid from/), { target: { value: localInputIn(48) } });
+  chooseCustomEnd(dialog);
   fireEvent.change(within(dialog).getByLabelText(/^Valid to/), { target: { value: localInputIn(24) } });
 
   expect(save).toBeDisabled();
@@ -84,6 +102,7 @@ test("past dates cannot be picked, and one typed in anyway is refused", async ()
   const earliest = new Date(validFrom.getAttribute("min") ?? "").getTime();
   expect(Date.now() - earliest).toBeGreaterThanOrEqual(0);
   expect(Date.now() - earliest).toBeLessThan(2 * 60_000);
+  chooseCustomEnd(dialog);
   expect(within(dialog).getByLabelText(/^Valid to/)).toHaveAttribute("min", validFrom.getAttribute("min"));
 
   fireEvent.change(validFrom, { target: { value: localInputIn(-3) } });
@@ -125,6 +144,7 @@ test("Save sends the fields, with picked times as ISO instants and the GUID show
   await user.type(within(dialog).getByLabelText(/^Description/), "Nightly build");
   await user.click(within(dialog).getByRole("checkbox", { name: /tokens:write/ }));
   fireEvent.change(within(dialog).getByLabelText(/^Valid from/), { target: { value: from } });
+  chooseCustomEnd(dialog);
   fireEvent.change(within(dialog).getByLabelText(/^Valid to/), { target: { value: to } });
 
   await user.click(save);
@@ -176,7 +196,7 @@ test("the secret is shown once, with a warning and a copy button, and is gone af
   expect(screen.queryByRole("dialog", { name: "New API token" })).not.toBeInTheDocument();
   expect(within(reveal).getByLabelText("Secret")).toHaveValue(SECRET);
   expect(within(reveal).getByText("This secret will not be shown again.")).toBeInTheDocument();
-  await user.click(within(reveal).getByRole("button", { name: "Copy" }));
+  await user.click(within(reveal).getByRole("button", { name: "Copy secret" }));
   expect(await navigator.clipboard.readText()).toBe(SECRET);
   expect(within(reveal).getByRole("button", { name: "Copied" })).toBeInTheDocument();
 
@@ -204,8 +224,78 @@ test("Cancel discards what was typed", async () => {
 });
 
 test("a user without scopes cannot start creating a token", () => {
-  render(<CreateTokenButton scopes={[]} create={createAction().create} />);
+  renderButton(createAction().create, []);
   const button = screen.getByRole("button", { name: "New token" });
   expect(button).toBeDisabled();
   expect(button).toHaveAttribute("title", expect.stringMatching(/hold no scopes/));
+});
+
+describe("expiry", () => {
+  const NOW = new Date("2030-03-10T12:00:00.000Z");
+  beforeEach(() => jest.useFakeTimers({ now: NOW, doNotFake: ["queueMicrotask", "nextTick", "setImmediate"] }));
+  afterEach(() => jest.useRealTimers());
+  const fakeUser = () => userEvent.setup({ advanceTimers: jest.advanceTimersByTime });
+
+  async function filledIn(create = createAction().create) {
+    const opened = await openDialog(create, fakeUser());
+    await opened.user.type(within(opened.dialog).getByLabelText(/^Name/), "CI deploy");
+    await opened.user.click(within(opened.dialog).getByRole("checkbox", { name: /tokens:read/ }));
+    return opened;
+  }
+
+  test("30 days is the default, and the dialog says on which date the token expires", async () => {
+    const { create, calls } = createAction();
+    const { user, dialog, save } = await filledIn(create);
+    const choice = within(dialog).getByLabelText("Expires after");
+    expect(choice).toHaveValue("30d");
+    expect(within(choice).getAllByRole("option").map((o) => o.textContent)).toEqual([
+      "7 days",
+      "30 days",
+      "60 days",
+      "90 days",
+      "1 year",
+      "A date of my choice",
+      "No expiry",
+    ]);
+    const end = new Date(NOW.getTime() + 30 * DAY);
+    expect(choice).toHaveAccessibleDescription(`Expires on ${formatDateTime(end)}.`);
+
+    await user.click(save);
+    expect(calls).toEqual([expect.objectContaining({ validFrom: null, validTo: end.toISOString() })]);
+  });
+
+  test.each([
+    ["7d", new Date("2030-03-17T12:00:00.000Z")],
+    ["90d", new Date("2030-06-08T12:00:00.000Z")],
+    ["1y", new Date("2031-03-10T12:00:00.000Z")],
+  ])("the %s preset sends its end", async (preset, end) => {
+    const { create, calls } = createAction();
+    const { user, dialog, save } = await filledIn(create);
+    fireEvent.change(within(dialog).getByLabelText("Expires after"), { target: { value: preset } });
+    await user.click(save);
+    expect(calls).toEqual([expect.objectContaining({ validTo: end.toISOString() })]);
+  });
+
+  test("a preset counts from a later start", async () => {
+    const { create, calls } = createAction();
+    const { user, dialog, save } = await filledIn(create);
+    const from = localInputIn(48);
+    fireEvent.change(within(dialog).getByLabelText(/^Valid from/), { target: { value: from } });
+    fireEvent.change(within(dialog).getByLabelText("Expires after"), { target: { value: "7d" } });
+    await user.click(save);
+    expect(calls).toEqual([
+      expect.objectContaining({ validFrom: new Date(from).toISOString(), validTo: new Date(new Date(from).getTime() + 7 * DAY).toISOString() }),
+    ]);
+  });
+
+  test("no expiry is said to be a standing risk, and sends no end", async () => {
+    const { create, calls } = createAction();
+    const { user, dialog, save } = await filledIn(create);
+    expect(within(dialog).queryByText(/standing risk/)).not.toBeInTheDocument();
+    fireEvent.change(within(dialog).getByLabelText("Expires after"), { target: { value: "never" } });
+    expect(within(dialog).getByText(/A token that never expires is a standing risk/)).toBeInTheDocument();
+    expect(within(dialog).getByLabelText("Expires after")).toHaveAccessibleDescription("Never expires.");
+    await user.click(save);
+    expect(calls).toEqual([expect.objectContaining({ validTo: null })]);
+  });
 });

@@ -1,7 +1,11 @@
 import { fireEvent, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { TokenDialogsHost } from "@/components/tokens/token-dialogs";
 import { TokenRowActions } from "@/components/tokens/token-row-actions";
+import type { TokenItem } from "@/components/tokens/types";
 import { DAY, SCOPES, localInputIn, tokenItem, unusedActions } from "./fixtures";
+
+jest.setTimeout(30_000);
 
 const monthAgo = new Date(Date.now() - 30 * DAY + 12_345).toISOString();
 const token = tokenItem({
@@ -12,7 +16,7 @@ const token = tokenItem({
   validTo: new Date(Date.now() + 60 * DAY).toISOString(),
 });
 
-function renderEdit() {
+function renderEdit(shown: TokenItem = token) {
   const updates: [string, unknown][] = [];
   const actions = {
     ...unusedActions(),
@@ -22,7 +26,11 @@ function renderEdit() {
     },
   };
   const user = userEvent.setup();
-  render(<TokenRowActions token={token} scopes={SCOPES} actions={actions} />);
+  render(
+    <TokenDialogsHost tokens={[shown]} scopes={SCOPES} actions={actions}>
+      <TokenRowActions token={shown} />
+    </TokenDialogsHost>,
+  );
   return { user, updates };
 }
 
@@ -68,12 +76,42 @@ test("saving keeps the stored start even though it lies in the past, and sends t
   expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
 });
 
-test("emptying valid-to means the token never expires", async () => {
+test("the stored end shows as a date of one's own; No expiry clears it, with the warning", async () => {
   const { user, updates } = renderEdit();
   await user.click(screen.getByRole("button", { name: "Edit Deploy bot" }));
-  fireEvent.change(screen.getByLabelText(/^Valid to/), { target: { value: "" } });
+  expect(screen.getByLabelText("Expires after")).toHaveValue("custom");
+  fireEvent.change(screen.getByLabelText("Expires after"), { target: { value: "never" } });
+  expect(screen.queryByLabelText(/^Valid to/)).not.toBeInTheDocument();
+  expect(screen.getByText(/standing risk/)).toBeInTheDocument();
 
   await user.click(screen.getByRole("button", { name: "Save changes" }));
 
   expect(updates[0]?.[1]).toMatchObject({ validTo: null });
+});
+
+test("a revoked token's dates are not offered, since they cannot change; the rest saves without them", async () => {
+  const revokedAt = new Date(Date.now() - DAY).toISOString();
+  const { user, updates } = renderEdit({ ...token, revokedAt, validTo: revokedAt, status: { active: false, reason: "revoked" } });
+  await user.click(screen.getByRole("button", { name: "Edit Deploy bot" }));
+  const dialog = screen.getByRole("dialog", { name: "Edit token" });
+  expect(within(dialog).queryByLabelText(/^Valid from/)).not.toBeInTheDocument();
+  expect(within(dialog).queryByLabelText("Expires after")).not.toBeInTheDocument();
+  expect(within(dialog).getByText(/This token is revoked: its validity cannot change/)).toBeInTheDocument();
+  await user.type(within(dialog).getByLabelText(/^Description/), " (old)");
+
+  await user.click(within(dialog).getByRole("button", { name: "Save changes" }));
+
+  expect(updates).toEqual([[token.guid, { name: "Deploy bot", description: "Pushes releases (old)", scopes: ["tokens:read", "tokens:write"] }]]);
+});
+
+test("an expired token keeps its dates on offer: a new end brings it back", async () => {
+  const ended = new Date(Date.now() - DAY).toISOString();
+  const { user, updates } = renderEdit({ ...token, validTo: ended, status: { active: false, reason: "expired" } });
+  await user.click(screen.getByRole("button", { name: "Edit Deploy bot" }));
+  fireEvent.change(screen.getByLabelText("Expires after"), { target: { value: "7d" } });
+
+  await user.click(screen.getByRole("button", { name: "Save changes" }));
+
+  const sent = updates[0]?.[1] as { validTo: string };
+  expect(new Date(sent.validTo).getTime()).toBeGreaterThan(Date.now() + 6 * DAY);
 });

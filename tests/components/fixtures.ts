@@ -28,6 +28,7 @@ export function tokenItem(overrides: Partial<TokenItem> = {}): TokenItem {
     lastUsedIp: null,
     lastUsedUserAgent: null,
     status: { active: true },
+    previousSecretExpiresAt: null,
     ...overrides,
   };
 }
@@ -38,7 +39,7 @@ export function tokenItem(overrides: Partial<TokenItem> = {}): TokenItem {
  */
 export function unusedActions(): TokenActions {
   const gone = async () => ({ ok: false as const, error: "Token not found. It may have been deleted." });
-  return { create: gone, update: gone, revoke: gone, rotate: gone, remove: gone };
+  return { create: gone, update: gone, revoke: gone, rotate: gone, remove: gone, endOverlap: gone };
 }
 
 /** A datetime-local value `hours` from now, in the test's time zone. */

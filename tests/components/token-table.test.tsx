@@ -1,9 +1,12 @@
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { TokenDialogsHost } from "@/components/tokens/token-dialogs";
 import { TokenTable } from "@/components/tokens/token-table";
 import type { TokenActions, TokenItem } from "@/components/tokens/types";
 import { DEFAULT_TOKEN_LIST_QUERY, type TokenListQuery } from "@/lib/validation/token-list";
 import { DAY, HOUR, SCOPES, tokenItem, unusedActions } from "./fixtures";
+
+jest.setTimeout(30_000);
 
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 const ahead = (ms: number) => new Date(Date.now() + ms).toISOString();
@@ -17,35 +20,66 @@ const scheduled = tokenItem({ name: "Scheduled one", validFrom: ahead(3 * DAY + 
 function renderTable(tokens: TokenItem[], options: { actions?: TokenActions; query?: Partial<TokenListQuery> } = {}) {
   const user = userEvent.setup();
   render(
-    <TokenTable
-      tokens={tokens}
-      query={{ ...DEFAULT_TOKEN_LIST_QUERY, ...options.query }}
-      scopes={SCOPES}
-      actions={options.actions ?? unusedActions()}
-      now={new Date()}
-    />,
+    <TokenDialogsHost tokens={tokens} scopes={SCOPES} actions={options.actions ?? unusedActions()}>
+      <TokenTable tokens={tokens} query={{ ...DEFAULT_TOKEN_LIST_QUERY, ...options.query }} now={new Date()} />
+    </TokenDialogsHost>,
   );
   return user;
+}
+
+/** Opens a row's "More actions" menu and returns it. */
+async function openMenu(user: ReturnType<typeof userEvent.setup>, name: string) {
+  await user.click(screen.getByRole("button", { name: `More actions for ${name}` }));
+  return screen.getByRole("menu");
 }
 
 function rowOf(name: string) {
   return screen.getByRole("row", { name: new RegExp(`^${name}`) });
 }
 
-test("Revoke is enabled for an active token and disabled, with the reason, for inactive ones", () => {
-  renderTable([active, revoked, expired, scheduled]);
-
-  expect(within(rowOf("Active one")).getByRole("button", { name: "Revoke Active one" })).toBeEnabled();
+test("Revoke is enabled for an active token and disabled, with the reason shown, for inactive ones", async () => {
+  const user = renderTable([active, revoked, expired, scheduled]);
+  expect(within(await openMenu(user, "Active one")).getByRole("menuitem", { name: "Revoke" })).not.toHaveAttribute("aria-disabled");
+  await user.keyboard("{Escape}");
   const cases: [string, RegExp][] = [
     ["Revoked one", /Already revoked/],
     ["Expired one", /Already expired/],
     ["Scheduled one", /Not active yet/],
   ];
   for (const [name, why] of cases) {
-    const button = within(rowOf(name)).getByRole("button", { name: `Revoke ${name}` });
-    expect(button).toBeDisabled();
-    expect(button).toHaveAttribute("title", expect.stringMatching(why));
+    const item = within(await openMenu(user, name)).getByRole("menuitem", { name: "Revoke" });
+    expect(item).toHaveAttribute("aria-disabled", "true");
+    expect(item).toHaveAccessibleDescription(why);
+    expect(item).toHaveTextContent(why);
+    await user.keyboard("{Escape}");
   }
+});
+
+test("each row has Edit as a button and the rest in a menu, which the keyboard works and Escape leaves for its button", async () => {
+  const user = renderTable([active]);
+  const row = rowOf("Active one");
+  expect(within(row).getAllByRole("button").map((b) => b.getAttribute("aria-label") ?? b.textContent)).toEqual([
+    "Copy GUID of Active one",
+    "Edit Active one",
+    "More actions for Active one",
+  ]);
+  const trigger = within(row).getByRole("button", { name: "More actions for Active one" });
+  trigger.focus();
+  await user.keyboard("{Enter}");
+  const menu = screen.getByRole("menu");
+  expect(within(menu).getAllByRole("menuitem").map((item) => item.getAttribute("aria-label"))).toEqual(["Rotate", "Revoke", "Delete"]);
+  expect(within(menu).getByRole("menuitem", { name: "Rotate" })).toHaveFocus();
+  await user.keyboard("{ArrowDown}");
+  expect(within(menu).getByRole("menuitem", { name: "Revoke" })).toHaveFocus();
+  await user.keyboard("{Escape}");
+  expect(screen.queryByRole("menu")).not.toBeInTheDocument();
+  expect(trigger).toHaveFocus();
+
+  await user.keyboard(" ");
+  await user.keyboard("{ArrowUp}");
+  expect(within(screen.getByRole("menu")).getByRole("menuitem", { name: "Delete" })).toHaveFocus();
+  await user.keyboard("{Enter}");
+  expect(screen.getByRole("alertdialog", { name: "Delete “Active one”?" })).toBeInTheDocument();
 });
 
 test("the status badge says Active, or Inactive with its reason", () => {
@@ -130,7 +164,7 @@ test("Revoke asks first, then revokes that token", async () => {
   };
   const user = renderTable([active], { actions });
 
-  await user.click(screen.getByRole("button", { name: "Revoke Active one" }));
+  await user.click(within(await openMenu(user, "Active one")).getByRole("menuitem", { name: "Revoke" }));
   const confirm = screen.getByRole("alertdialog", { name: "Revoke “Active one”?" });
   expect(confirm).toHaveTextContent("stops working at once");
   expect(revokedGuids).toEqual([]);
@@ -152,14 +186,14 @@ test("Delete warns that programs will stop working and that it cannot be undone;
   };
   const user = renderTable([active], { actions });
 
-  await user.click(screen.getByRole("button", { name: "Delete Active one" }));
+  await user.click(within(await openMenu(user, "Active one")).getByRole("menuitem", { name: "Delete" }));
   const confirm = screen.getByRole("alertdialog", { name: "Delete “Active one”?" });
   expect(confirm).toHaveTextContent("Programs using this token will stop working.");
   expect(confirm).toHaveTextContent("This cannot be undone.");
   await user.click(within(confirm).getByRole("button", { name: "Cancel" }));
   expect(deleted).toEqual([]);
 
-  await user.click(screen.getByRole("button", { name: "Delete Active one" }));
+  await user.click(within(await openMenu(user, "Active one")).getByRole("menuitem", { name: "Delete" }));
   await user.click(screen.getByRole("button", { name: "Delete token" }));
   expect(deleted).toEqual([active.guid]);
 });
@@ -176,31 +210,36 @@ test("Rotate sends the chosen overlap and shows the new secret once", async () =
   };
   const user = renderTable([active], { actions });
 
-  await user.click(screen.getByRole("button", { name: "Rotate Active one" }));
+  await user.click(within(await openMenu(user, "Active one")).getByRole("menuitem", { name: "Rotate" }));
   const dialog = screen.getByRole("dialog", { name: "Rotate “Active one”" });
   expect(within(dialog).getByRole("radio", { name: /None/ })).toBeChecked();
   await user.click(within(dialog).getByRole("radio", { name: /24 hours/ }));
+  await user.selectOptions(within(dialog).getByLabelText("Expires after"), "No expiry");
   await user.click(within(dialog).getByRole("button", { name: "Rotate secret" }));
 
-  expect(rotations).toEqual([[active.guid, { overlapSeconds: 86400 }]]);
+  expect(rotations).toEqual([[active.guid, { overlapSeconds: 86400, validTo: null }]]);
   const reveal = await screen.findByRole("dialog", { name: "New secret" });
   expect(within(reveal).getByLabelText("Secret")).toHaveValue(secret);
   await user.click(within(reveal).getByRole("button", { name: "Done" }));
+  // Not copied yet: closing asks first.
+  expect(within(reveal).getByRole("alert")).toHaveTextContent("You have not copied this secret. It will not be shown again. Close anyway?");
+  await user.click(within(reveal).getByRole("button", { name: "Close anyway" }));
   expect(document.body).not.toHaveTextContent(secret);
+  expect(screen.getByRole("button", { name: "More actions for Active one" })).toHaveFocus();
 });
 
-test("Rotate is unavailable for a revoked token", () => {
-  renderTable([revoked]);
-  const button = screen.getByRole("button", { name: "Rotate Revoked one" });
-  expect(button).toBeDisabled();
-  expect(button).toHaveAttribute("title", expect.stringMatching(/revoked token cannot be rotated/));
+test("Rotate is unavailable for a revoked token, and says why", async () => {
+  const user = renderTable([revoked]);
+  const item = within(await openMenu(user, "Revoked one")).getByRole("menuitem", { name: "Rotate" });
+  expect(item).toHaveAttribute("aria-disabled", "true");
+  expect(item).toHaveAccessibleDescription(expect.stringMatching(/revoked token cannot be rotated/));
 });
 
 test("a failed rotation is reported in the dialog", async () => {
   const actions = { ...unusedActions(), rotate: async () => ({ ok: false as const, error: "Token not found. It may have been deleted." }) };
   const user = renderTable([active], { actions });
 
-  await user.click(screen.getByRole("button", { name: "Rotate Active one" }));
+  await user.click(within(await openMenu(user, "Active one")).getByRole("menuitem", { name: "Rotate" }));
   await user.click(screen.getByRole("button", { name: "Rotate secret" }));
 
   expect(await screen.findByRole("alert")).toHaveTextContent("Token not found.");

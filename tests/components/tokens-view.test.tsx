@@ -1,11 +1,17 @@
-import { fireEvent, screen, within } from "@testing-library/react";
+import * as RadixAlertDialog from "@radix-ui/react-alert-dialog";
+import * as RadixDialog from "@radix-ui/react-dialog";
+import { act, fireEvent, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { TokensView, type TokensViewProps } from "@/components/tokens/tokens-view";
+import type { TokenActions } from "@/components/tokens/types";
 import { DEFAULT_TOKEN_LIST_QUERY, ignoredFilters, tokenListQueryFromSearchParams } from "@/lib/validation/token-list";
 import { renderWithRouter } from "@/tests/helpers/app-router";
 import { SCOPES, tokenItem, unusedActions } from "./fixtures";
 
-function renderView(props: Partial<TokensViewProps>) {
-  return renderWithRouter(
+jest.setTimeout(30_000);
+
+function view(props: Partial<TokensViewProps>) {
+  return (
     <TokensView
       tokens={[]}
       total={0}
@@ -17,8 +23,31 @@ function renderView(props: Partial<TokensViewProps>) {
       notices={[]}
       now={new Date()}
       {...props}
-    />,
+    />
   );
+}
+
+function renderView(props: Partial<TokensViewProps>) {
+  return renderWithRouter(view(props));
+}
+
+type Fiber = { type: unknown; child: Fiber | null; sibling: Fiber | null; return: Fiber | null };
+
+/** How many instances of `component` React has mounted under the container: read from React's own tree. */
+function mounted(container: HTMLElement, component: unknown): number {
+  const element = container.firstElementChild!;
+  const key = Object.keys(element).find((k) => k.startsWith("__reactFiber$"))!;
+  let root = (element as unknown as Record<string, Fiber>)[key]!;
+  while (root.return) root = root.return;
+  let count = 0;
+  const stack: Fiber[] = [root];
+  while (stack.length) {
+    const fiber = stack.pop()!;
+    if (fiber.type === component) count += 1;
+    if (fiber.child) stack.push(fiber.child);
+    if (fiber.sibling) stack.push(fiber.sibling);
+  }
+  return count;
 }
 
 test("someone without tokens sees an explanation and the button to create the first one", () => {
@@ -116,4 +145,82 @@ test("someone holding no scopes is told why they cannot create tokens", () => {
   renderView({ hasTokens: false, scopes: [] });
   expect(screen.getByText(/You hold no scopes/)).toBeInTheDocument();
   expect(screen.getByRole("button", { name: "Create your first token" })).toBeDisabled();
+});
+
+test("the list mounts one dialog of each kind, whatever the number of rows", async () => {
+  const count = (container: HTMLElement) => ({
+    dialogs: mounted(container, RadixDialog.Root),
+    confirmations: mounted(container, RadixAlertDialog.Root),
+  });
+  const one = renderView({ hasTokens: true, tokens: [tokenItem()], total: 1 });
+  const withOneRow = count(one.container);
+  one.unmount();
+  one.container.remove();
+
+  const tokens = Array.from({ length: 50 }, (_, i) => tokenItem({ name: `Row ${i}` }));
+  const user = userEvent.setup();
+  const { container } = renderView({ hasTokens: true, tokens, total: 50 });
+  // Revoke, delete, end overlap; the create/edit form and the secret (an alert dialog is a dialog inside).
+  expect(count(container)).toEqual({ dialogs: 3 + 2, confirmations: 3 });
+  expect(count(container)).toEqual(withOneRow);
+  // Nothing is drawn outside the page until a dialog opens.
+  expect(document.body.children).toHaveLength(1);
+
+  await user.click(screen.getByRole("button", { name: "More actions for Row 37" }));
+  await user.click(screen.getByRole("menuitem", { name: "Rotate" }));
+  expect(screen.getAllByRole("dialog")).toHaveLength(1);
+  expect(screen.getByRole("dialog")).toHaveAccessibleName("Rotate “Row 37”");
+  // The rotate dialog mounts once a token is chosen: one more dialog, still one of its kind.
+  expect(count(container)).toEqual({ dialogs: 3 + 3, confirmations: 3 });
+  await user.keyboard("{Escape}");
+  expect(screen.getByRole("button", { name: "More actions for Row 37" })).toHaveFocus();
+
+  await user.click(screen.getByRole("button", { name: "Edit Row 12" }));
+  expect(screen.getByRole("dialog", { name: "Edit token" })).toBeInTheDocument();
+  expect(within(screen.getByRole("dialog")).getByLabelText(/^Name/)).toHaveValue("Row 12");
+  expect(count(container)).toEqual({ dialogs: 3 + 3, confirmations: 3 });
+});
+
+describe("a token created where the list cannot show it", () => {
+  const created = tokenItem({ name: "Hidden one" });
+  const actions: TokenActions = {
+    ...unusedActions(),
+    create: async () => ({ ok: true, token: created, secret: "tgp_secret" }),
+  };
+  const shown = tokenItem({ name: "Shown one" });
+  const filtered = { ...DEFAULT_TOKEN_LIST_QUERY, q: "shown", sort: "name" as const };
+
+  async function createWhileShowing(query: typeof filtered) {
+    const user = userEvent.setup();
+    const props = { hasTokens: true, tokens: [shown], total: 1, query, actions };
+    const { rerender } = renderView(props);
+    await user.click(screen.getByRole("button", { name: "New token" }));
+    const dialog = screen.getByRole("dialog", { name: "New API token" });
+    await user.type(within(dialog).getByLabelText(/^Name/), "Hidden one");
+    await user.click(within(dialog).getByRole("checkbox", { name: /tokens:read/ }));
+    await user.click(within(dialog).getByRole("button", { name: "Create token" }));
+    await screen.findByRole("dialog", { name: "Your new token" });
+    // Until the refreshed list arrives, nothing is said.
+    expect(screen.queryByText(/Created “Hidden one”/)).not.toBeInTheDocument();
+    return (tokens = [shown]) => act(() => rerender(view({ ...props, tokens: [...tokens] })));
+  }
+
+  test("is said to be hidden by the filters, with a link to it", async () => {
+    const refresh = await createWhileShowing(filtered);
+    refresh();
+    const notice = screen.getByText(/Created “Hidden one”, hidden by the current filters\./);
+    expect(within(notice).getByRole("link", { name: "Show it" })).toHaveAttribute("href", `/settings/tokens?guid=${created.guid}&sort=name`);
+  });
+
+  test("is said to be on another page when nothing filters the list", async () => {
+    const refresh = await createWhileShowing({ ...DEFAULT_TOKEN_LIST_QUERY, q: "" } as typeof filtered);
+    refresh();
+    expect(screen.getByText(/Created “Hidden one”; it is not on this page\./)).toBeInTheDocument();
+  });
+
+  test("is not mentioned once the list shows it", async () => {
+    const refresh = await createWhileShowing(filtered);
+    refresh([created, shown]);
+    expect(screen.queryByText(/Created “Hidden one”/)).not.toBeInTheDocument();
+  });
 });

@@ -16,6 +16,7 @@ import { DEFAULT_TOKEN_LIST_QUERY } from "@/lib/validation/token-list";
 import {
   createTokenAction,
   deleteTokenAction,
+  endOverlapAction,
   revokeTokenAction,
   rotateTokenAction,
   updateTokenAction,
@@ -264,6 +265,66 @@ describe("rotate", () => {
     await revokeTokenAction(token.guid);
     const revoked = await rotateTokenAction(token.guid, {});
     expect(revoked).toEqual({ ok: false, error: expect.stringMatching(/revoked token cannot be rotated/) });
+  });
+
+  test("with validTo: the token gets a new end, or none; left out, it keeps its own", async () => {
+    const user = await createUser({ scopes: ["tokens:read"] });
+    actAs(user);
+    const end = inHours(24);
+    const { token } = await createToken(user.id, { name: "Service", scopes: ["tokens:read"], validTo: end });
+
+    const kept = await rotateTokenAction(token.guid, {});
+    expect(kept).toMatchObject({ ok: true, token: { validTo: end } });
+    const renewed = await rotateTokenAction(token.guid, { validTo: inHours(30 * 24) });
+    expect(renewed).toMatchObject({ ok: true, token: { validTo: expect.any(String) } });
+    expect((await getToken(user.id, token.guid)).validTo?.getTime()).toBeGreaterThan(Date.now() + 29 * DAY);
+    const endless = await rotateTokenAction(token.guid, { validTo: null });
+    expect(endless).toMatchObject({ ok: true, token: { validTo: null } });
+  });
+
+  test("refuses an end in the past, and then changes nothing", async () => {
+    const user = await createUser({ scopes: ["tokens:read"] });
+    actAs(user);
+    const { token, secret } = await createToken(user.id, { name: "Service", scopes: ["tokens:read"] });
+
+    const result = await rotateTokenAction(token.guid, { validTo: inHours(-1) });
+
+    expect(result).toMatchObject({ ok: false, fieldErrors: { validTo: ["Valid to cannot be in the past."] } });
+    expect(await verifySecret(secret)).toMatchObject({ ok: true });
+    expect((await getToken(user.id, token.guid)).validTo).toBeNull();
+  });
+});
+
+describe("end overlap", () => {
+  test("the list says until when the previous secret works; ending the overlap stops it at once", async () => {
+    const user = await createUser({ scopes: ["tokens:read"] });
+    actAs(user);
+    const { token, secret: oldSecret } = await createToken(user.id, { name: "Service", scopes: ["tokens:read"] });
+    expect(token.previousSecretExpiresAt).toBeNull();
+
+    const before = Date.now();
+    const rotated = await rotateTokenAction(token.guid, { overlapSeconds: 3600 });
+    if (!rotated.ok) throw new Error(`rotate failed: ${JSON.stringify(rotated)}`);
+    const until = Date.parse(rotated.token.previousSecretExpiresAt!);
+    expect(until).toBeGreaterThanOrEqual(before + HOUR);
+    expect(until).toBeLessThanOrEqual(Date.now() + HOUR);
+    expect((await listTokens(user.id, DEFAULT_TOKEN_LIST_QUERY)).tokens[0]?.previousSecretExpiresAt?.getTime()).toBe(until);
+
+    const ended = await endOverlapAction(token.guid);
+
+    expect(ended).toMatchObject({ ok: true, token: { guid: token.guid, previousSecretExpiresAt: null } });
+    expect(await verifySecret(oldSecret)).toEqual({ ok: false, reason: "unknown" });
+    expect(await verifySecret(rotated.secret)).toMatchObject({ ok: true });
+    expect((await getToken(user.id, token.guid)).previousSecretExpiresAt).toBeNull();
+  });
+
+  test("answers another user's token as not found", async () => {
+    const owner = await createUser({ scopes: ["tokens:read"] });
+    const { token } = await createToken(owner.id, { name: "Theirs", scopes: ["tokens:read"] });
+    await createToken(owner.id, { name: "Other", scopes: ["tokens:read"] });
+    actAs(await createUser({ scopes: ["tokens:read"] }));
+
+    expect(await endOverlapAction(token.guid)).toMatchObject({ ok: false, gone: true });
   });
 });
 

@@ -3,7 +3,7 @@ import type { BrowserContext, Locator, Page } from "playwright-core";
 import path from "node:path";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { createToken, newAccount, newContext, signedUpPage, signUp, useAppInBrowser } from "@/tests/helpers/browser";
+import { createToken, newAccount, newContext, putSecretAway, rowAction, signedUpPage, signUp, useAppInBrowser } from "@/tests/helpers/browser";
 
 jest.setTimeout(120_000);
 
@@ -93,11 +93,14 @@ describe.each(Object.keys(VIEWPORTS) as ViewportName[])("at %s width", (viewport
     expect(await fitsTheWindow(secretDialog)).toBe(true);
     if (desktop) await shot(page, "secret-dialog");
     await secretDialog.getByRole("button", { name: "Done" }).click();
+    await secretDialog.getByRole("button", { name: "Close anyway" }).waitFor();
+    await check(page, "secret dialog asking before it closes");
+    await secretDialog.getByRole("button", { name: "Close anyway" }).click();
     await secretDialog.waitFor({ state: "hidden" });
 
     await createToken(page, "Deploy bot", "tokens:write");
     await createToken(page, "Old laptop script");
-    await page.getByRole("row", { name: /^Old laptop script/ }).getByRole("button", { name: "Revoke Old laptop script" }).click();
+    await rowAction(page.getByRole("row", { name: /^Old laptop script/ }), "Revoke");
     await page.getByRole("alertdialog").getByRole("button", { name: "Revoke token" }).click();
     await page.getByRole("alertdialog").waitFor({ state: "hidden" });
     await page.reload();
@@ -113,13 +116,19 @@ describe.each(Object.keys(VIEWPORTS) as ViewportName[])("at %s width", (viewport
     await shot(page, desktop ? "tokens-list" : "tokens-list-phone");
 
     const row = page.getByRole("row", { name: /^Deploy bot/ });
-    for (const [button, dialogRole, dialogName] of [
-      ["Edit Deploy bot", "dialog", "Edit token"],
-      ["Rotate Deploy bot", "dialog", "Rotate “Deploy bot”"],
-      ["Revoke Deploy bot", "alertdialog", "Revoke “Deploy bot”?"],
-      ["Delete Deploy bot", "alertdialog", "Delete “Deploy bot”?"],
+    await row.getByRole("button", { name: "More actions for Deploy bot" }).click();
+    await page.getByRole("menu").waitFor();
+    await check(page, "row menu");
+    if (desktop) await shot(page, "row-menu");
+    await page.keyboard.press("Escape");
+    for (const [action, dialogRole, dialogName] of [
+      ["Edit", "dialog", "Edit token"],
+      ["Rotate", "dialog", "Rotate “Deploy bot”"],
+      ["Revoke", "alertdialog", "Revoke “Deploy bot”?"],
+      ["Delete", "alertdialog", "Delete “Deploy bot”?"],
     ] as const) {
-      await row.getByRole("button", { name: button }).click();
+      if (action === "Edit") await row.getByRole("button", { name: "Edit Deploy bot" }).click();
+      else await rowAction(row, action);
       const open = page.getByRole(dialogRole, { name: dialogName });
       await open.waitFor();
       await check(page, `${dialogName} dialog`);
@@ -129,12 +138,12 @@ describe.each(Object.keys(VIEWPORTS) as ViewportName[])("at %s width", (viewport
     }
 
     // The secret a rotation shows is the same dialog as a new token's, titled differently.
-    await row.getByRole("button", { name: "Rotate Deploy bot" }).click();
+    await rowAction(row, "Rotate");
     await page.getByRole("dialog", { name: "Rotate “Deploy bot”" }).getByRole("button", { name: "Rotate secret" }).click();
     const rotated = page.getByRole("dialog", { name: "New secret" });
     await rotated.getByLabel("Secret").waitFor();
     await check(page, "rotated secret dialog");
-    await rotated.getByRole("button", { name: "Done" }).click();
+    await putSecretAway(rotated);
   });
 
   test("the settings page, the API reference, and a page that does not exist", async () => {

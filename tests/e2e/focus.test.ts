@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from "playwright-core";
-import { createToken, signedUpPage, useAppInBrowser } from "@/tests/helpers/browser";
+import { createToken, putSecretAway, rowAction, signedUpPage, useAppInBrowser } from "@/tests/helpers/browser";
 import { expectFocusOn } from "@/tests/helpers/focus";
 
 jest.setTimeout(120_000);
@@ -54,49 +54,46 @@ test("saving an edit returns focus to the row's Edit button", async () => {
   await expectFocusOn(page, "Edit Editable");
 });
 
-test("rotating, then putting the new secret away, returns focus to the row's Rotate button", async () => {
+test("rotating, then putting the new secret away, returns focus to the row's menu button", async () => {
   await createToken(page, "Rotatable");
-  await row("Rotatable").getByRole("button", { name: "Rotate Rotatable" }).click();
+  await rowAction(row("Rotatable"), "Rotate");
   const dialog = page.getByRole("dialog", { name: "Rotate “Rotatable”" });
   await dialog.getByRole("button", { name: "Rotate secret" }).click();
   const secret = page.getByRole("dialog", { name: "New secret" });
   await secret.getByLabel("Secret").waitFor();
   await toast("Token “Rotatable” rotated.");
-  await secret.getByRole("button", { name: "Done" }).click();
-  await secret.waitFor({ state: "hidden" });
-  await expectFocusOn(page, "Rotate Rotatable");
+  await putSecretAway(secret);
+  await expectFocusOn(page, "More actions for Rotatable");
 });
 
-test("revoke: cancelling returns to Revoke; revoking (which disables Revoke) moves focus to the row's Edit button", async () => {
+test("revoke: cancelling returns to the menu button; revoking (which disables Revoke) moves focus to the row's Edit button", async () => {
   await createToken(page, "Revocable");
-  const revoke = row("Revocable").getByRole("button", { name: "Revoke Revocable" });
   const confirm = page.getByRole("alertdialog", { name: "Revoke “Revocable”?" });
 
-  await revoke.click();
+  await rowAction(row("Revocable"), "Revoke");
   await confirm.getByRole("button", { name: "Cancel" }).click();
   await confirm.waitFor({ state: "hidden" });
-  await expectFocusOn(page, "Revoke Revocable");
+  await expectFocusOn(page, "More actions for Revocable");
 
-  await revoke.click();
+  await rowAction(row("Revocable"), "Revoke");
   await confirm.getByRole("button", { name: "Revoke token" }).click();
   await confirm.waitFor({ state: "hidden" });
   await toast("Token “Revocable” revoked. It no longer works.");
-  // The toast can come a moment before the row re-renders: wait for the disabled button itself.
-  await row("Revocable").getByRole("button", { name: "Revoke Revocable", disabled: true }).waitFor();
+  // The toast can come a moment before the row re-renders: wait for the row's new status.
+  await row("Revocable").getByText("Revoked", { exact: true }).first().waitFor();
   await expectFocusOn(page, "Edit Revocable");
 });
 
-test("delete: cancelling returns to Delete; deleting (which removes the row) moves focus to the create button", async () => {
+test("delete: cancelling returns to the menu button; deleting (which removes the row) moves focus to the create button", async () => {
   await createToken(page, "Deletable");
-  const remove = row("Deletable").getByRole("button", { name: "Delete Deletable" });
   const confirm = page.getByRole("alertdialog", { name: "Delete “Deletable”?" });
 
-  await remove.click();
+  await rowAction(row("Deletable"), "Delete");
   await page.keyboard.press("Escape");
   await confirm.waitFor({ state: "hidden" });
-  await expectFocusOn(page, "Delete Deletable");
+  await expectFocusOn(page, "More actions for Deletable");
 
-  await remove.click();
+  await rowAction(row("Deletable"), "Delete");
   await confirm.getByRole("button", { name: "Delete token" }).click();
   await confirm.waitFor({ state: "hidden" });
   await toast("Token “Deletable” deleted.");
@@ -106,7 +103,7 @@ test("delete: cancelling returns to Delete; deleting (which removes the row) mov
 
 test("deleting the last token moves focus to the empty state's create button", async () => {
   for (const name of ["First", "Editable", "Rotatable", "Revocable"]) {
-    await row(name).getByRole("button", { name: `Delete ${name}` }).click();
+    await rowAction(row(name), "Delete");
     await page.getByRole("alertdialog").getByRole("button", { name: "Delete token" }).click();
     await row(name).waitFor({ state: "detached" });
   }

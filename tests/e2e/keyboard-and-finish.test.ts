@@ -1,5 +1,5 @@
 import type { Page } from "playwright-core";
-import { createToken, newAccount, newContext, readClipboard, signedUpPage, signUp, useAppInBrowser } from "@/tests/helpers/browser";
+import { createToken, newAccount, newContext, putSecretAway, readClipboard, rowAction, signedUpPage, signUp, useAppInBrowser } from "@/tests/helpers/browser";
 import { expectFocusOn, focused, tabTo } from "@/tests/helpers/focus";
 
 jest.setTimeout(120_000);
@@ -26,21 +26,39 @@ test("a token is created and revoked with the keyboard alone", async () => {
 
   const secretDialog = page.getByRole("dialog", { name: "Your new token" });
   await secretDialog.waitFor();
+  // Copied first, so Done closes at once without asking.
+  await context.grantPermissions(["clipboard-write"], { origin: app.server.baseUrl });
+  await tabTo(page, "Copy secret");
+  await page.keyboard.press("Enter");
+  await secretDialog.getByRole("button", { name: "Copied" }).waitFor();
   await tabTo(page, "Done");
   await page.keyboard.press("Enter");
   await secretDialog.waitFor({ state: "hidden" });
   await expectFocusOn(page, "New token");
 
-  await tabTo(page, "Revoke Keyboard only");
+  // Revoke is in the row's menu: Enter opens it on its first item, the arrow keys move, Enter chooses.
+  await tabTo(page, "More actions for Keyboard only");
+  await page.keyboard.press("Enter");
+  await expectFocusOn(page, "Rotate");
+  await page.keyboard.press("ArrowDown");
+  await expectFocusOn(page, "Revoke");
   await page.keyboard.press("Enter");
   const confirm = page.getByRole("alertdialog", { name: "Revoke “Keyboard only”?" });
   await confirm.waitFor();
-  // Second thoughts: Escape backs out, to the same button, and nothing is revoked.
+  // Second thoughts: Escape backs out, to the menu's button, and nothing is revoked.
   await page.keyboard.press("Escape");
   await confirm.waitFor({ state: "hidden" });
-  await expectFocusOn(page, "Revoke Keyboard only");
+  await expectFocusOn(page, "More actions for Keyboard only");
   await page.getByRole("row", { name: /^Keyboard only/ }).getByText("Active", { exact: true }).waitFor();
+  // Escape in the menu itself closes it, back to its button.
   await page.keyboard.press("Space");
+  await expectFocusOn(page, "Rotate");
+  await page.keyboard.press("Escape");
+  await expectFocusOn(page, "More actions for Keyboard only");
+  await page.keyboard.press("Space");
+  await page.keyboard.press("ArrowDown");
+  await expectFocusOn(page, "Revoke");
+  await page.keyboard.press("Enter");
   await confirm.waitFor();
   await tabTo(page, "Revoke token");
   await page.keyboard.press("Enter");
@@ -116,7 +134,7 @@ test("times are in the reader's locale and time zone, exact on hover, and relati
   expect(await row.locator("time").first().getAttribute("title")).toBe(exact);
 
   // Revoked "jetzt" (now), and five minutes later, without a reload, "vor 5 Minuten".
-  await row.getByRole("button", { name: "Revoke Zeitzone" }).click();
+  await rowAction(row, "Revoke");
   await page.getByRole("alertdialog").getByRole("button", { name: "Revoke token" }).click();
   const revokedAt = row.getByRole("cell").nth(7).locator("time");
   await revokedAt.waitFor();
@@ -132,9 +150,7 @@ async function createTokenInOpenDialog(page: Page, name: string): Promise<void> 
   await dialog.getByLabel(/^Name/).fill(name);
   await dialog.getByRole("checkbox", { name: /^tokens:read/ }).check();
   await dialog.getByRole("button", { name: "Create token" }).click();
-  const secretDialog = page.getByRole("dialog", { name: "Your new token" });
-  await secretDialog.getByRole("button", { name: "Done" }).click();
-  await secretDialog.waitFor({ state: "hidden" });
+  await putSecretAway(page.getByRole("dialog", { name: "Your new token" }));
 }
 
 test("the copy buttons say they copied, to the eye and to screen readers", async () => {

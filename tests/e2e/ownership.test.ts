@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from "playwright-core";
-import { createToken, newAccount, newContext, signUp, useAppInBrowser, type Account } from "@/tests/helpers/browser";
+import { createToken, newAccount, newContext, rowAction, signUp, useAppInBrowser, type Account } from "@/tests/helpers/browser";
 
 jest.setTimeout(180_000);
 
@@ -89,7 +89,7 @@ describe("Bob's page, sending Alice's GUID to the token actions", () => {
 
   test("revoke is refused as 'not found'", async () => {
     const before = aim.rewritten();
-    await bobRow().getByRole("button", { name: "Revoke Bob own" }).click();
+    await rowAction(bobRow(), "Revoke");
     const confirm = bob.page.getByRole("alertdialog", { name: "Revoke “Bob own”?" });
     await confirm.getByRole("button", { name: "Revoke token" }).click();
     await bob.page.getByText("Token not found. It may have been deleted.").waitFor();
@@ -115,7 +115,7 @@ describe("Bob's page, sending Alice's GUID to the token actions", () => {
 
   test("rotate is refused as 'not found', and no secret is shown", async () => {
     const before = aim.rewritten();
-    await bobRow().getByRole("button", { name: "Rotate Bob own" }).click();
+    await rowAction(bobRow(), "Rotate");
     const dialog = bob.page.getByRole("dialog", { name: "Rotate “Bob own”" });
     await dialog.getByRole("button", { name: "Rotate secret" }).click();
     await dialog.getByRole("alert").filter({ hasText: "Token not found. It may have been deleted." }).waitFor();
@@ -127,7 +127,7 @@ describe("Bob's page, sending Alice's GUID to the token actions", () => {
 
   test("delete is refused as 'not found'", async () => {
     const before = aim.rewritten();
-    await bobRow().getByRole("button", { name: "Delete Bob own" }).click();
+    await rowAction(bobRow(), "Delete");
     const confirm = bob.page.getByRole("alertdialog", { name: "Delete “Bob own”?" });
     await confirm.getByRole("button", { name: "Delete token" }).click();
     await bob.page.getByText("Token not found. It may have been deleted.").waitFor();
@@ -166,7 +166,7 @@ test("an action sent from a tab whose session ended is refused as signed out, an
   await bob.page.getByRole("button", { name: "Sign out" }).click();
   await bob.page.waitForURL("**/signin**");
 
-  await stale.getByRole("button", { name: "Revoke Bob own" }).click();
+  await rowAction(stale.getByRole("row", { name: /^Bob own/ }), "Revoke");
   await stale.getByRole("alertdialog").getByRole("button", { name: "Revoke token" }).click();
   await stale.getByText("You are signed out. Sign in again to manage your tokens.").waitFor();
   expect((await me(bob.secret)).status).toBe(200);

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { startServer, type TestServer } from "@/tests/helpers/server";
-import { launchBrowser, newAccount, newContext, readClipboard, signUp } from "@/tests/helpers/browser";
+import { launchBrowser, newAccount, newContext, putSecretAway, readClipboard, rowAction, rowMenuItem, signUp } from "@/tests/helpers/browser";
 
 jest.setTimeout(120_000);
 
@@ -97,6 +97,7 @@ test("the create dialog: GUID copy and regenerate, dates in the past and in the 
 
   // Past dates are not offered by the pickers, and one typed in anyway is refused.
   const validFrom = dialog.getByLabel(/^Valid from/);
+  await dialog.getByLabel("Expires after").selectOption("custom");
   const validTo = dialog.getByLabel(/^Valid to/);
   expect((await validFrom.getAttribute("min"))! >= localInput(-1)).toBe(true);
   expect((await validTo.getAttribute("min"))! >= localInput(-1)).toBe(true);
@@ -123,7 +124,7 @@ test("the create dialog: GUID copy and regenerate, dates in the past and in the 
 
   // The secret, once: copied through the real clipboard, with a visible confirmation.
   const secretDialog = page.getByRole("dialog", { name: "Your new token" });
-  await secretDialog.getByRole("button", { name: "Copy" }).click();
+  await secretDialog.getByRole("button", { name: "Copy secret" }).click();
   await secretDialog.getByRole("button", { name: "Copied" }).waitFor();
   secret = await clipboard();
   expect(secret).toMatch(/^tgp_[0-9A-Za-z]{36}$/);
@@ -178,18 +179,20 @@ test("edit changes the name, description and scopes, and the secret keeps workin
 
 test("rotate issues a new secret and the old one stops working", async () => {
   const name = "CI deploy (staging)";
-  await row("CI deploy \\(staging\\)").getByRole("button", { name: `Rotate ${name}` }).click();
+  await rowAction(row("CI deploy \\(staging\\)"), "Rotate");
   const dialog = page.getByRole("dialog", { name: `Rotate “${name}”` });
   await dialog.getByRole("radio", { name: /^None/ }).check();
+  // The end stays what it was: this token keeps the thirty days it was given.
+  await dialog.getByLabel("Expires after").selectOption("custom");
+  await dialog.getByLabel(/^Valid to/).fill(localInput(30 * 24 * 60));
   await dialog.getByRole("button", { name: "Rotate secret" }).click();
   const secretDialog = page.getByRole("dialog", { name: "New secret" });
   const rotated = await secretDialog.getByLabel("Secret").inputValue();
   expect(rotated).toMatch(/^tgp_[0-9A-Za-z]{36}$/);
   expect(rotated).not.toBe(secret);
   await page.getByText(`Token “${name}” rotated.`).waitFor();
-  await secretDialog.getByRole("button", { name: "Done" }).click();
-  await secretDialog.waitFor({ state: "hidden" });
-  expect(await focusSettles(() => document.activeElement?.getAttribute("aria-label")?.startsWith("Rotate ") ? document.activeElement.getAttribute("aria-label") : null)).toBe(`Rotate ${name}`);
+  await putSecretAway(secretDialog);
+  expect(await focusSettles(() => document.activeElement?.getAttribute("aria-label")?.startsWith("More actions for ") ? document.activeElement.getAttribute("aria-label") : null)).toBe(`More actions for ${name}`);
 
   expect((await me(secret)).status).toBe(401);
   expect((await me(rotated)).status).toBe(200);
@@ -204,14 +207,14 @@ test("revoke asks first, then shows Inactive (Revoked), valid-to now, and Revoke
   const expiresAt = async () => Date.parse((await target.getByRole("cell").nth(CELL.expires).locator("time").getAttribute("datetime"))!);
   expect(await expiresAt()).toBeGreaterThan(Date.now() + 29 * DAY);
 
-  await target.getByRole("button", { name: `Revoke ${name}` }).click();
+  await rowAction(target, "Revoke");
   const confirm = page.getByRole("alertdialog", { name: `Revoke “${name}”?` });
   // Cancelling changes nothing.
   await confirm.getByRole("button", { name: "Cancel" }).click();
   await confirm.waitFor({ state: "hidden" });
   expect((await me(secret)).status).toBe(200);
 
-  await target.getByRole("button", { name: `Revoke ${name}` }).click();
+  await rowAction(target, "Revoke");
   const revokedAfter = Date.now();
   await confirm.getByRole("button", { name: "Revoke token" }).click();
   await confirm.waitFor({ state: "hidden" });
@@ -227,16 +230,21 @@ test("revoke asks first, then shows Inactive (Revoked), valid-to now, and Revoke
   expect(revokedAt).toBeLessThanOrEqual(Date.now());
   expect(await expires.locator("time").textContent()).toBe(dateShown(revokedAt));
   expect(await expires.getByText("Revoked", { exact: true }).count()).toBe(1);
-  expect(await target.getByRole("button", { name: `Revoke ${name}` }).isDisabled()).toBe(true);
-  expect(await target.getByRole("button", { name: `Rotate ${name}` }).isDisabled()).toBe(true);
   // Focus did not fall to the top of the document when the Revoke button went disabled: it is on the row's Edit.
   expect(await focusSettles(() => (document.activeElement?.getAttribute("aria-label")?.startsWith("Edit ") ? document.activeElement.getAttribute("aria-label") : null))).toBe(`Edit ${name}`);
   expect((await me(secret)).status).toBe(401);
+  // The menu now offers neither Revoke nor Rotate, and says why.
+  const revoke = await rowMenuItem(target, "Revoke");
+  expect(await revoke.getAttribute("aria-disabled")).toBe("true");
+  const rotate = page.getByRole("menu").getByRole("menuitem", { name: "Rotate", exact: true });
+  expect(await rotate.getAttribute("aria-disabled")).toBe("true");
+  await rotate.getByText("A revoked token cannot be rotated. Create a new token instead.").waitFor();
+  await page.keyboard.press("Escape");
 });
 
 test("delete asks first, and the token is gone", async () => {
   const name = "CI deploy (staging)";
-  await row("CI deploy \\(staging\\)").getByRole("button", { name: `Delete ${name}` }).click();
+  await rowAction(row("CI deploy \\(staging\\)"), "Delete");
   const confirm = page.getByRole("alertdialog", { name: `Delete “${name}”?` });
   await confirm.getByText("This cannot be undone.").waitFor();
   await confirm.getByRole("button", { name: "Delete token" }).click();

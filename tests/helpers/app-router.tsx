@@ -16,6 +16,7 @@ export function renderWithRouter(ui: React.ReactElement): RenderResult & { pushe
     prefetch: () => undefined,
     bfcacheId: "test",
   };
-  const result = render(<AppRouterContext.Provider value={router}>{ui}</AppRouterContext.Provider>);
+  // A wrapper, not a parent element: rerender() keeps it.
+  const result = render(ui, { wrapper: ({ children }) => <AppRouterContext.Provider value={router}>{children}</AppRouterContext.Provider> });
   return Object.assign(result, { pushed });
 }

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "./server";
 import { TEST_PASSWORD } from "./users";
 
@@ -122,9 +122,27 @@ export async function createToken(page: Page, name: string, scope = "tokens:read
   await dialog.getByRole("button", { name: "Create token" }).click();
   const secretDialog = page.getByRole("dialog", { name: "Your new token" });
   const secret = await secretDialog.getByLabel("Secret").inputValue();
-  await secretDialog.getByRole("button", { name: "Done" }).click();
-  await secretDialog.waitFor({ state: "hidden" });
+  await putSecretAway(secretDialog);
   return secret;
+}
+
+/** Closes the one-time secret dialog without copying: Done, then "Close anyway" when it asks. */
+export async function putSecretAway(secretDialog: Locator): Promise<void> {
+  await secretDialog.getByRole("button", { name: "Done" }).click();
+  await secretDialog.getByRole("button", { name: "Close anyway" }).click();
+  await secretDialog.waitFor({ state: "hidden" });
+}
+
+/** Chooses `action` (Rotate, End overlap now, Revoke, Delete) from a row's "More actions" menu. */
+export async function rowAction(row: Locator, action: string): Promise<void> {
+  await row.getByRole("button", { name: /^More actions for / }).click();
+  await row.page().getByRole("menu").getByRole("menuitem", { name: action, exact: true }).click();
+}
+
+/** The menu item `action` of a row's "More actions" menu, with the menu opened (Escape closes it). */
+export async function rowMenuItem(row: Locator, action: string): Promise<Locator> {
+  await row.getByRole("button", { name: /^More actions for / }).click();
+  return row.page().getByRole("menu").getByRole("menuitem", { name: action, exact: true });
 }
 
 export type AppInBrowser = { server: TestServer; browser: Browser };

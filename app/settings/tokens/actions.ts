@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { ConflictError, NotFoundError, ValidationError, isDatabaseUnavailable } from "@/lib/errors";
 import { currentUser } from "@/lib/session";
-import { createToken, deleteToken, revokeToken, rotateToken, updateToken } from "@/lib/tokens/service";
+import { createToken, deleteToken, endOverlap, revokeToken, rotateToken, updateToken } from "@/lib/tokens/service";
 import { TOKENS_PATH } from "@/components/tokens/list-href";
 import { toTokenItem } from "@/components/tokens/token-item";
 import type { ActionFailure, ActionResult, SecretResult, TokenResult } from "@/components/tokens/types";
@@ -93,5 +93,17 @@ export async function deleteTokenAction(guid: string): Promise<ActionResult> {
     return { ok: true };
   } catch (error) {
     return failure(error, "delete");
+  }
+}
+
+export async function endOverlapAction(guid: string): Promise<TokenResult> {
+  const user = await currentUser();
+  if (!user) return SIGNED_OUT;
+  try {
+    const token = await endOverlap(user.id, guid);
+    revalidatePath(TOKENS_PATH);
+    return { ok: true, token: toTokenItem(token) };
+  } catch (error) {
+    return failure(error, "end overlap");
   }
 }

@@ -7,7 +7,7 @@ import { TOKENS_PATH } from "@/components/tokens/list-href";
 import { toTokenItem } from "@/components/tokens/token-item";
 import { TokensView } from "@/components/tokens/tokens-view";
 import type { TokenActions } from "@/components/tokens/types";
-import { createTokenAction, deleteTokenAction, revokeTokenAction, rotateTokenAction, updateTokenAction } from "./actions";
+import { createTokenAction, deleteTokenAction, endOverlapAction, revokeTokenAction, rotateTokenAction, updateTokenAction } from "./actions";
 
 export const metadata: Metadata = { title: "API tokens" };
 
@@ -17,6 +17,7 @@ const actions: TokenActions = {
   revoke: revokeTokenAction,
   rotate: rotateTokenAction,
   remove: deleteTokenAction,
+  endOverlap: endOverlapAction,
 };
 
 export default async function TokensPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

@@ -192,7 +192,7 @@ describe("unknown fields", () => {
 
   test("are refused by rotation and introspection", () => {
     expect(errorsOf(rotateTokenSchema, { overlap: 60 })).toEqual({
-      overlap: ["Unknown field. Did you mean overlapSeconds? The accepted fields are: overlapSeconds."],
+      overlap: ["Unknown field. Did you mean overlapSeconds? The accepted fields are: overlapSeconds, validTo."],
     });
     expect(errorsOf(introspectionRequestSchema, { token: "tgp_x", client_id: "x" })).toEqual({
       client_id: ["Unknown field. The accepted fields are: token, token_type_hint."],
@@ -212,6 +212,14 @@ describe("rotateTokenSchema", () => {
       overlapSeconds: ["The old secret can keep working for at most 30 days."],
     });
     expect(errorsOf(rotateTokenSchema, { overlapSeconds: "3600" })).toEqual({ overlapSeconds: ["overlapSeconds must be a number of seconds."] });
+  });
+
+  test("validTo left out keeps the end, null removes it, an instant with its zone sets it", () => {
+    expect(rotateTokenSchema.parse({})).not.toHaveProperty("validTo");
+    expect(rotateTokenSchema.parse({ validTo: null })).toEqual({ overlapSeconds: 0, validTo: null });
+    expect(rotateTokenSchema.parse({ validTo: "2030-01-31T12:00:00Z" })).toEqual({ overlapSeconds: 0, validTo: "2030-01-31T12:00:00Z" });
+    expect(errorsOf(rotateTokenSchema, { validTo: "2030-01-31T12:00" })).toEqual({ validTo: [TIME_ZONE_MESSAGE] });
+    expect(errorsOf(rotateTokenSchema, { validTo: "soon" })).toEqual({ validTo: ["Use an ISO 8601 date and time, e.g. 2030-01-31T12:00:00Z."] });
   });
 
   test("options that are not an object are one clear form error", () => {

@@ -1,10 +1,9 @@
 "use client";
 
 import Link from "next/link";
-import type { TokenListQuery } from "@/lib/validation/tokens";
-import { isFiltered, listHref } from "./list-href";
+import { DEFAULT_TOKEN_LIST_QUERY, isFiltered, type TokenListQuery } from "@/lib/validation/token-list";
+import { listHref } from "./list-href";
 import { useTokenDialogs } from "./token-dialogs";
-import { DEFAULT_TOKEN_LIST_QUERY } from "@/lib/validation/tokens";
 
 /** A token just created that the list does not show (a filter, or another page) is not left to vanish without a word. */
 export function CreatedNotice({ query }: { query: TokenListQuery }) {

@@ -3,7 +3,7 @@
 import { useId } from "react";
 import { FieldError } from "@/components/ui/field-error";
 import { WarningIcon } from "@/components/ui/icons";
-import { formatDateTime } from "@/components/ui/time-format";
+import { browserTimePrefs, formatDateTime } from "@/components/ui/time-format";
 import { EXPIRY_CHOICES, NO_EXPIRY_WARNING, type ExpiryChoice } from "./token-form-values";
 import { inputClasses, invalidity } from "./field-styles";
 
@@ -72,7 +72,7 @@ export function ExpiryPicker({
         <FieldError id={`${id}-validTo-error`} messages={errors} />
       )}
       <p id={`${id}-end`} className="text-sm text-gray-800" aria-live="polite">
-        {endDate && !Number.isNaN(endDate.getTime()) ? `Expires on ${formatDateTime(endDate)}.` : end === null ? "Never expires." : ""}
+        {endDate && !Number.isNaN(endDate.getTime()) ? `Expires on ${formatDateTime(endDate, browserTimePrefs())}.` : end === null ? "Never expires." : ""}
       </p>
       {choice === "never" || (choice === "custom" && !custom) ? (
         <p className="flex gap-2 rounded-md border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900">

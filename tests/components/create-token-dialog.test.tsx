@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { CreateTokenButton } from "@/components/tokens/create-token-button";
 import { TokenDialogsHost } from "@/components/tokens/token-dialogs";
 import type { SecretResult } from "@/components/tokens/types";
-import { formatDateTime } from "@/components/ui/time-format";
+import { browserTimePrefs, formatDateTime } from "@/components/ui/time-format";
 import { DAY, SCOPES, localInputIn, tokenItem, unusedActions } from "./fixtures";
 
 // Typing through user-event is slow on a loaded two-core machine.
@@ -258,7 +258,7 @@ describe("expiry", () => {
       "No expiry",
     ]);
     const end = new Date(NOW.getTime() + 30 * DAY);
-    expect(choice).toHaveAccessibleDescription(`Expires on ${formatDateTime(end)}.`);
+    expect(choice).toHaveAccessibleDescription(`Expires on ${formatDateTime(end, browserTimePrefs())}.`);
 
     await user.click(save);
     expect(calls).toEqual([expect.objectContaining({ validFrom: null, validTo: end.toISOString() })]);

@@ -39,7 +39,7 @@ const API_ROUTES = [
   [/^\/api\/v1\/me$/, ["GET"]],
   [/^\/api\/v1\/tokens$/, ["GET", "POST"]],
   [/^\/api\/v1\/tokens\/[^/]+$/, ["GET", "PATCH", "DELETE"]],
-  [/^\/api\/v1\/tokens\/[^/]+\/(revoke|rotate)$/, ["POST"]],
+  [/^\/api\/v1\/tokens\/[^/]+\/(revoke|rotate|end-overlap)$/, ["POST"]],
 ];
 
 /**

@@ -7,9 +7,8 @@ import {
   introspectionSchema,
   meSchema,
   tokenPageSchema,
-  tokenSchema,
-  tokenWithSecretSchema,
 } from "@/lib/api/schemas";
+import { tokenSchema, tokenWithSecretSchema } from "@/lib/tokens/contract";
 import { MAX_BODY_BYTES } from "@/lib/api/limits";
 import {
   PAGE_SIZES,

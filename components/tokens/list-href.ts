@@ -1,6 +1,8 @@
 import { DEFAULT_TOKEN_LIST_QUERY, tokenListQuerySchema, type TokenListQuery } from "@/lib/validation/tokens";
 
-export const TOKENS_PATH = "/settings/tokens";
+import { TOKENS_PATH } from "@/lib/paths";
+
+export { TOKENS_PATH };
 
 /** The page URL for a list view; values equal to their default are left out to keep links short. */
 export function listHref(query: TokenListQuery, changes: Partial<TokenListQuery> = {}): string {

@@ -4,7 +4,7 @@ import { useId, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import { callAction } from "./call-action";
-import type { SecretResult, TokenItem } from "./types";
+import type { SecretResult, Token } from "./types";
 
 const OVERLAPS = [
   { seconds: 0, label: "None", hint: "The current secret stops working at once." },
@@ -14,7 +14,7 @@ const OVERLAPS = [
 ] as const;
 
 type Props = {
-  token: TokenItem;
+  token: Token;
   open: boolean;
   onOpenChange: (open: boolean) => void;
   rotate: (guid: string, input: unknown) => Promise<SecretResult>;

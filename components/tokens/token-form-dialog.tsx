@@ -12,14 +12,14 @@ import { RefreshIcon } from "@/components/ui/icons";
 import { callAction } from "./call-action";
 import { newGuid } from "./guid";
 import { initialValues, payloadOf, problemsOf, toLocalInput, type TokenFormValues } from "./token-form-values";
-import type { ActionResult, ScopeOption, TokenItem } from "./types";
+import type { ActionResult, ScopeOption, Token } from "./types";
 
 type Field = keyof TokenFormValues;
 const FIELDS: readonly string[] = ["guid", "name", "description", "scopes", "validFrom", "validTo"] satisfies Field[];
 
 type Props<R extends ActionResult> = {
   /** Absent: create a new token. Present: edit this one. */
-  token?: TokenItem;
+  token?: Token;
   scopes: ScopeOption[];
   open: boolean;
   onOpenChange: (open: boolean) => void;

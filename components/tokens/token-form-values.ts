@@ -1,17 +1,13 @@
 import { fieldErrorsOf, type FieldErrors } from "@/lib/errors";
 import { createTokenSchema, tokenFieldsSchema, validityProblems } from "@/lib/validation/tokens";
 import { newGuid } from "./guid";
-import type { TokenItem } from "./types";
+import type { Token } from "./types";
 
-/** The create/edit dialog's fields as the inputs hold them: dates as datetime-local strings in the browser's zone. */
-export type TokenFormValues = {
-  guid: string;
-  name: string;
-  description: string;
-  scopes: string[];
-  validFrom: string;
-  validTo: string;
-};
+/**
+ * The create/edit dialog's fields as the inputs hold them. The plain fields are the contract's;
+ * the dates are datetime-local strings in the browser's zone ("" for none), not the contract's instants.
+ */
+export type TokenFormValues = Pick<Token, "guid" | "name" | "description" | "scopes"> & { validFrom: string; validTo: string };
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -31,7 +27,7 @@ function toIso(local: string, stored: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? local : date.toISOString();
 }
 
-export function initialValues(token?: TokenItem): TokenFormValues {
+export function initialValues(token?: Token): TokenFormValues {
   if (!token) return { guid: newGuid(), name: "", description: "", scopes: [], validFrom: "", validTo: "" };
   return {
     guid: token.guid,
@@ -48,7 +44,7 @@ export function initialValues(token?: TokenItem): TokenFormValues {
  * Editing: an empty valid-from keeps the stored one (it cannot be cleared), an empty valid-to
  * means "never expires".
  */
-export function payloadOf(values: TokenFormValues, token?: TokenItem): Record<string, unknown> {
+export function payloadOf(values: TokenFormValues, token?: Token): Record<string, unknown> {
   const common = {
     name: values.name,
     description: values.description,
@@ -60,7 +56,7 @@ export function payloadOf(values: TokenFormValues, token?: TokenItem): Record<st
 }
 
 /** Every reason the server would refuse this payload, found with the server's own rules. */
-export function problemsOf(payload: Record<string, unknown>, now: Date, token?: TokenItem): FieldErrors {
+export function problemsOf(payload: Record<string, unknown>, now: Date, token?: Token): FieldErrors {
   const parsed = (token ? tokenFieldsSchema : createTokenSchema).safeParse(payload);
   const errors = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
   const dateOf = (value: unknown) => {

@@ -9,12 +9,13 @@ import { useNewSecret } from "./new-secret";
 import { RotateDialog } from "./rotate-dialog";
 import { SecretDialog, type RevealedSecret } from "./secret-dialog";
 import { TokenFormDialog } from "./token-form-dialog";
-import type { ActionResult, ScopeOption, TokenActions, TokenItem } from "./types";
+import type { ActionResult, ScopeOption, TokenActions, Token } from "./types";
 
 /** Why Revoke is unavailable for a token, or null when it can be revoked. */
-export function revokeUnavailableBecause(token: TokenItem): string | null {
-  if (token.status.active) return null;
-  switch (token.status.reason) {
+export function revokeUnavailableBecause(token: Token): string | null {
+  switch (token.status) {
+    case "active":
+      return null;
     case "revoked":
       return "Already revoked.";
     case "expired":
@@ -33,7 +34,7 @@ function toastIfGone<R extends ActionResult>(result: R): R {
   return result;
 }
 
-export function TokenRowActions({ token, scopes, actions }: { token: TokenItem; scopes: ScopeOption[]; actions: TokenActions }) {
+export function TokenRowActions({ token, scopes, actions }: { token: Token; scopes: ScopeOption[]; actions: TokenActions }) {
   const [editing, setEditing] = useState(false);
   const [rotating, setRotating] = useState(false);
   const [revealed, setRevealed] = useState<RevealedSecret | null>(null);
@@ -42,7 +43,7 @@ export function TokenRowActions({ token, scopes, actions }: { token: TokenItem; 
   // After a delete the row is gone: focus moves to the page's create button.
   const createButton = useNewSecret()?.createButton;
   const revokeBlocked = revokeUnavailableBecause(token);
-  const rotateBlocked = token.status.active || token.status.reason !== "revoked" ? null : "A revoked token cannot be rotated. Create a new token instead.";
+  const rotateBlocked = token.status !== "revoked" ? null : "A revoked token cannot be rotated. Create a new token instead.";
 
   async function revoke(): Promise<boolean> {
     const result = await callAction(() => actions.revoke(token.guid));

@@ -1,6 +1,6 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/local-time";
-import type { TokenItem } from "./types";
+import type { Token } from "./types";
 
 const REASONS = {
   revoked: { tone: "red", label: "Revoked" },
@@ -9,11 +9,11 @@ const REASONS = {
 } as const satisfies Record<string, { tone: BadgeTone; label: string }>;
 
 /** "Active", or "Inactive" with its reason and when it happened (or will). */
-export function TokenStatusBadge({ token }: { token: Pick<TokenItem, "status" | "validFrom" | "validTo" | "revokedAt"> }) {
+export function TokenStatusBadge({ token }: { token: Pick<Token, "status" | "validFrom" | "validTo" | "revokedAt"> }) {
   const { status } = token;
-  if (status.active) return <Badge tone="green">Active</Badge>;
-  const reason = REASONS[status.reason];
-  const when = status.reason === "revoked" ? token.revokedAt : status.reason === "expired" ? token.validTo : token.validFrom;
+  if (status === "active") return <Badge tone="green">Active</Badge>;
+  const reason = REASONS[status];
+  const when = status === "revoked" ? token.revokedAt : status === "expired" ? token.validTo : token.validFrom;
   return (
     <div className="space-y-0.5">
       <Badge tone={reason.tone}>Inactive</Badge>
@@ -21,7 +21,7 @@ export function TokenStatusBadge({ token }: { token: Pick<TokenItem, "status" | 
         {reason.label}
         {when ? (
           <>
-            {status.reason === "scheduled" ? ", starts " : " "}
+            {status === "scheduled" ? ", starts " : " "}
             <RelativeTime iso={when} />
           </>
         ) : null}

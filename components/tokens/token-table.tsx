@@ -12,7 +12,7 @@ import { expiryOf } from "./expiry";
 import { SortHeader } from "./sort-header";
 import { TokenRowActions } from "./token-row-actions";
 import { TokenStatusBadge } from "./token-status";
-import type { ScopeOption, TokenActions, TokenItem } from "./types";
+import type { ScopeOption, TokenActions, Token } from "./types";
 
 const th = "px-2.5 py-2.5 text-left text-xs font-semibold tracking-wide whitespace-nowrap text-gray-700 uppercase";
 /** Below xl a header that cannot sort is kept for screen readers only; the sortable ones form a "Sort by" bar. */
@@ -42,7 +42,7 @@ export function TokenTable({
   actions,
   now,
 }: {
-  tokens: TokenItem[];
+  tokens: Token[];
   query: TokenListQuery;
   scopes: ScopeOption[];
   actions: TokenActions;
@@ -142,7 +142,7 @@ export function TokenTable({
   );
 }
 
-function LastUsed({ token }: { token: TokenItem }) {
+function LastUsed({ token }: { token: Token }) {
   if (!token.lastUsedAt) return <span className="text-gray-600">Never</span>;
   const where = [token.lastUsedIp, token.lastUsedUserAgent].filter(Boolean).join(" · ");
   return (
@@ -157,7 +157,7 @@ function LastUsed({ token }: { token: TokenItem }) {
   );
 }
 
-function Expires({ token, now }: { token: TokenItem; now: Date }) {
+function Expires({ token, now }: { token: Token; now: Date }) {
   const expiry = expiryOf(token, now);
   switch (expiry.kind) {
     case "never":

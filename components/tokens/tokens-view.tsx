@@ -8,10 +8,10 @@ import { Pagination } from "./pagination";
 import { TokenFilters } from "./token-filters";
 import { TokenGuidance } from "./token-guidance";
 import { TokenTable } from "./token-table";
-import type { ScopeOption, TokenActions, TokenItem } from "./types";
+import type { ScopeOption, TokenActions, Token } from "./types";
 
 export type TokensViewProps = {
-  tokens: TokenItem[];
+  tokens: Token[];
   total: number;
   pageCount: number;
   query: TokenListQuery;

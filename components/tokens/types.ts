@@ -1,35 +1,9 @@
-import type { FieldErrors } from "@/lib/errors";
-import type { TokenStatus } from "@/lib/tokens/status";
+import type { ActionResult } from "@/lib/actions/result";
+import type { SecretResult, TokenResult } from "@/lib/tokens/contract";
 
-/** A token as the page's components see it: the service's view with dates as ISO strings. */
-export type TokenItem = {
-  guid: string;
-  name: string;
-  description: string;
-  partial: string;
-  scopes: string[];
-  validFrom: string;
-  validTo: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  lastUsedIp: string | null;
-  lastUsedUserAgent: string | null;
-  status: TokenStatus;
-};
-
-export type ActionFailure = {
-  ok: false;
-  error: string;
-  fieldErrors?: FieldErrors;
-  /** The token no longer exists: the refreshed list drops its row, and any dialog the row had open. */
-  gone?: boolean;
-};
-export type ActionResult<T extends object = object> = ({ ok: true } & T) | ActionFailure;
-
-/** What creation and rotation answer: the only moment the secret exists outside the caller's program. */
-export type SecretResult = ActionResult<{ token: TokenItem; secret: string }>;
-export type TokenResult = ActionResult<{ token: TokenItem }>;
+// Declared in lib/ beside the server code that produces them; re-exported for the components' imports.
+export type { Token, SecretResult, TokenResult } from "@/lib/tokens/contract";
+export type { ActionFailure, ActionResult } from "@/lib/actions/result";
 
 /**
  * The server actions of the token page, handed to its client components as props so the
@@ -40,6 +14,7 @@ export type TokenActions = {
   update: (guid: string, input: unknown) => Promise<TokenResult>;
   revoke: (guid: string) => Promise<TokenResult>;
   rotate: (guid: string, input: unknown) => Promise<SecretResult>;
+  endOverlap: (guid: string) => Promise<TokenResult>;
   remove: (guid: string) => Promise<ActionResult>;
 };
 

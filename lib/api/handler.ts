@@ -35,7 +35,6 @@ export function withBearer<Params = Record<string, never>>(
       const wait = blockedSeconds(client.key);
       if (wait > 0) {
         return refusalResponse({
-          status: 429,
           code: "rate_limited",
           message: `Too many failed authentications from your address. Try again in ${wait} seconds.`,
           headers: { "Retry-After": String(wait) },
@@ -64,7 +63,6 @@ export function withBearer<Params = Record<string, never>>(
 
       if (scope && !token.scopes.includes(scope)) {
         return refusalResponse({
-          status: 403,
           code: "insufficient_scope",
           message:
             `This route needs the scope ${scope}, which this token does not have. ` +
@@ -81,7 +79,6 @@ export function withBearer<Params = Record<string, never>>(
 }
 
 const SHUTTING_DOWN: Refusal = {
-  status: 503,
   code: "unavailable",
   message: "This instance is shutting down. Retry the request.",
   headers: { "Retry-After": "1" },

@@ -1,4 +1,5 @@
-import { errorSchema, tokenPageSchema, tokenSchema, tokenWithSecretSchema } from "@/lib/api/schemas";
+import { errorSchema, tokenPageSchema } from "@/lib/api/schemas";
+import { tokenSchema, tokenWithSecretSchema } from "@/lib/tokens/contract";
 import { createToken } from "@/lib/tokens/service";
 import { createUser } from "../helpers/users";
 import { useSeededServer, type Call } from "./http";

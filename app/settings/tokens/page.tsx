@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/lib/session";
 import { scopesHeldBy } from "@/lib/scopes/service";
+import { serializeToken } from "@/lib/tokens/contract";
 import { listTokens } from "@/lib/tokens/service";
+import { TOKENS_PATH } from "@/lib/paths";
 import { DEFAULT_TOKEN_LIST_QUERY, tokenListQueryFromSearchParams } from "@/lib/validation/tokens";
-import { ignoredFilters, isFiltered, TOKENS_PATH } from "@/components/tokens/list-href";
-import { toTokenItem } from "@/components/tokens/token-item";
+import { ignoredFilters, isFiltered } from "@/components/tokens/list-href";
 import { TokensView } from "@/components/tokens/tokens-view";
 import type { TokenActions } from "@/components/tokens/types";
-import { createTokenAction, deleteTokenAction, revokeTokenAction, rotateTokenAction, updateTokenAction } from "./actions";
+import { createTokenAction, deleteTokenAction, endOverlapAction, revokeTokenAction, rotateTokenAction, updateTokenAction } from "./actions";
 
 export const metadata: Metadata = { title: "API tokens" };
 
@@ -16,6 +17,7 @@ const actions: TokenActions = {
   update: updateTokenAction,
   revoke: revokeTokenAction,
   rotate: rotateTokenAction,
+  endOverlap: endOverlapAction,
   remove: deleteTokenAction,
 };
 
@@ -31,7 +33,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
 
   return (
     <TokensView
-      tokens={page.tokens.map(toTokenItem)}
+      tokens={page.tokens.map(serializeToken)}
       total={page.total}
       pageCount={page.pageCount}
       query={query}

@@ -11,6 +11,12 @@ import { changePasswordWithLimits } from "@/lib/users/attempt-limits";
 // Each acts only on the caller's own sessions and password.
 export type AccountActionResult = ActionResult<{ ended?: number }>;
 
+/** The session actions as the sessions list receives them (props, so tests can pass their own). */
+export type SessionActions = {
+  end: (sessionId: string) => Promise<AccountActionResult>;
+  endOthers: () => Promise<AccountActionResult>;
+};
+
 const accountAction = serverActions({
   label: "Account action",
   path: ACCOUNT_PATH,

@@ -6,8 +6,10 @@ import { challenge, readCredential, refusalFor } from "./bearer";
 import { clientOf, type Client } from "@/lib/client";
 import { errorResponse, refusalResponse, type Refusal } from "./responses";
 import { blockedSeconds, recordFailure } from "./rate-limit";
+import type { BuiltInScope } from "@/lib/scopes/built-in";
 
-export type RequiredScope = "tokens:read" | "tokens:write" | "tokens:introspect" | "metrics:read";
+/** A route may require only one of Tollgate's own scopes. */
+export type RequiredScope = BuiltInScope;
 
 export type ApiRequest<Params> = {
   request: NextRequest;

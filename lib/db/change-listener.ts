@@ -4,7 +4,7 @@ import { countBackgroundStatement } from "./stats";
 
 /**
  * Hears about token and grant changes, and ended sessions, made by any instance sharing the PostgreSQL database.
- * Triggers (migration 20261122010000_change_notifications) NOTIFY on `tollgate_changes` when a
+ * Triggers (migration 20261122030000_change_notifications) NOTIFY on `tollgate_changes` when a
  * change commits, whoever made it; each instance LISTENs on a dedicated connection.
  *
  * When that connection drops, notifications sent meanwhile are lost: the listener reports

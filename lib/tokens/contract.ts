@@ -69,3 +69,13 @@ export function serializeToken(view: TokenView): Token {
 /** What the token page's server actions answer. Creation and rotation are the only moments a secret exists outside the caller's program. */
 export type SecretResult = ActionResult<z.infer<typeof tokenWithSecretSchema>>;
 export type TokenResult = ActionResult<{ token: Token }>;
+
+/** The token page's server actions as its client components receive them (props, so tests can pass their own). */
+export type TokenActions = {
+  create: (input: unknown) => Promise<SecretResult>;
+  update: (guid: string, input: unknown) => Promise<TokenResult>;
+  revoke: (guid: string) => Promise<TokenResult>;
+  rotate: (guid: string, input: unknown) => Promise<SecretResult>;
+  endOverlap: (guid: string) => Promise<TokenResult>;
+  remove: (guid: string) => Promise<ActionResult>;
+};

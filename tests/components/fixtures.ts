@@ -1,13 +1,11 @@
 import type { ScopeOption, TokenActions, Token } from "@/components/tokens/types";
+import { BUILT_IN_SCOPES } from "@/lib/scopes/built-in";
 import { tokenSchema } from "@/lib/tokens/contract";
 
 export const HOUR = 3600_000;
 export const DAY = 24 * HOUR;
 
-export const SCOPES: ScopeOption[] = [
-  { name: "tokens:read", description: "List and view your API tokens" },
-  { name: "tokens:write", description: "Create, edit, revoke, rotate and delete your API tokens" },
-];
+export const SCOPES: ScopeOption[] = (["tokens:read", "tokens:write"] as const).map((name) => ({ name, description: BUILT_IN_SCOPES[name].description }));
 
 let counter = 0;
 

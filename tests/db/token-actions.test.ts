@@ -2,13 +2,13 @@
  * The token page's server actions, against a real database.
  *
  * Two Next.js pieces are replaced, because they only work inside a Next request:
- * - lib/session's currentUser reads the next-auth cookie of the current request; here it answers
- *   with the user a test chooses (the real sign-in → cookie → user path is covered by the browser tests).
+ * - lib/session's currentSession reads the next-auth cookie of the current request; here it answers
+ *   with a session of the user a test chooses (the real sign-in → cookie → user path is covered by the browser tests).
  * - next/cache's revalidatePath throws without a request's static-generation store; here it only
  *   records its calls, which also lets the tests check that the page is refreshed after a change and only then.
  */
 import { revalidatePath } from "next/cache";
-import { currentUser } from "@/lib/session";
+import { currentSession } from "@/lib/session";
 import type { AccountUser } from "@/lib/users/service";
 import { createToken, getToken, listTokens } from "@/lib/tokens/service";
 import { verifySecret } from "@/lib/tokens/verify";
@@ -23,7 +23,7 @@ import {
 import { useFreshDatabase } from "../helpers/database";
 import { createUser } from "../helpers/users";
 
-jest.mock("@/lib/session", () => ({ currentUser: jest.fn() }));
+jest.mock("@/lib/session", () => ({ currentSession: jest.fn() }));
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 
 useFreshDatabase();
@@ -33,7 +33,7 @@ const DAY = 24 * HOUR;
 const inHours = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
 
 function actAs(user: AccountUser | null) {
-  jest.mocked(currentUser).mockResolvedValue(user);
+  jest.mocked(currentSession).mockResolvedValue(user && { user, sessionId: "00000000-0000-4000-8000-000000000000" });
 }
 
 async function tokenCount(user: AccountUser) {

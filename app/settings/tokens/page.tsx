@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/lib/session";
 import { scopesHeldBy } from "@/lib/scopes/service";
-import { serializeToken } from "@/lib/tokens/contract";
+import { serializeToken, type TokenActions } from "@/lib/tokens/contract";
 import { listTokens } from "@/lib/tokens/service";
 import { TOKENS_PATH } from "@/lib/paths";
 import { DEFAULT_TOKEN_LIST_QUERY, tokenListQueryFromSearchParams } from "@/lib/validation/tokens";
 import { ignoredFilters, isFiltered } from "@/components/tokens/list-href";
 import { TokensView } from "@/components/tokens/tokens-view";
-import type { TokenActions } from "@/components/tokens/types";
 import { createTokenAction, deleteTokenAction, endOverlapAction, revokeTokenAction, rotateTokenAction, updateTokenAction } from "./actions";
 
 export const metadata: Metadata = { title: "API tokens" };

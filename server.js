@@ -1,19 +1,8 @@
 /**
- * Tollgate's HTTP server: Next's request handler (the documented custom-server API) behind a thin
- * layer that does two things Next's route handlers cannot (docs/architecture.md, docs/security.md):
- *
- * 1. It decides the client address from the TCP peer and TRUST_PROXY, and overwrites
- *    X-Forwarded-For with it (dropping X-Real-IP and Forwarded), so no code downstream ever sees
- *    an address the client wrote. Route handlers never see the socket; `next start` copies the
- *    peer into X-Forwarded-For only when the client sent none.
- * 2. It refuses, in the API's JSON error shape and without a stack trace in the log, the requests
- *    that Next itself answers with a 500 or a bare 405: a method the route does not offer, a path
- *    with an invalid %-escape, a malformed router-state header, a cross-origin server action.
- * 3. It puts the security headers that are the same on every answer on every answer, its own
- *    refusals included, and the deny-all policy on data and built assets; pages get their nonce
- *    policy from proxy.ts, whose matcher is exactly the paths isResourcePath leaves to it.
- *
- * Plain CommonJS, so that `node server.js` needs no build step of its own.
+ * Tollgate's HTTP server: Next's request handler behind a thin layer that decides the client
+ * address, refuses in the API's error shape what Next would answer with a 500 or a bare 405, and
+ * sets the fixed security headers (docs/architecture.md, "server.js"; docs/security.md).
+ * Plain CommonJS, so `node server.js` needs no build step. Its statuses follow lib/api/schemas.ts's ERROR_STATUS.
  * Usage: node server.js [--dev] [-p PORT] [-H HOSTNAME]   (PORT defaults to $PORT, then 3000)
  */
 "use strict";
@@ -39,7 +28,7 @@ const API_ROUTES = [
   [/^\/api\/v1\/me$/, ["GET"]],
   [/^\/api\/v1\/tokens$/, ["GET", "POST"]],
   [/^\/api\/v1\/tokens\/[^/]+$/, ["GET", "PATCH", "DELETE"]],
-  [/^\/api\/v1\/tokens\/[^/]+\/(revoke|rotate)$/, ["POST"]],
+  [/^\/api\/v1\/tokens\/[^/]+\/(revoke|rotate|end-overlap)$/, ["POST"]],
 ];
 
 /**

@@ -1,15 +1,9 @@
 import { LRUCache } from "lru-cache";
 
 /**
- * Counts attempts (bad tokens, wrong passwords, sign-ups) per key, a client address or an
- * account, in a fixed window that the key's first attempt opens. A key that has used up its
- * attempts is refused until its window ends. Callers count what they limit: the API counts only
- * failures, so legitimate traffic spends nothing.
- *
- * Synchronous and bounded on purpose. The refusal path is what a flood of bad credentials takes,
- * so it must cost no more than answering; and a flood from many addresses (one IPv6 /64 holds
- * 2^64 of them) must not grow memory without limit: past `maxKeys` the least recently seen keys
- * are forgotten, which lets those keys start afresh but never lets memory run out.
+ * Attempts per key (an address or an account) in a fixed window its first attempt opens.
+ * Synchronous, since a flood of bad credentials takes the refusal path, and bounded by `maxKeys`
+ * (least recently seen forgotten), since one IPv6 /64 holds 2^64 addresses (docs/security.md).
  */
 export class AttemptLimiter {
   private readonly windows: LRUCache<string, { attempts: number }>;

@@ -7,10 +7,11 @@ import {
   introspectionSchema,
   meSchema,
   tokenPageSchema,
-  tokenSchema,
-  tokenWithSecretSchema,
 } from "@/lib/api/schemas";
+import { tokenSchema, tokenWithSecretSchema } from "@/lib/tokens/contract";
+import type { RequiredScope } from "@/lib/api/handler";
 import { MAX_BODY_BYTES } from "@/lib/api/limits";
+import { BUILT_IN_SCOPES, BUILT_IN_SCOPE_NAMES } from "@/lib/scopes/built-in";
 import { createTokenSchema, guidSchema, introspectionRequestSchema, rotateTokenSchema, updateTokenSchema } from "@/lib/validation/tokens";
 import { FILTER_NAMES, TOKEN_LIST_PARAMETERS, TOKEN_SORTS } from "@/lib/validation/token-list";
 
@@ -48,7 +49,7 @@ const responses = {
     challengeHeader,
   ),
   notFound: errorResponse("NotFound", "not_found: no token with this GUID among the caller's own tokens."),
-  conflict: errorResponse("Conflict", "conflict: the token's state does not allow this (e.g. rotating a revoked token)."),
+  conflict: errorResponse("Conflict", "conflict: the token's state does not allow this (e.g. rotating a revoked token, or ending an overlap when none is in force)."),
   tooLarge: errorResponse("PayloadTooLarge", `payload_too_large: the body is larger than ${MAX_BODY_BYTES / 1024} KiB.`),
   unsupported: errorResponse("UnsupportedMediaType", "unsupported_media_type: send JSON with Content-Type: application/json."),
   rateLimited: errorResponse(
@@ -76,12 +77,13 @@ const authErrors = {
 
 const bodyErrors = { "413": responses.tooLarge, "415": responses.unsupported };
 
-function authenticated(scope: string | null, operation: ZodOpenApiOperationObject): ZodOpenApiOperationObject {
+function authenticated(scope: RequiredScope | null, operation: ZodOpenApiOperationObject): ZodOpenApiOperationObject {
+  const needs = scope ? `Needs the scope \`${scope}\` (${BUILT_IN_SCOPES[scope].description}).` : "Any valid token.";
   return {
     ...operation,
     // OpenAPI 3.1 allows role names in a non-OAuth requirement: here, the scope the route needs.
     security: [{ bearerToken: scope ? [scope] : [] }],
-    description: [operation.description, scope ? `Needs the scope \`${scope}\`.` : "Any valid token."].filter(Boolean).join("\n\n"),
+    description: [operation.description, needs].filter(Boolean).join("\n\n"),
     responses: { ...authErrors, ...operation.responses },
   };
 }
@@ -123,7 +125,11 @@ export function openApiDocument() {
         bearerToken: {
           type: "http",
           scheme: "bearer",
-          description: "A Tollgate token secret (`tgp_…`). Its effective scopes are its own scopes that its owner still holds.",
+          description:
+            "A Tollgate token secret (`tgp_…`). Its effective scopes are its own scopes that its owner still holds. " +
+            "Tollgate's routes check these scopes: " +
+            BUILT_IN_SCOPE_NAMES.map((name) => `\`${name}\` (${BUILT_IN_SCOPES[name].description})`).join(", ") +
+            ".",
         },
       },
       schemas: { Token: tokenSchema },
@@ -229,6 +235,23 @@ export function openApiDocument() {
             "404": responses.notFound,
             "409": responses.conflict,
             ...bodyErrors,
+          },
+        }),
+      },
+      "/api/v1/tokens/{guid}/end-overlap": {
+        post: authenticated("tokens:write", {
+          operationId: "endOverlap",
+          tags: ["Tokens"],
+          summary: "Stop the previous secret now",
+          description:
+            "Ends the overlap of a rotation with overlapSeconds > 0: every secret but the current one stops working at once " +
+            "(on every instance within a second). With no overlap in force (previousSecretExpiresAt is null) it answers 409 " +
+            "and changes nothing. Any of the owner's tokens with tokens:write may end an overlap, as with revoking.",
+          requestParams: guidParams,
+          responses: {
+            "200": { description: "The token, previousSecretExpiresAt now null.", content: json(tokenSchema) },
+            "404": responses.notFound,
+            "409": responses.conflict,
           },
         }),
       },

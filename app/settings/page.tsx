@@ -2,19 +2,19 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
 import { SessionsList } from "@/components/account/sessions-list";
-import type { SessionActions } from "@/components/account/types";
 import { scopesHeldBy } from "@/lib/scopes/service";
 import { requireSession } from "@/lib/session";
 import { listSessions } from "@/lib/sessions/service";
 import { hasPassword } from "@/lib/users/service";
-import { changePasswordAction, endOtherSessionsAction, endSessionAction } from "./actions";
+import { ACCOUNT_PATH } from "@/lib/paths";
+import { changePasswordAction, endOtherSessionsAction, endSessionAction, type SessionActions } from "./actions";
 
 export const metadata: Metadata = { title: "Account" };
 
 const sessionActions: SessionActions = { end: endSessionAction, endOthers: endOtherSessionsAction };
 
 export default async function AccountPage() {
-  const { user, sessionId } = await requireSession("/settings");
+  const { user, sessionId } = await requireSession(ACCOUNT_PATH);
   const [scopes, sessions, passwordSet] = await Promise.all([scopesHeldBy(user.id), listSessions(user.id, sessionId), hasPassword(user.id)]);
 
   return (

@@ -1,6 +1,5 @@
-import type { AccountActionResult } from "@/app/settings/actions";
-
-export type { AccountActionResult };
+// Declared beside the actions that produce them; re-exported for the components' imports.
+export type { AccountActionResult, SessionActions } from "@/app/settings/actions";
 
 /** A session as the account page shows it: the service's view with dates as ISO strings. */
 export type SessionView = {
@@ -10,9 +9,4 @@ export type SessionView = {
   signedInAt: string;
   lastSeenAt: string;
   current: boolean;
-};
-
-export type SessionActions = {
-  end: (sessionId: string) => Promise<AccountActionResult>;
-  endOthers: () => Promise<AccountActionResult>;
 };

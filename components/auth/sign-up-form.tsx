@@ -11,7 +11,9 @@ import { FormField } from "./form-field";
 import { primaryButton, textLink } from "./styles";
 
 /** What the sign-up server action answers: the server's per-field errors, or success. */
-export type SignUpResult = { ok: true } | { ok: false; fieldErrors: FieldErrors; message?: string };
+import type { SignUpResult } from "@/app/(auth)/signup/actions";
+
+export type { SignUpResult };
 
 type Props = {
   /** The server action that creates the account (validates again; the browser's check is only a convenience). */

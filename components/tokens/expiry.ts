@@ -1,4 +1,4 @@
-import type { TokenItem } from "./types";
+import type { Token } from "./types";
 
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -15,7 +15,7 @@ export type Expiry =
  * What the "Expires" column says about a token at `now`. Counts round down, so the words never
  * promise more time than is left: 3 days 1 hour is "3 days", 23 hours 49 minutes is "23 hours".
  */
-export function expiryOf(token: Pick<TokenItem, "validTo" | "revokedAt">, now: Date): Expiry {
+export function expiryOf(token: Pick<Token, "validTo" | "revokedAt">, now: Date): Expiry {
   if (!token.validTo) return { kind: "never" };
   const left = new Date(token.validTo).getTime() - now.getTime();
   if (token.revokedAt) return { kind: "ended", at: token.validTo, marker: "Revoked" };

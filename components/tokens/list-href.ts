@@ -1,6 +1,8 @@
 import { formSearch, listSearch, withoutFilters, type TokenListQuery } from "@/lib/validation/token-list";
 
-export const TOKENS_PATH = "/settings/tokens";
+import { TOKENS_PATH } from "@/lib/paths";
+
+export { TOKENS_PATH };
 
 const hrefOf = (search: string) => (search ? `${TOKENS_PATH}?${search}` : TOKENS_PATH);
 

@@ -6,7 +6,7 @@ import { Dialog, DialogClose, DialogContent, focusInstead } from "@/components/u
 import { callAction } from "./call-action";
 import { ExpiryPicker } from "./expiry-picker";
 import { DEFAULT_EXPIRY, toLocalInput, validToOf, type ExpiryChoice } from "./token-form-values";
-import type { SecretResult, TokenItem } from "./types";
+import type { SecretResult, Token } from "./types";
 
 const OVERLAPS = [
   { seconds: 0, label: "None", hint: "The current secret stops working at once." },
@@ -16,7 +16,7 @@ const OVERLAPS = [
 ] as const;
 
 type Props = {
-  token: TokenItem;
+  token: Token;
   open: boolean;
   onOpenChange: (open: boolean) => void;
   rotate: (guid: string, input: unknown) => Promise<SecretResult>;

@@ -8,17 +8,17 @@ import { callAction } from "./call-action";
 import { RotateDialog } from "./rotate-dialog";
 import { SecretDialog, type RevealedSecret } from "./secret-dialog";
 import { TokenFormDialog } from "./token-form-dialog";
-import type { ActionResult, ScopeOption, TokenActions, TokenItem } from "./types";
+import type { ActionResult, ScopeOption, TokenActions, Token } from "./types";
 
 type Kind = "form" | "rotate" | "revoke" | "remove" | "endOverlap";
 
 type TokenDialogs = {
   /** `null` creates a new token; a token edits it. */
-  edit: (token: TokenItem | null) => void;
-  rotate: (token: TokenItem) => void;
-  revoke: (token: TokenItem) => void;
-  remove: (token: TokenItem) => void;
-  endOverlap: (token: TokenItem) => void;
+  edit: (token: Token | null) => void;
+  rotate: (token: Token) => void;
+  revoke: (token: Token) => void;
+  remove: (token: Token) => void;
+  endOverlap: (token: Token) => void;
   /** The ref callback of the create buttons. */
   registerCreateButton: (element: HTMLButtonElement | null) => (() => void) | undefined;
   /** The token just created, and whether the refreshed list shows it (undefined until it has arrived). */
@@ -54,16 +54,16 @@ export function TokenDialogsHost({
   actions,
   children,
 }: {
-  tokens: TokenItem[];
+  tokens: Token[];
   scopes: ScopeOption[];
   actions: TokenActions;
   children: ReactNode;
 }) {
   const [opened, setOpen] = useState<Kind | null>(null);
   // Kept while a dialog closes, so its content does not change under its closing animation or focus return.
-  const [token, setToken] = useState<TokenItem | null>(null);
+  const [token, setToken] = useState<Token | null>(null);
   const [revealed, setRevealed] = useState<RevealedSecret & { returnTo: () => HTMLElement | null }>();
-  const [created, setCreated] = useState<{ guid: string; name: string; listBefore: TokenItem[]; listAfter?: TokenItem[] } | null>(null);
+  const [created, setCreated] = useState<{ guid: string; name: string; listBefore: Token[]; listAfter?: Token[] } | null>(null);
 
   const createButton = useRef<HTMLButtonElement | null>(null);
   const refocus = useRef(false);
@@ -86,7 +86,7 @@ export function TokenDialogsHost({
   const listed = !token || tokens.some((t) => t.guid === token.guid);
   const open = listed || opened === "remove" ? opened : null;
 
-  const show = (kind: Kind) => (target: TokenItem | null) => {
+  const show = (kind: Kind) => (target: Token | null) => {
     setToken(target);
     setOpen(kind);
   };

@@ -14,7 +14,7 @@ import { newGuid } from "./guid";
 import { ExpiryPicker } from "./expiry-picker";
 import { inputClasses, invalidity } from "./field-styles";
 import { initialValues, payloadOf, problemsOf, toLocalInput, type TokenFormValues } from "./token-form-values";
-import type { ActionResult, ScopeOption, TokenItem } from "./types";
+import type { ActionResult, ScopeOption, Token } from "./types";
 
 type Field = keyof TokenFormValues;
 const FIELDS: readonly string[] = ["guid", "name", "description", "scopes", "validFrom", "validTo"] satisfies Field[];
@@ -24,7 +24,7 @@ const REVOKED_WINDOW = "This token is revoked: its validity cannot change. Creat
 
 type Props<R extends ActionResult> = {
   /** Absent: create a new token. Present: edit this one. */
-  token?: TokenItem;
+  token?: Token;
   scopes: ScopeOption[];
   open: boolean;
   onOpenChange: (open: boolean) => void;

@@ -1,7 +1,7 @@
 import { fieldErrorsOf, type FieldErrors } from "@/lib/errors";
 import { createTokenSchema, tokenFieldsSchema, validityProblems } from "@/lib/validation/tokens";
 import { newGuid } from "./guid";
-import type { TokenItem } from "./types";
+import type { Token } from "./types";
 
 /** How long a new (or rotated) token works; "custom" reads the date picker, "never" has no end. */
 export const EXPIRY_CHOICES = [
@@ -34,15 +34,14 @@ export function expiryEnd(choice: ExpiryChoice, start: Date): Date | null | unde
   return new Date(start.getTime() + days * 24 * 3600_000);
 }
 
-/** The create/edit dialog's fields as the inputs hold them: dates as datetime-local strings in the browser's zone. */
-export type TokenFormValues = {
-  guid: string;
-  name: string;
-  description: string;
-  scopes: string[];
+/**
+ * The create/edit dialog's fields as the inputs hold them. The plain fields are the contract's;
+ * the dates are datetime-local strings in the browser's zone ("" for none), not the contract's
+ * instants, and `validTo` is the picker's value, used when `expiry` is "custom".
+ */
+export type TokenFormValues = Pick<Token, "guid" | "name" | "description" | "scopes"> & {
   validFrom: string;
   expiry: ExpiryChoice;
-  /** The picker's value, used when `expiry` is "custom". */
   validTo: string;
 };
 
@@ -64,7 +63,7 @@ function toIso(local: string, stored: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? local : date.toISOString();
 }
 
-export function initialValues(token?: TokenItem): TokenFormValues {
+export function initialValues(token?: Token): TokenFormValues {
   if (!token) return { guid: newGuid(), name: "", description: "", scopes: [], validFrom: "", expiry: DEFAULT_EXPIRY, validTo: "" };
   return {
     guid: token.guid,
@@ -78,7 +77,7 @@ export function initialValues(token?: TokenItem): TokenFormValues {
 }
 
 /** The valid-to the values stand for at `now`: an ISO instant, null for none, or the unparsable text typed. */
-export function validToOf(values: Pick<TokenFormValues, "expiry" | "validTo" | "validFrom">, now: Date, token?: TokenItem): string | null {
+export function validToOf(values: Pick<TokenFormValues, "expiry" | "validTo" | "validFrom">, now: Date, token?: Token): string | null {
   if (values.expiry === "custom") return values.validTo ? toIso(values.validTo, token?.validTo) : null;
   const from = values.validFrom ? new Date(values.validFrom) : null;
   // A preset counts from the start, or from now for a token already (or about to be) valid.
@@ -91,7 +90,7 @@ export function validToOf(values: Pick<TokenFormValues, "expiry" | "validTo" | "
  * now". Editing: an empty valid-from keeps the stored one (it cannot be cleared). A custom date
  * left empty means "never expires", as "No expiry" does.
  */
-export function payloadOf(values: TokenFormValues, now: Date, token?: TokenItem): Record<string, unknown> {
+export function payloadOf(values: TokenFormValues, now: Date, token?: Token): Record<string, unknown> {
   const common = {
     name: values.name,
     description: values.description,
@@ -103,7 +102,7 @@ export function payloadOf(values: TokenFormValues, now: Date, token?: TokenItem)
 }
 
 /** Every reason the server would refuse this payload, found with the server's own rules. */
-export function problemsOf(payload: Record<string, unknown>, now: Date, token?: TokenItem): FieldErrors {
+export function problemsOf(payload: Record<string, unknown>, now: Date, token?: Token): FieldErrors {
   const parsed = (token ? tokenFieldsSchema : createTokenSchema).safeParse(payload);
   const errors = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
   const dateOf = (value: unknown) => {

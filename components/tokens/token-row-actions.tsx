@@ -3,12 +3,13 @@
 import { Button } from "@/components/ui/button";
 import { RowMenu } from "@/components/ui/row-menu";
 import { editButtonId, menuButtonId, useTokenDialogs } from "./token-dialogs";
-import type { TokenItem } from "./types";
+import type { Token } from "./types";
 
 /** Why Revoke is unavailable for a token, or null when it can be revoked. */
-export function revokeUnavailableBecause(token: TokenItem): string | null {
-  if (token.status.active) return null;
-  switch (token.status.reason) {
+export function revokeUnavailableBecause(token: Token): string | null {
+  switch (token.status) {
+    case "active":
+      return null;
     case "revoked":
       return "Already revoked.";
     case "expired":
@@ -18,12 +19,12 @@ export function revokeUnavailableBecause(token: TokenItem): string | null {
   }
 }
 
-export function rotateUnavailableBecause(token: TokenItem): string | null {
-  return token.status.active || token.status.reason !== "revoked" ? null : "A revoked token cannot be rotated. Create a new token instead.";
+export function rotateUnavailableBecause(token: Token): string | null {
+  return token.status !== "revoked" ? null : "A revoked token cannot be rotated. Create a new token instead.";
 }
 
 /** A row's Edit button and its menu of the other actions; the dialogs they open belong to the list. */
-export function TokenRowActions({ token }: { token: TokenItem }) {
+export function TokenRowActions({ token }: { token: Token }) {
   const dialogs = useTokenDialogs();
   return (
     <div className="flex items-center gap-1.5 whitespace-nowrap">

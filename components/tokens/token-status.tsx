@@ -1,6 +1,6 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { LocalTime, RelativeTime } from "@/components/ui/local-time";
-import type { TokenItem } from "./types";
+import type { Token } from "./types";
 
 const REASONS = {
   revoked: { tone: "red", label: "Revoked" },
@@ -8,7 +8,7 @@ const REASONS = {
   scheduled: { tone: "blue", label: "Scheduled" },
 } as const satisfies Record<string, { tone: BadgeTone; label: string }>;
 
-type StatusFields = Pick<TokenItem, "status" | "validFrom" | "validTo" | "revokedAt" | "previousSecretExpiresAt">;
+type StatusFields = Pick<Token, "status" | "validFrom" | "validTo" | "revokedAt" | "previousSecretExpiresAt">;
 
 /** "Active", or "Inactive" with its reason and when it happened (or will); and until when a rotated-out secret still works. */
 export function TokenStatusBadge({ token }: { token: StatusFields }) {
@@ -29,9 +29,9 @@ export function TokenStatusBadge({ token }: { token: StatusFields }) {
 
 function Status({ token }: { token: StatusFields }) {
   const { status } = token;
-  if (status.active) return <Badge tone="green">Active</Badge>;
-  const reason = REASONS[status.reason];
-  const when = status.reason === "revoked" ? token.revokedAt : status.reason === "expired" ? token.validTo : token.validFrom;
+  if (status === "active") return <Badge tone="green">Active</Badge>;
+  const reason = REASONS[status];
+  const when = status === "revoked" ? token.revokedAt : status === "expired" ? token.validTo : token.validFrom;
   return (
     <div className="space-y-0.5">
       <Badge tone={reason.tone}>Inactive</Badge>
@@ -39,7 +39,7 @@ function Status({ token }: { token: StatusFields }) {
         {reason.label}
         {when ? (
           <>
-            {status.reason === "scheduled" ? ", starts " : " "}
+            {status === "scheduled" ? ", starts " : " "}
             <RelativeTime iso={when} />
           </>
         ) : null}

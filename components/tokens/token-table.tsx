@@ -12,7 +12,7 @@ import { expiryOf } from "./expiry";
 import { SortHeader } from "./sort-header";
 import { TokenRowActions } from "./token-row-actions";
 import { TokenStatusBadge } from "./token-status";
-import type { TokenItem } from "./types";
+import type { Token } from "./types";
 
 const th = "px-1.5 py-2.5 text-left align-bottom text-xs font-semibold tracking-wide text-gray-700 uppercase";
 /** Below xl a header that cannot sort is kept for screen readers only; the sortable ones form a "Sort by" bar. */
@@ -35,7 +35,7 @@ const SCOPES_SHOWN = 4;
  * with its whole text on hover and in the document. Below xl every row is a card. The explicit
  * roles keep the table's structure for screen readers where CSS changes its display.
  */
-export function TokenTable({ tokens, query, now }: { tokens: TokenItem[]; query: TokenListQuery; now: Date }) {
+export function TokenTable({ tokens, query, now }: { tokens: Token[]; query: TokenListQuery; now: Date }) {
   return (
     <div className="xl:rounded-lg xl:border xl:border-gray-200 xl:bg-white xl:shadow-sm">
       <table role="table" className="block w-full text-sm xl:table xl:table-fixed xl:divide-y xl:divide-gray-200">
@@ -158,7 +158,7 @@ function Scopes({ scopes }: { scopes: string[] }) {
   );
 }
 
-function LastUsed({ token }: { token: TokenItem }) {
+function LastUsed({ token }: { token: Token }) {
   if (!token.lastUsedAt) return <span className="text-gray-600">Never</span>;
   return (
     <div className="text-gray-800">
@@ -174,7 +174,7 @@ function LastUsed({ token }: { token: TokenItem }) {
   );
 }
 
-function Expires({ token, now }: { token: TokenItem; now: Date }) {
+function Expires({ token, now }: { token: Token; now: Date }) {
   const expiry = expiryOf(token, now);
   switch (expiry.kind) {
     case "never":

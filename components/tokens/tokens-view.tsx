@@ -9,10 +9,10 @@ import { TokenFilters } from "./token-filters";
 import { TokenGuidance } from "./token-guidance";
 import { TokenDialogsHost } from "./token-dialogs";
 import { TokenTable } from "./token-table";
-import type { ScopeOption, TokenActions, TokenItem } from "./types";
+import type { ScopeOption, TokenActions, Token } from "./types";
 
 export type TokensViewProps = {
-  tokens: TokenItem[];
+  tokens: Token[];
   total: number;
   pageCount: number;
   query: TokenListQuery;

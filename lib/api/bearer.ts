@@ -24,12 +24,11 @@ const FAILURE_MESSAGES: Record<VerifyFailure, string> = {
 };
 
 function invalidToken(message: string): Refusal {
-  return { status: 401, code: "invalid_token", message, headers: { "WWW-Authenticate": challenge("invalid_token") } };
+  return { code: "invalid_token", message, headers: { "WWW-Authenticate": challenge("invalid_token") } };
 }
 
 // Built once: refusing is the path a flood of bad tokens takes, so it allocates as little as it can.
 const MISSING_TOKEN: Refusal = {
-  status: 401,
   code: "missing_token",
   message: "This route needs an API token: send it as `Authorization: Bearer <token>`. Create one on the token page.",
   headers: { "WWW-Authenticate": challenge() },
@@ -59,7 +58,6 @@ export function readCredential(header: string | null): Credential {
       ok: false,
       attempted: true,
       refusal: {
-        status: 400,
         code: "invalid_request",
         message: "The Authorization header must hold exactly one token: `Authorization: Bearer <token>`, with no spaces inside the token.",
         headers: { "WWW-Authenticate": challenge("invalid_request") },

@@ -14,7 +14,7 @@ function mediaType(request: Request): string | null {
 const isJson = (type: string) => type === "application/json" || type.endsWith("+json");
 
 function tooLarge(): ApiError {
-  return new ApiError(413, "payload_too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+  return new ApiError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
 }
 
 /** The body as text, read no further than the limit, whatever Content-Length claims. */
@@ -37,7 +37,7 @@ async function readText(request: Request): Promise<string> {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
-    throw new ApiError(400, "invalid_request", "The request body is not valid UTF-8 text.");
+    throw new ApiError("invalid_request", "The request body is not valid UTF-8 text.");
   }
 }
 
@@ -45,12 +45,12 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ApiError(400, "invalid_request", `The request body is not valid JSON: ${(error as Error).message}`);
+    throw new ApiError("invalid_request", `The request body is not valid JSON: ${(error as Error).message}`);
   }
 }
 
 function unsupported(expected: string): ApiError {
-  return new ApiError(415, "unsupported_media_type", `Send the body as ${expected}.`);
+  return new ApiError("unsupported_media_type", `Send the body as ${expected}.`);
 }
 
 /**
@@ -61,13 +61,13 @@ export async function readJsonObject(request: Request, options: { optional?: boo
   const text = await readText(request);
   if (!text.trim()) {
     if (options.optional) return {};
-    throw new ApiError(400, "invalid_request", "The request body is empty: send a JSON object.");
+    throw new ApiError("invalid_request", "The request body is empty: send a JSON object.");
   }
   const type = mediaType(request);
   if (!type || !isJson(type)) throw unsupported("JSON, with the header Content-Type: application/json");
   const value = parseJson(text);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ApiError(400, "invalid_request", "The request body must be a JSON object, such as {\"name\": \"CI deploy\"}.");
+    throw new ApiError("invalid_request", "The request body must be a JSON object, such as {\"name\": \"CI deploy\"}.");
   }
   return value as Record<string, unknown>;
 }
@@ -98,7 +98,7 @@ export async function readIntrospectionToken(request: Request): Promise<string> 
   const parsed = introspectionRequestSchema.safeParse(given);
   if (!parsed.success) Object.assign(errors, fieldErrorsOf(parsed.error.issues));
   if (Object.keys(errors).length || !parsed.success) {
-    throw new ApiError(400, "invalid_request", "Say which token to check, in the parameters introspection accepts.", { fields: errors });
+    throw new ApiError("invalid_request", "Say which token to check, in the parameters introspection accepts.", { fields: errors });
   }
   return parsed.data.token;
 }

@@ -6,8 +6,10 @@ import { challenge, readCredential, refusalFor } from "./bearer";
 import { clientOf, type Client } from "@/lib/client";
 import { errorResponse, refusalResponse, type Refusal } from "./responses";
 import { blockedSeconds, recordFailure } from "./rate-limit";
+import type { BuiltInScope } from "@/lib/scopes/built-in";
 
-export type RequiredScope = "tokens:read" | "tokens:write" | "tokens:introspect" | "metrics:read";
+/** A route may require only one of Tollgate's own scopes. */
+export type RequiredScope = BuiltInScope;
 
 export type ApiRequest<Params> = {
   request: NextRequest;
@@ -35,7 +37,6 @@ export function withBearer<Params = Record<string, never>>(
       const wait = blockedSeconds(client.key);
       if (wait > 0) {
         return refusalResponse({
-          status: 429,
           code: "rate_limited",
           message: `Too many failed authentications from your address. Try again in ${wait} seconds.`,
           headers: { "Retry-After": String(wait) },
@@ -64,7 +65,6 @@ export function withBearer<Params = Record<string, never>>(
 
       if (scope && !token.scopes.includes(scope)) {
         return refusalResponse({
-          status: 403,
           code: "insufficient_scope",
           message:
             `This route needs the scope ${scope}, which this token does not have. ` +
@@ -81,7 +81,6 @@ export function withBearer<Params = Record<string, never>>(
 }
 
 const SHUTTING_DOWN: Refusal = {
-  status: 503,
   code: "unavailable",
   message: "This instance is shutting down. Retry the request.",
   headers: { "Retry-After": "1" },

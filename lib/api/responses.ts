@@ -1,24 +1,21 @@
 import "server-only";
 import { BeyondCallerError, ConflictError, NotFoundError, ValidationError, isDatabaseUnavailable, loggable, type FieldErrors } from "@/lib/errors";
 import { challenge } from "./bearer";
-import type { ERROR_CODES } from "./schemas";
+import { ERROR_STATUS, type ErrorCode } from "./schemas";
 
 /**
  * Every error the API answers has one shape, `{"error": {"code", "message", ...}}`, with a code
  * from ERROR_CODES that clients can branch on and a message a person can act on.
  */
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export type { ErrorCode };
 
 export type ErrorDetails = { fields?: FieldErrors; scope?: string; validTo?: string };
 
 /**
- * An answer other than success, as plain data. The refusals every protected call may meet
- * (no token, a bad token, a blocked address, a missing scope) are returned as these rather than
- * thrown: an Error captures a stack trace, and through Next's deep stack that was the largest
- * single cost of refusing a malformed token (see docs/performance.md).
+ * An answer other than success, as plain data; its HTTP status is its code's (ERROR_STATUS).
+ * Returned rather than thrown on the hot path: a stack trace is costly (docs/performance.md).
  */
 export type Refusal = {
-  status: number;
   code: ErrorCode;
   message: string;
   details?: ErrorDetails;
@@ -28,7 +25,6 @@ export type Refusal = {
 /** A refusal thrown from anywhere below a route, for the rarer errors where a stack is worth having. */
 export class ApiError extends Error {
   constructor(
-    readonly status: number,
     readonly code: ErrorCode,
     message: string,
     readonly details: ErrorDetails = {},
@@ -40,7 +36,7 @@ export class ApiError extends Error {
 }
 
 export function refusalResponse(refusal: Refusal): Response {
-  return json(errorBody(refusal.code, refusal.message, refusal.details ?? {}), { status: refusal.status, headers: refusal.headers });
+  return json(errorBody(refusal.code, refusal.message, refusal.details ?? {}), { status: ERROR_STATUS[refusal.code], headers: refusal.headers });
 }
 
 /** API answers carry tokens and secrets: no cache (browser or proxy) may keep them. */
@@ -57,29 +53,21 @@ function beyondCaller(error: BeyondCallerError): Response {
   if ("scopes" in error.limit) {
     const scope = error.limit.scopes.join(" ");
     const headers = { "WWW-Authenticate": challenge("insufficient_scope", scope) };
-    return refusalResponse({ status: 403, code: "insufficient_scope", message: error.message, details: { scope }, headers });
+    return refusalResponse({ code: "insufficient_scope", message: error.message, details: { scope }, headers });
   }
-  return refusalResponse({ status: 403, code: "insufficient_lifetime", message: error.message, details: { validTo: error.limit.validTo.toISOString() } });
+  return refusalResponse({ code: "insufficient_lifetime", message: error.message, details: { validTo: error.limit.validTo.toISOString() } });
 }
 
 export function errorResponse(error: unknown): Response {
   if (error instanceof ApiError) return refusalResponse(error);
-  if (error instanceof ValidationError) {
-    return json(errorBody("invalid_request", error.message, { fields: error.fieldErrors }), { status: 400 });
-  }
-  if (error instanceof NotFoundError) return json(errorBody("not_found", error.message, {}), { status: 404 });
-  if (error instanceof ConflictError) return json(errorBody("conflict", error.message, {}), { status: 409 });
+  if (error instanceof ValidationError) return refusalResponse({ code: "invalid_request", message: error.message, details: { fields: error.fieldErrors } });
+  if (error instanceof NotFoundError) return refusalResponse({ code: "not_found", message: error.message });
+  if (error instanceof ConflictError) return refusalResponse({ code: "conflict", message: error.message });
   if (error instanceof BeyondCallerError) return beyondCaller(error);
   if (isDatabaseUnavailable(error)) {
     console.error("The database is unavailable:", loggable(error));
-    return json(errorBody("unavailable", "The service cannot reach its database. Retry in a few seconds.", {}), {
-      status: 503,
-      headers: { "Retry-After": "5" },
-    });
+    return refusalResponse({ code: "unavailable", message: "The service cannot reach its database. Retry in a few seconds.", headers: { "Retry-After": "5" } });
   }
   console.error("Unexpected error in an API route:", error);
-  return json(
-    errorBody("internal_error", "Something went wrong on our side. Try again; if it keeps happening, tell the administrator.", {}),
-    { status: 500 },
-  );
+  return refusalResponse({ code: "internal_error", message: "Something went wrong on our side. Try again; if it keeps happening, tell the administrator." });
 }

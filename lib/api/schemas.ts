@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { tokenSchema } from "@/lib/tokens/contract";
 
 /**
- * What the API answers, as zod schemas: the views in ./views.ts are typed by them and the OpenAPI
- * document (lib/openapi.ts) is generated from them, so the two cannot drift apart. Request
+ * What the API answers besides the token itself (lib/tokens/contract.ts), as zod schemas: the
+ * views in ./views.ts are typed by them and the OpenAPI document is generated from them. Request
  * bodies and the list query use the shared schemas in lib/validation/tokens.ts.
  */
 export const ERROR_CODES = [
@@ -22,41 +23,28 @@ export const ERROR_CODES = [
   "internal_error",
 ] as const;
 
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The HTTP status of each code: the one place it is written (lib/api/responses.ts and server.js answer with it). */
+export const ERROR_STATUS = {
+  missing_token: 401,
+  invalid_request: 400,
+  invalid_token: 401,
+  insufficient_scope: 403,
+  insufficient_lifetime: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  forbidden: 403,
+  unavailable: 503,
+  internal_error: 500,
+} as const satisfies Record<ErrorCode, number>;
+
 const timestamp = z.iso.datetime().meta({ example: "2030-01-31T12:00:00.000Z" });
 const guid = z.uuid().meta({ description: "The token's public identifier.", example: "3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f" });
-
-export const tokenStatusSchema = z
-  .enum(["active", "revoked", "expired", "scheduled"])
-  .meta({ id: "TokenStatus", description: "active, or why the token is inactive (scheduled: its validity has not started)." });
-
-export const tokenSchema = z
-  .object({
-    guid,
-    name: z.string(),
-    description: z.string(),
-    partial: z.string().meta({ description: "The prefix and a few characters of the secret, to recognise it by.", example: "tgp_4fQz…Xk2P" }),
-    scopes: z.array(z.string()).meta({ description: "The scopes given to the token (what it may do is these ∩ what its owner holds now)." }),
-    status: tokenStatusSchema,
-    validFrom: timestamp,
-    validTo: timestamp.nullable().meta({ description: "null: never expires." }),
-    revokedAt: timestamp.nullable(),
-    createdAt: timestamp,
-    updatedAt: timestamp,
-    lastUsedAt: timestamp.nullable().meta({ description: "null: never used. Updated at most once a minute." }),
-    lastUsedIp: z.string().nullable(),
-    lastUsedUserAgent: z.string().nullable(),
-  })
-  .meta({ id: "Token" });
-
-export const tokenWithSecretSchema = z
-  .object({
-    token: tokenSchema,
-    secret: z.string().meta({
-      description: "The secret to send as `Authorization: Bearer <secret>`. Shown only in this response; store it now.",
-      example: "tgp_4fQzR8vWm2LbT9yH3nK6cJ1pXs7dGe0aXk2P",
-    }),
-  })
-  .meta({ id: "TokenWithSecret" });
 
 export const tokenPageSchema = z
   .object({

@@ -1,38 +1,20 @@
 import "server-only";
 import type { z } from "zod";
-import type { TokenPage, TokenView, TokenWithSecret } from "@/lib/tokens/service";
+import { serializeToken, type tokenWithSecretSchema } from "@/lib/tokens/contract";
+import type { TokenPage, TokenWithSecret } from "@/lib/tokens/service";
 import type { VerifiedToken } from "@/lib/tokens/verify";
-import type { introspectionSchema, meSchema, tokenPageSchema, tokenSchema, tokenWithSecretSchema } from "./schemas";
+import type { introspectionSchema, meSchema, tokenPageSchema } from "./schemas";
 
-/** Domain values as the API shows them: ISO 8601 timestamps, and status as one word. */
+/** Domain values as the API shows them, timestamps in ISO 8601; the token itself is the contract's (serializeToken). */
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-export function tokenView(token: TokenView): z.input<typeof tokenSchema> {
-  return {
-    guid: token.guid,
-    name: token.name,
-    description: token.description,
-    partial: token.partial,
-    scopes: token.scopes,
-    status: token.status.active ? "active" : token.status.reason,
-    validFrom: token.validFrom.toISOString(),
-    validTo: iso(token.validTo),
-    revokedAt: iso(token.revokedAt),
-    createdAt: token.createdAt.toISOString(),
-    updatedAt: token.updatedAt.toISOString(),
-    lastUsedAt: iso(token.lastUsedAt),
-    lastUsedIp: token.lastUsedIp,
-    lastUsedUserAgent: token.lastUsedUserAgent,
-  };
-}
-
 export function tokenWithSecretView({ token, secret }: TokenWithSecret): z.input<typeof tokenWithSecretSchema> {
-  return { token: tokenView(token), secret };
+  return { token: serializeToken(token), secret };
 }
 
 export function tokenPageView(page: TokenPage): z.input<typeof tokenPageSchema> {
-  return { ...page, tokens: page.tokens.map(tokenView) };
+  return { ...page, tokens: page.tokens.map(serializeToken) };
 }
 
 export function meView(token: VerifiedToken): z.input<typeof meSchema> {

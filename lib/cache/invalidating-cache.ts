@@ -1,15 +1,9 @@
 import { LRUCache } from "lru-cache";
 
 /**
- * The machinery under the token and session caches: an LRU of lookups, each dropped at once when
- * something it was read from changes, and guarded against the race where a lookup reads a row just
- * before a change and stores it just after (it would then stay cached, stale, until its TTL).
- *
- * What an entry was read from is named by dependency keys ("t:<guid>", "u:<userId>"), given by
- * the domain's `dependsOn`; an entry's own key is always one of them. `invalidate(dep)` drops
- * every entry depending on `dep`; a fill is refused if any of its dependencies was invalidated
- * after the `generation` it read before its lookup. Domain semantics (what an entry holds, how it
- * is judged, counters) stay in the domain's cache; `get` is a map lookup and allocates nothing.
+ * An LRU whose entries are dropped when what they were read from (`dependsOn` keys) changes, and
+ * which refuses a fill that raced with such a change (docs/architecture.md, "Verification cache").
+ * `get` is a map lookup and allocates nothing: it is on every API call's path.
  */
 export type InvalidatingCacheOptions<E> = {
   max: number;

@@ -3,13 +3,10 @@ import { Client } from "pg";
 import { countBackgroundStatement } from "./stats";
 
 /**
- * Hears about token and grant changes, and ended sessions, made by any instance sharing the PostgreSQL database.
- * Triggers (migration 20261122010000_change_notifications) NOTIFY on `tollgate_changes` when a
- * change commits, whoever made it; each instance LISTENs on a dedicated connection.
- *
- * When that connection drops, notifications sent meanwhile are lost: the listener reports
- * `disconnected()` at once (stop trusting the cache) and `connected()` once it listens again
- * (forget everything, then trust what is read from now on).
+ * Token, grant and session changes committed by any instance: triggers (migration
+ * 20261122030000_change_notifications) NOTIFY `tollgate_changes`, and each instance LISTENs on one
+ * connection. Notifications sent while it is down are lost, hence `disconnected()` at once (stop
+ * trusting caches) and `connected()` once listening again (forget everything, then trust).
  */
 export const CHANGE_CHANNEL = "tollgate_changes";
 

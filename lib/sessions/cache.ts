@@ -1,15 +1,9 @@
 import { InvalidatingCache } from "@/lib/cache/invalidating-cache";
 
 /**
- * Live sessions remembered by id, so that a page or an action checks its session with a map
- * lookup rather than a query. What is kept is the row as stored plus its account; the lifetimes
- * are judged again on every hit (lib/sessions/policy.ts).
- *
- * An ended session is dropped at once (lib/sessions/check.ts on this instance, PostgreSQL NOTIFY
- * from the others) and every entry after a freshness time. Unknown ids are remembered too: a
- * session id never comes back once its row is gone, so a replayed cookie costs one query at most.
- * The guards are the token cache's, shared in lib/cache/invalidating-cache.ts: a lookup that raced
- * with an invalidation stores nothing, and while the change feed is down nothing is answered from memory.
+ * Live sessions by id: the row as stored plus its account, lifetimes judged on every hit
+ * (lib/sessions/policy.ts). Unknown ids are remembered too: an id never comes back once its row
+ * is gone. Kept current like the token cache (docs/architecture.md, "Verification cache").
  */
 export type CachedSession = {
   id: string;

@@ -1,15 +1,8 @@
 import { InvalidatingCache } from "@/lib/cache/invalidating-cache";
 
 /**
- * Verified tokens remembered by the keyed hash of their secret, so that an API call usually costs
- * an HMAC and a map lookup instead of a database round trip.
- *
- * What is cached is the token as stored (validity window, revoked-at, effective scopes), never a
- * verdict: status is judged again on every hit, so a token expires in the cache exactly when it
- * expires in the database. Unknown secrets are cached too, briefly, so a flood of one bad token
- * does not reach the database. Entries are dropped at once when the token or its owner's grants
- * change (lib/tokens/events.ts on this instance, PostgreSQL NOTIFY from the others), and in any
- * case after a short freshness time.
+ * Verified tokens by the keyed hash of their secret: the token as stored, never a verdict (status
+ * is judged on every hit). How it stays current: docs/architecture.md, "Verification cache".
  */
 export type CachedToken = {
   guid: string;

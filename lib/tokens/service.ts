@@ -15,11 +15,13 @@ import {
 } from "@/lib/validation/token-list";
 import { assertReachable, assertScopesWithin, lifetimeProblems, ownerOf, reachOf, type Actor, type TokenActor } from "./actor";
 import { generateSecret, hashSecret, partialOf } from "./secret";
-import { activeWhere, inactiveWhere, statusOf, type TokenStatus } from "./status";
+import { activeWhere, inactiveWhere, statusOf } from "./status";
+import type { TokenView } from "./contract";
 import { tokenChanged } from "./events";
 import type { VerifiedToken } from "./verify";
 
 export type { Actor, TokenActor } from "./actor";
+export type { TokenView } from "./contract";
 
 /**
  * Everything a user can do to their own tokens. Both the token page's server actions and the
@@ -28,35 +30,30 @@ export type { Actor, TokenActor } from "./actor";
  * Another user's GUID is answered exactly like an unknown one.
  */
 
-const tokenInclude = {
-  scopes: { select: { scopeName: true } },
-  // Secrets with an end are the ones a rotation replaced, winding down.
-  secrets: { where: { expiresAt: { not: null } }, select: { expiresAt: true } },
-} satisfies Prisma.TokenInclude;
-type TokenRow = Prisma.TokenGetPayload<{ include: typeof tokenInclude }>;
-
-export type TokenView = {
-  guid: string;
-  name: string;
-  description: string;
-  partial: string;
-  scopes: string[];
-  validFrom: Date;
-  validTo: Date | null;
-  revokedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  lastUsedAt: Date | null;
-  lastUsedIp: string | null;
-  lastUsedUserAgent: string | null;
-  status: TokenStatus;
-  previousSecretExpiresAt: Date | null;
-};
+/**
+ * A token's scopes, and the latest end among its secrets still winding down after a rotation
+ * (the current secret has no end). Read in the same query as the token (relationJoins), so a
+ * page of tokens stays one query.
+ */
+function tokenInclude(now: Date) {
+  return {
+    scopes: { select: { scopeName: true } },
+    secrets: { where: { expiresAt: { gt: now } }, select: { expiresAt: true }, orderBy: { expiresAt: "desc" }, take: 1 },
+  } satisfies Prisma.TokenInclude;
+}
+type TokenRow = Prisma.TokenGetPayload<{ include: ReturnType<typeof tokenInclude> }>;
 
 export type TokenPage = { tokens: TokenView[]; total: number; page: number; perPage: number; pageCount: number };
 
 /** A token together with its secret, which exists only in this value and is never stored. */
 export type TokenWithSecret = { token: TokenView; secret: string };
+
+/** The previous secret works until its own end, but never past the token's; not at all once the token is revoked or expired. */
+function previousSecretEnd(row: TokenRow, now: Date): Date | null {
+  const end = row.secrets[0]?.expiresAt;
+  if (!end || row.revokedAt || (row.validTo && row.validTo <= now)) return null;
+  return row.validTo && row.validTo < end ? row.validTo : end;
+}
 
 function toView(row: TokenRow, now: Date): TokenView {
   return {
@@ -76,12 +73,6 @@ function toView(row: TokenRow, now: Date): TokenView {
     status: statusOf(row, now),
     previousSecretExpiresAt: previousSecretEnd(row, now),
   };
-}
-
-/** Until when a secret replaced by rotation still works, or null when none does. */
-function previousSecretEnd(row: TokenRow, now: Date): Date | null {
-  const ends = row.secrets.map((s) => s.expiresAt!.getTime()).filter((end) => end > now.getTime());
-  return ends.length ? new Date(Math.max(...ends)) : null;
 }
 
 /** Prisma passes `contains` to ILIKE as it is: a `%` or `_` typed by the user would be a wildcard. */
@@ -146,7 +137,7 @@ export async function listTokens(userId: string, input: unknown = {}, now = new 
   if (query.sort !== "status") {
     [total, rows] = await Promise.all([
       db.token.count({ where }),
-      db.token.findMany({ where, include: tokenInclude, orderBy: orderByFor(query), skip, take }),
+      db.token.findMany({ where, include: tokenInclude(now), orderBy: orderByFor(query), skip, take }),
     ]);
   } else {
     // Status is computed from the clock, so no column holds it: read the active part and the
@@ -158,11 +149,11 @@ export async function listTokens(userId: string, input: unknown = {}, now = new 
     const orderBy: Prisma.TokenOrderByWithRelationInput[] = [{ createdAt: "desc" }, { guid: "asc" }];
     const [firstCount, secondCount] = await Promise.all([db.token.count({ where: firstWhere }), db.token.count({ where: secondWhere })]);
     total = firstCount + secondCount;
-    const fromFirst = skip < firstCount ? await db.token.findMany({ where: firstWhere, include: tokenInclude, orderBy, skip, take }) : [];
+    const fromFirst = skip < firstCount ? await db.token.findMany({ where: firstWhere, include: tokenInclude(now), orderBy, skip, take }) : [];
     const remaining = take - fromFirst.length;
     const fromSecond =
       remaining > 0
-        ? await db.token.findMany({ where: secondWhere, include: tokenInclude, orderBy, skip: Math.max(0, skip - firstCount), take: remaining })
+        ? await db.token.findMany({ where: secondWhere, include: tokenInclude(now), orderBy, skip: Math.max(0, skip - firstCount), take: remaining })
         : [];
     rows = [...fromFirst, ...fromSecond];
   }
@@ -176,16 +167,16 @@ export async function listTokens(userId: string, input: unknown = {}, now = new 
   };
 }
 
-async function findOwned(userId: string, guid: string): Promise<TokenRow> {
+async function findOwned(userId: string, guid: string, now: Date): Promise<TokenRow> {
   if (!guidSchema.safeParse(guid).success) throw new NotFoundError();
   const db = await prisma();
-  const row = await db.token.findFirst({ where: { guid: guid.toLowerCase(), userId }, include: tokenInclude });
+  const row = await db.token.findFirst({ where: { guid: guid.toLowerCase(), userId }, include: tokenInclude(now) });
   if (!row) throw new NotFoundError();
   return row;
 }
 
 export async function getToken(userId: string, guid: string, now = new Date()): Promise<TokenView> {
-  return toView(await findOwned(userId, guid), now);
+  return toView(await findOwned(userId, guid, now), now);
 }
 
 /** The scopes a user holds right now: the upper bound of every token they own. */
@@ -258,7 +249,7 @@ export async function createToken(actor: Actor, input: unknown, now = new Date()
         scopes: { create: fields.scopes.map((scopeName) => ({ scopeName })) },
         secrets: { create: { hash: hashSecret(secret, config().tokenHashKey) } },
       },
-      include: tokenInclude,
+      include: tokenInclude(now),
     });
     return { token: toView(row, now), secret };
   } catch (error) {
@@ -269,7 +260,7 @@ export async function createToken(actor: Actor, input: unknown, now = new Date()
 
 export async function updateToken(actor: Actor, guid: string, input: unknown, now = new Date()): Promise<TokenView> {
   const userId = ownerOf(actor);
-  const existing = await findOwned(userId, guid);
+  const existing = await findOwned(userId, guid, now);
   const held = await heldScopes(userId);
   const reach = await reachFor(actor, held);
   if (reach) assertReachable(reach, { scopes: scopesOf(existing), validTo: existing.validTo }, "edit");
@@ -304,7 +295,7 @@ export async function updateToken(actor: Actor, guid: string, input: unknown, no
           scopes: { deleteMany: {}, create: patch.scopes.map((scopeName) => ({ scopeName })) },
         }),
       },
-      include: tokenInclude,
+      include: tokenInclude(now),
     }),
   );
   await tokenChanged(row.guid);
@@ -318,12 +309,12 @@ export async function updateToken(actor: Actor, guid: string, input: unknown, no
  */
 export async function revokeToken(actor: Actor, guid: string, now = new Date()): Promise<TokenView> {
   const userId = ownerOf(actor);
-  const existing = await findOwned(userId, guid);
+  const existing = await findOwned(userId, guid, now);
   const status = statusOf(existing, now);
-  if (!status.active) {
-    if (status.reason === "revoked") return toView(existing, now);
+  if (status !== "active") {
+    if (status === "revoked") return toView(existing, now);
     throw new ConflictError(
-      status.reason === "expired"
+      status === "expired"
         ? "This token has already expired; there is nothing to revoke. Delete it if it is no longer needed."
         : "This token is not valid yet; delete it instead of revoking it.",
     );
@@ -333,7 +324,7 @@ export async function revokeToken(actor: Actor, guid: string, now = new Date()):
     db.token.update({
       where: { guid: existing.guid },
       data: { revokedAt: now, validTo: now },
-      include: tokenInclude,
+      include: tokenInclude(now),
     }),
   );
   await tokenChanged(row.guid);
@@ -347,7 +338,7 @@ export async function revokeToken(actor: Actor, guid: string, now = new Date()):
  */
 export async function rotateToken(actor: Actor, guid: string, input: unknown, now = new Date()): Promise<TokenWithSecret> {
   const userId = ownerOf(actor);
-  const existing = await findOwned(userId, guid);
+  const existing = await findOwned(userId, guid, now);
   const parsed = rotateTokenSchema.safeParse(input ?? {});
   if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
   const { overlapSeconds } = parsed.data;
@@ -367,7 +358,7 @@ export async function rotateToken(actor: Actor, guid: string, input: unknown, no
     const row = await tx.token.update({
       where: { guid: existing.guid },
       data: { partial: partialOf(secret), ...(validTo !== undefined && { validTo }) },
-      include: tokenInclude,
+      include: tokenInclude(now),
     });
     if (row.revokedAt) throw new ConflictError("A revoked token cannot be rotated. Create a new token instead.");
     // Checked on the locked row: an edit that widened the token meanwhile cannot slip a broader secret past.
@@ -382,33 +373,42 @@ export async function rotateToken(actor: Actor, guid: string, input: unknown, no
       await tx.tokenSecret.updateMany({ where: { tokenGuid: existing.guid, expiresAt: { gt: until } }, data: { expiresAt: until } });
     }
     await tx.tokenSecret.create({ data: { tokenGuid: existing.guid, hash: hashSecret(secret, config().tokenHashKey) } });
-    // Read again: the secrets winding down changed after the row was locked.
-    return tx.token.findUniqueOrThrow({ where: { guid: existing.guid }, include: tokenInclude });
+    // Read again for the secrets' new ends (previousSecretExpiresAt).
+    return tx.token.findUniqueOrThrow({ where: { guid: existing.guid }, include: tokenInclude(now) });
   });
   const row = await unlessDeleted(transaction);
   await tokenChanged(row.guid);
   return { token: toView(row, now), secret };
 }
 
-/** Ends a rotation's overlap now: the secrets it replaced stop working at once. */
+/**
+ * Ends a rotation's overlap now: every secret but the current one stops working at once, here and
+ * (through the secrets' change notifications) on every other instance. Like revoking, it only
+ * stops things, so any of the owner's tokens may do it. With no overlap in force there is
+ * nothing to end: a ConflictError, so a caller who believed otherwise hears about it.
+ */
 export async function endOverlap(actor: Actor, guid: string, now = new Date()): Promise<TokenView> {
-  const existing = await findOwned(ownerOf(actor), guid);
+  const userId = ownerOf(actor);
+  const existing = await findOwned(userId, guid, now);
+  if (!previousSecretEnd(existing, now)) {
+    throw new ConflictError("This token has no previous secret that still works: there is no overlap to end.");
+  }
   const db = await prisma();
   await db.tokenSecret.deleteMany({ where: { tokenGuid: existing.guid, expiresAt: { not: null } } });
   await tokenChanged(existing.guid);
-  return toView({ ...existing, secrets: [] }, now);
+  return toView(await findOwned(userId, guid, now), now);
 }
 
 /**
  * Deletes a token for good. A calling token may delete only tokens within its reach: unlike
  * revoking, deleting erases the record (its last use, its window) that an investigation needs.
  */
-export async function deleteToken(actor: Actor, guid: string): Promise<void> {
+export async function deleteToken(actor: Actor, guid: string, now = new Date()): Promise<void> {
   const userId = ownerOf(actor);
   if (!guidSchema.safeParse(guid).success) throw new NotFoundError();
   const reach = await reachFor(actor);
   if (reach) {
-    const existing = await findOwned(userId, guid);
+    const existing = await findOwned(userId, guid, now);
     assertReachable(reach, { scopes: scopesOf(existing), validTo: existing.validTo }, "delete");
   }
   const db = await prisma();

@@ -5,16 +5,18 @@
  */
 import type { Prisma } from "@/lib/generated/prisma/client";
 
-export type InactiveReason = "revoked" | "expired" | "scheduled";
-export type TokenStatus = { active: true } | { active: false; reason: InactiveReason };
+/** One word, the same for the page and the API: active, or why the token is inactive. */
+export const TOKEN_STATUSES = ["active", "revoked", "expired", "scheduled"] as const;
+export type TokenStatus = (typeof TOKEN_STATUSES)[number];
+export type InactiveReason = Exclude<TokenStatus, "active">;
 
 export type Validity = { validFrom: Date; validTo: Date | null; revokedAt: Date | null };
 
 export function statusOf(token: Validity, now: Date = new Date()): TokenStatus {
-  if (token.revokedAt) return { active: false, reason: "revoked" };
-  if (token.validTo && token.validTo.getTime() <= now.getTime()) return { active: false, reason: "expired" };
-  if (token.validFrom.getTime() > now.getTime()) return { active: false, reason: "scheduled" };
-  return { active: true };
+  if (token.revokedAt) return "revoked";
+  if (token.validTo && token.validTo.getTime() <= now.getTime()) return "expired";
+  if (token.validFrom.getTime() > now.getTime()) return "scheduled";
+  return "active";
 }
 
 export function activeWhere(now: Date): Prisma.TokenWhereInput {

@@ -5,10 +5,8 @@ import { loggable } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 /**
- * "Last used" (when, from which address, with which user agent), recorded without a database
- * write per request: a request only remembers its use in memory; a timer writes the newest use
- * of each token, and each token at most once per `minIntervalMs`, so a burst of a thousand
- * requests costs one write. Nothing here ever throws into a request.
+ * "Last used" without a write per request: uses are remembered in memory and a timer writes each
+ * token's newest, at most once per `minIntervalMs` (docs/architecture.md). Never throws into a request.
  */
 export type Use = { at: Date; ip: string | null; userAgent: string | null };
 

@@ -49,7 +49,7 @@ function judge(token: CachedToken | null, now: Date): VerifyResult {
     return { ok: false, reason: "unknown" };
   }
   const status = statusOf(token, now);
-  if (!status.active) return { ok: false, reason: status.reason };
+  if (status !== "active") return { ok: false, reason: status };
   const { guid, name, userId, userEmail, userName, scopes, validFrom, validTo, createdAt } = token;
   return { ok: true, token: { guid, name, userId, userEmail, userName, scopes, validFrom, validTo, createdAt } };
 }

@@ -6,19 +6,9 @@ import { changePasswordSchema, signInSchema, signUpSchema } from "@/lib/validati
 import { checkCredentials, checkPassword, setPassword, signUp, type AccountUser } from "./service";
 
 /**
- * Password guessing and bulk sign-ups, slowed down. Kept in memory per instance, like the API's
- * failure limit (lib/api/rate-limit.ts).
- *
- * - Per account: SIGN_IN_FAILURE_LIMIT wrong passwords in 15 minutes pause that account's
- *   password sign-in until the window ends, from every address and with the right password too,
- *   as GitHub does: a limit per address alone never stops guesses spread over many addresses.
- *   A correct password before the limit clears the count.
- * - Per address: five times as many failures, over any accounts, stop one address from trying
- *   one password against many accounts.
- * - A wrong current password when changing it counts as a failed sign-in of that account and
- *   address, so the form is no way around the limit for someone holding a stolen session.
- * - Sign-ups: SIGN_UP_LIMIT attempts per address per hour, whether or not they create an account:
- *   each costs a password hash, and one with a taken email tells that the email has an account.
+ * Password guessing and bulk sign-ups, slowed down: per account, per address, and sign-ups per
+ * address (the rules and why: docs/security.md, "Limits on guessing"). A wrong current password
+ * when changing it counts as a failed sign-in, so a stolen session cannot guess through the form.
  */
 const SIGN_IN_WINDOW_SECONDS = 15 * 60;
 const SIGN_UP_WINDOW_SECONDS = 60 * 60;

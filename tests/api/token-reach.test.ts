@@ -1,4 +1,5 @@
-import { errorSchema, tokenSchema, tokenWithSecretSchema } from "@/lib/api/schemas";
+import { errorSchema } from "@/lib/api/schemas";
+import { tokenSchema, tokenWithSecretSchema } from "@/lib/tokens/contract";
 import { withdrawScope } from "@/lib/scopes/service";
 import { createToken } from "@/lib/tokens/service";
 import { createUser } from "../helpers/users";

@@ -1,4 +1,5 @@
-import { errorSchema, tokenPageSchema, tokenSchema, tokenWithSecretSchema } from "@/lib/api/schemas";
+import { errorSchema, tokenPageSchema } from "@/lib/api/schemas";
+import { tokenSchema, tokenWithSecretSchema } from "@/lib/tokens/contract";
 import { createToken } from "@/lib/tokens/service";
 import { createUser } from "../helpers/users";
 import { useSeededServer, type Call } from "./http";
@@ -345,6 +346,62 @@ describe("revoke and rotate", () => {
   });
 });
 
+describe("end-overlap", () => {
+  const endOverlap = (guid: string, token = api.seed.admin.secret) => api.call("POST", `/api/v1/tokens/${guid}/end-overlap`, { token });
+  const meWith = async (secret: string) => (await api.call("GET", "/api/v1/me", { token: secret })).status;
+
+  test("during an overlap both secrets work and the token says until when; right after, only the new one does", async () => {
+    const { token, secret: old } = await newToken("Overlap to end");
+    const before = Date.now();
+    const rotated = tokenWithSecretSchema.strict().parse((await asAdmin("POST", `/api/v1/tokens/${token.guid}/rotate`, { overlapSeconds: 3600 })).body);
+    const until = Date.parse(rotated.token.previousSecretExpiresAt!);
+    expect(until).toBeGreaterThanOrEqual(before + 3600_000 - 1000);
+    expect(until).toBeLessThanOrEqual(Date.now() + 3600_000);
+    expect((await asAdmin("GET", `/api/v1/tokens/${token.guid}`)).body.previousSecretExpiresAt).toBe(rotated.token.previousSecretExpiresAt);
+    expect([await meWith(old), await meWith(rotated.secret)]).toEqual([200, 200]);
+
+    const reply = await endOverlap(token.guid);
+    expect(reply.status).toBe(200);
+    // The same token, overlap gone ("last used" may have moved with the calls above).
+    const ended = tokenSchema.strict().parse(reply.body);
+    const use = { lastUsedAt: ended.lastUsedAt, lastUsedIp: ended.lastUsedIp, lastUsedUserAgent: ended.lastUsedUserAgent };
+    expect(ended).toEqual({ ...rotated.token, ...use, previousSecretExpiresAt: null });
+    const refused = await api.call("GET", "/api/v1/me", { token: old });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe("invalid_token");
+    expect(await meWith(rotated.secret)).toBe(200);
+    expect((await asAdmin("GET", `/api/v1/tokens/${token.guid}`)).body.previousSecretExpiresAt).toBeNull();
+  });
+
+  test("with no overlap in force: 409 conflict saying so, and the secret keeps working", async () => {
+    const { token, secret } = await newToken("Nothing to end");
+    const reply = await endOverlap(token.guid);
+    expect(reply.status).toBe(409);
+    expect(errorSchema.strict().parse(reply.body).error).toEqual({
+      code: "conflict",
+      message: "This token has no previous secret that still works: there is no overlap to end.",
+    });
+    expect(await meWith(secret)).toBe(200);
+  });
+
+  test("another user's token in an overlap: 404, and its previous secret keeps working", async () => {
+    const theirs = await api.call("POST", "/api/v1/tokens", { token: api.seed.strangers.secret, body: { name: "Theirs", scopes: ["tokens:read"] } });
+    const { token, secret: old } = tokenWithSecretSchema.parse(theirs.body);
+    await api.call("POST", `/api/v1/tokens/${token.guid}/rotate`, { token: api.seed.strangers.secret, body: { overlapSeconds: 600 } });
+    const reply = await endOverlap(token.guid);
+    expect(reply.status).toBe(404);
+    expect(reply.body).toEqual((await endOverlap("00000000-0000-4000-8000-000000000000")).body);
+    expect(await meWith(old)).toBe(200);
+  });
+
+  test("needs tokens:write", async () => {
+    const reader = await newToken("Reader");
+    const reply = await endOverlap(reader.token.guid, reader.secret);
+    expect(reply.status).toBe(403);
+    expect(reply.body.error).toMatchObject({ code: "insufficient_scope", scope: "tokens:write" });
+  });
+});
+
 describe("another user's token", () => {
   test.each([
     ["GET", ""],
@@ -352,6 +409,7 @@ describe("another user's token", () => {
     ["DELETE", ""],
     ["POST", "/revoke"],
     ["POST", "/rotate"],
+    ["POST", "/end-overlap"],
   ])("%s …%s: 404, exactly like an unknown GUID", async (method, suffix) => {
     const body = method === "PATCH" ? { name: "Mine now" } : undefined;
     const theirs = await asAdmin(method, `/api/v1/tokens/${api.seed.strangers.token.guid}${suffix}`, body);

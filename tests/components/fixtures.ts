@@ -1,20 +1,22 @@
-import type { ScopeOption, TokenActions, TokenItem } from "@/components/tokens/types";
+import type { ScopeOption, TokenActions, Token } from "@/components/tokens/types";
+import { BUILT_IN_SCOPES } from "@/lib/scopes/built-in";
+import { tokenSchema } from "@/lib/tokens/contract";
 
 export const HOUR = 3600_000;
 export const DAY = 24 * HOUR;
 
-export const SCOPES: ScopeOption[] = [
-  { name: "tokens:read", description: "List and view your API tokens" },
-  { name: "tokens:write", description: "Create, edit, revoke, rotate and delete your API tokens" },
-];
+export const SCOPES: ScopeOption[] = (["tokens:read", "tokens:write"] as const).map((name) => ({ name, description: BUILT_IN_SCOPES[name].description }));
 
 let counter = 0;
 
-/** An active token created a month ago, never used; override what a test is about. */
-export function tokenItem(overrides: Partial<TokenItem> = {}): TokenItem {
+/**
+ * An active token created a month ago, never used; override what a test is about. Checked
+ * against the contract, so a fixture cannot hold a token the server would never send.
+ */
+export function tokenItem(overrides: Partial<Token> = {}): Token {
   counter += 1;
   const monthAgo = new Date(Date.now() - 30 * DAY).toISOString();
-  return {
+  return tokenSchema.parse({
     guid: `00000000-0000-4000-8000-${String(counter).padStart(12, "0")}`,
     name: `Token ${counter}`,
     description: "",
@@ -24,13 +26,14 @@ export function tokenItem(overrides: Partial<TokenItem> = {}): TokenItem {
     validTo: null,
     revokedAt: null,
     createdAt: monthAgo,
+    updatedAt: monthAgo,
     lastUsedAt: null,
     lastUsedIp: null,
     lastUsedUserAgent: null,
-    status: { active: true },
+    status: "active",
     previousSecretExpiresAt: null,
     ...overrides,
-  };
+  } satisfies Token);
 }
 
 /**
@@ -39,7 +42,7 @@ export function tokenItem(overrides: Partial<TokenItem> = {}): TokenItem {
  */
 export function unusedActions(): TokenActions {
   const gone = async () => ({ ok: false as const, error: "Token not found. It may have been deleted." });
-  return { create: gone, update: gone, revoke: gone, rotate: gone, remove: gone, endOverlap: gone };
+  return { create: gone, update: gone, revoke: gone, rotate: gone, endOverlap: gone, remove: gone };
 }
 
 /** A datetime-local value `hours` from now, in the test's time zone. */

@@ -2,7 +2,7 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { TokenDialogsHost } from "@/components/tokens/token-dialogs";
 import { TokenTable } from "@/components/tokens/token-table";
-import type { TokenActions, TokenItem } from "@/components/tokens/types";
+import type { TokenActions, Token } from "@/components/tokens/types";
 import { DEFAULT_TOKEN_LIST_QUERY, type TokenListQuery } from "@/lib/validation/token-list";
 import { DAY, HOUR, SCOPES, tokenItem, unusedActions } from "./fixtures";
 
@@ -12,12 +12,12 @@ const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 const ahead = (ms: number) => new Date(Date.now() + ms).toISOString();
 
 const active = tokenItem({ name: "Active one" });
-const revoked = tokenItem({ name: "Revoked one", revokedAt: ago(2 * DAY), validTo: ago(2 * DAY), status: { active: false, reason: "revoked" } });
-const expired = tokenItem({ name: "Expired one", validTo: ago(5 * DAY), status: { active: false, reason: "expired" } });
+const revoked = tokenItem({ name: "Revoked one", revokedAt: ago(2 * DAY), validTo: ago(2 * DAY), status: "revoked" });
+const expired = tokenItem({ name: "Expired one", validTo: ago(5 * DAY), status: "expired" });
 // 3 days and an hour: counts round down, so it is "in 3 days" whatever the milliseconds between here and the render.
-const scheduled = tokenItem({ name: "Scheduled one", validFrom: ahead(3 * DAY + HOUR), status: { active: false, reason: "scheduled" } });
+const scheduled = tokenItem({ name: "Scheduled one", validFrom: ahead(3 * DAY + HOUR), status: "scheduled" });
 
-function renderTable(tokens: TokenItem[], options: { actions?: TokenActions; query?: Partial<TokenListQuery> } = {}) {
+function renderTable(tokens: Token[], options: { actions?: TokenActions; query?: Partial<TokenListQuery> } = {}) {
   const user = userEvent.setup();
   render(
     <TokenDialogsHost tokens={tokens} scopes={SCOPES} actions={options.actions ?? unusedActions()}>
@@ -159,7 +159,7 @@ test("Revoke asks first, then revokes that token", async () => {
     ...unusedActions(),
     revoke: async (guid: string) => {
       revokedGuids.push(guid);
-      return { ok: true as const, token: { ...active, status: { active: false as const, reason: "revoked" as const } } };
+      return { ok: true as const, token: { ...active, status: "revoked" as const } };
     },
   };
   const user = renderTable([active], { actions });

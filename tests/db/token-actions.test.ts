@@ -2,13 +2,13 @@
  * The token page's server actions, against a real database.
  *
  * Two Next.js pieces are replaced, because they only work inside a Next request:
- * - lib/session's currentUser reads the next-auth cookie of the current request; here it answers
- *   with the user a test chooses (the real sign-in → cookie → user path is covered by the browser tests).
+ * - lib/session's currentSession reads the next-auth cookie of the current request; here it answers
+ *   with a session of the user a test chooses (the real sign-in → cookie → user path is covered by the browser tests).
  * - next/cache's revalidatePath throws without a request's static-generation store; here it only
  *   records its calls, which also lets the tests check that the page is refreshed after a change and only then.
  */
 import { revalidatePath } from "next/cache";
-import { currentUser } from "@/lib/session";
+import { currentSession } from "@/lib/session";
 import type { AccountUser } from "@/lib/users/service";
 import { createToken, getToken, listTokens } from "@/lib/tokens/service";
 import { verifySecret } from "@/lib/tokens/verify";
@@ -24,7 +24,7 @@ import {
 import { useFreshDatabase } from "../helpers/database";
 import { createUser } from "../helpers/users";
 
-jest.mock("@/lib/session", () => ({ currentUser: jest.fn() }));
+jest.mock("@/lib/session", () => ({ currentSession: jest.fn() }));
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
 
 useFreshDatabase();
@@ -34,7 +34,7 @@ const DAY = 24 * HOUR;
 const inHours = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
 
 function actAs(user: AccountUser | null) {
-  jest.mocked(currentUser).mockResolvedValue(user);
+  jest.mocked(currentSession).mockResolvedValue(user && { user, sessionId: "00000000-0000-4000-8000-000000000000" });
 }
 
 async function tokenCount(user: AccountUser) {
@@ -59,7 +59,7 @@ describe("create", () => {
       description: "Nightly job",
       scopes: ["tokens:read"],
       validTo: null,
-      status: { active: true },
+      status: "active",
     });
     expect(result.token.partial.startsWith(result.secret.slice(0, 8))).toBe(true);
     expect(await verifySecret(result.secret)).toMatchObject({ ok: true, token: { guid: result.token.guid } });
@@ -92,7 +92,7 @@ describe("create", () => {
 
     const result = await createTokenAction({ name: "Later", scopes: ["tokens:read"], validFrom, validTo });
 
-    expect(result).toMatchObject({ ok: true, token: { validFrom, validTo, status: { active: false, reason: "scheduled" } } });
+    expect(result).toMatchObject({ ok: true, token: { validFrom, validTo, status: "scheduled" } });
   });
 
   const invalidInputs: [string, Record<string, unknown> | null, string, RegExp][] = [
@@ -174,7 +174,7 @@ describe("edit", () => {
 
     const result = await updateTokenAction(token.guid, { name: "Old", scopes: ["tokens:read"], validFrom: monthAgo.toISOString(), validTo: null });
 
-    expect(result).toMatchObject({ ok: true, token: { validFrom: monthAgo.toISOString(), validTo: null, status: { active: true } } });
+    expect(result).toMatchObject({ ok: true, token: { validFrom: monthAgo.toISOString(), validTo: null, status: "active" } });
   });
 
   test("refuses a changed date in the past and a missing scope, and changes nothing", async () => {
@@ -202,7 +202,7 @@ describe("revoke", () => {
     const result = await revokeTokenAction(token.guid);
 
     if (!result.ok) throw new Error(`revoke failed: ${JSON.stringify(result)}`);
-    expect(result.token.status).toEqual({ active: false, reason: "revoked" });
+    expect(result.token.status).toEqual("revoked");
     expect(result.token.validTo).toBe(result.token.revokedAt);
     expect(new Date(result.token.validTo!).getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect(await verifySecret(secret)).toEqual({ ok: false, reason: "revoked" });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { openApiDocument } from "@/lib/openapi";
+import { BUILT_IN_SCOPES, BUILT_IN_SCOPE_NAMES } from "@/lib/scopes/built-in";
 import { createTokenSchema } from "@/lib/validation/tokens";
 import { TOKEN_LIST_PARAMETERS } from "@/lib/validation/token-list";
 
@@ -141,6 +142,17 @@ describe("OpenAPI 3.1 structure", () => {
     expect(document.paths["/api/v1/tokens"].post.security).toEqual([{ bearerToken: ["tokens:write"] }]);
     expect(document.paths["/api/v1/introspect"].post.security).toEqual([{ bearerToken: ["tokens:introspect"] }]);
   });
+});
+
+test("each built-in scope guards exactly the operations its table entry names, and no operation needs another scope", () => {
+  const guardedBy: Record<string, string[]> = {};
+  for (const [route, item] of Object.entries<any>(document.paths)) {
+    for (const [method, operation] of Object.entries<any>(item)) {
+      for (const scope of operation.security?.[0]?.bearerToken ?? []) (guardedBy[scope] ??= []).push(`${method.toUpperCase()} ${route}`);
+    }
+  }
+  expect(Object.keys(guardedBy).sort()).toEqual([...BUILT_IN_SCOPE_NAMES].sort());
+  for (const name of BUILT_IN_SCOPE_NAMES) expect({ name, guards: guardedBy[name]!.sort() }).toEqual({ name, guards: [...BUILT_IN_SCOPES[name].guards].sort() });
 });
 
 test("request bodies come from the shared validation schemas", () => {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseAndValidateFlightRouterState } from "next/dist/server/app-render/parse-and-validate-flight-router-state";
+import { ERROR_STATUS } from "@/lib/api/schemas";
 
 /**
  * server.js's decisions, one by one: which address a request is counted under, and which requests
@@ -91,6 +92,17 @@ describe("what server.js answers itself", () => {
   const options = { validateRouterState: parseAndValidateFlightRouterState, staticPages: new Set<string>() };
   const refuse = (method: string, pathname: string, headers: Record<string, string> = {}) =>
     entry.refusalFor({ method, headers: { host: "127.0.0.1:3000", ...headers } }, pathname, options);
+
+  test("each refusal has its code's status from the API's one table (server.js cannot import it)", () => {
+    const refusals = [
+      refuse("TRACE", "/settings/tokens"),
+      refuse("TRACE", "/api/v1/nothing"),
+      refuse("GET", "/%ZZ"),
+      refuse("POST", "/signup", { "next-action": "00ab", origin: "http://evil.example" }),
+    ];
+    expect(refusals.map((r) => r?.code)).toEqual(["method_not_allowed", "not_found", "invalid_request", "forbidden"]);
+    for (const refusal of refusals) expect(refusal!.status).toBe(ERROR_STATUS[refusal!.code as keyof typeof ERROR_STATUS]);
+  });
 
   test.each(["TRACE", "TRACK", "CONNECT", "PROPFIND", "PUT", "OPTIONS"])("%s on a page: 405 with Allow", (method) => {
     expect(refuse(method, "/settings/tokens")).toMatchObject({ status: 405, code: "method_not_allowed", headers: { Allow: "GET, HEAD, POST" } });

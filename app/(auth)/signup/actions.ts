@@ -1,10 +1,15 @@
 "use server";
 
 import { headers } from "next/headers";
-import type { SignUpResult } from "@/components/auth/sign-up-form";
 import { clientOf } from "@/lib/client";
-import { TooManyAttemptsError, ValidationError } from "@/lib/errors";
+import { TooManyAttemptsError, ValidationError, type FieldErrors } from "@/lib/errors";
 import { signUpWithLimits } from "@/lib/users/attempt-limits";
+
+/**
+ * The form's own shape (field errors always present), and no one is signed in yet: so not the
+ * shared skeleton of lib/actions/server-action.ts.
+ */
+export type SignUpResult = { ok: true } | { ok: false; fieldErrors: FieldErrors; message?: string };
 
 /** Creates the account; the form then signs in with the same credentials (next-auth owns the session cookie). */
 export async function signUpAction(form: FormData): Promise<SignUpResult> {

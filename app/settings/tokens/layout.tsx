@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { requireUser } from "@/lib/session";
-import { TOKENS_PATH } from "@/components/tokens/list-href";
+import { TOKENS_PATH } from "@/lib/paths";
 
 /**
  * The page checks the user itself; this check runs earlier, outside the Suspense boundary of this

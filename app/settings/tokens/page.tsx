@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/lib/session";
 import { scopesHeldBy } from "@/lib/scopes/service";
+import { serializeToken, type TokenActions } from "@/lib/tokens/contract";
 import { listTokens } from "@/lib/tokens/service";
+import { TOKENS_PATH } from "@/lib/paths";
 import { DEFAULT_TOKEN_LIST_QUERY, ignoredFilters, isFiltered, tokenListQueryFromSearchParams } from "@/lib/validation/token-list";
-import { TOKENS_PATH } from "@/components/tokens/list-href";
-import { toTokenItem } from "@/components/tokens/token-item";
 import { TokensView } from "@/components/tokens/tokens-view";
-import type { TokenActions } from "@/components/tokens/types";
 import { createTokenAction, deleteTokenAction, endOverlapAction, revokeTokenAction, rotateTokenAction, updateTokenAction } from "./actions";
 
 export const metadata: Metadata = { title: "API tokens" };
@@ -16,8 +15,8 @@ const actions: TokenActions = {
   update: updateTokenAction,
   revoke: revokeTokenAction,
   rotate: rotateTokenAction,
-  remove: deleteTokenAction,
   endOverlap: endOverlapAction,
+  remove: deleteTokenAction,
 };
 
 export default async function TokensPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -32,7 +31,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
 
   return (
     <TokensView
-      tokens={page.tokens.map(toTokenItem)}
+      tokens={page.tokens.map(serializeToken)}
       total={page.total}
       pageCount={page.pageCount}
       query={query}

@@ -1,5 +1,6 @@
 import { databaseReachable } from "@/lib/api/health";
 import { json } from "@/lib/api/responses";
+import { ERROR_STATUS } from "@/lib/api/schemas";
 
 export const dynamic = "force-dynamic";
 
@@ -8,6 +9,6 @@ export async function GET(): Promise<Response> {
   if (await databaseReachable()) return json({ status: "ok" });
   return json(
     { status: "unavailable", error: { code: "unavailable", message: "The database did not answer within 5 seconds (unreachable, or still opening at start-up); see the server log." } },
-    { status: 503 },
+    { status: ERROR_STATUS.unavailable },
   );
 }

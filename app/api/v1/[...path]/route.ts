@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
  */
 function notFound(request: Request): Response {
   const { pathname } = new URL(request.url);
-  return errorResponse(new ApiError(404, "not_found", `There is no API route ${request.method} ${pathname}. The routes are listed at /docs/api.`));
+  return errorResponse(new ApiError("not_found", `There is no API route ${request.method} ${pathname}. The routes are listed at /docs/api.`));
 }
 
 export { notFound as GET, notFound as POST, notFound as PUT, notFound as PATCH, notFound as DELETE };

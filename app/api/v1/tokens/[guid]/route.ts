@@ -1,7 +1,7 @@
 import { readJsonObject } from "@/lib/api/body";
 import { withBearer } from "@/lib/api/handler";
 import { json } from "@/lib/api/responses";
-import { tokenView } from "@/lib/api/views";
+import { serializeToken } from "@/lib/tokens/contract";
 import { deleteToken, getToken, tokenActor, updateToken } from "@/lib/tokens/service";
 
 // Answers depend on the caller's token: dynamic declared, not inferred (why: app/api/v1/me/route.ts).
@@ -9,10 +9,10 @@ export const dynamic = "force-dynamic";
 
 type Params = { guid: string };
 
-export const GET = withBearer<Params>("tokens:read", async ({ token, params }) => json(tokenView(await getToken(token.userId, params.guid))));
+export const GET = withBearer<Params>("tokens:read", async ({ token, params }) => json(serializeToken(await getToken(token.userId, params.guid))));
 
 export const PATCH = withBearer<Params>("tokens:write", async ({ request, token, params }) =>
-  json(tokenView(await updateToken(tokenActor(token), params.guid, await readJsonObject(request)))),
+  json(serializeToken(await updateToken(tokenActor(token), params.guid, await readJsonObject(request)))),
 );
 
 export const DELETE = withBearer<Params>("tokens:write", async ({ token, params }) => {

@@ -1,11 +1,11 @@
 import { withBearer } from "@/lib/api/handler";
 import { json } from "@/lib/api/responses";
-import { tokenView } from "@/lib/api/views";
+import { serializeToken } from "@/lib/tokens/contract";
 import { revokeToken, tokenActor } from "@/lib/tokens/service";
 
 // Answers depend on the caller's token: dynamic declared, not inferred (why: app/api/v1/me/route.ts).
 export const dynamic = "force-dynamic";
 
 export const POST = withBearer<{ guid: string }>("tokens:write", async ({ token, params }) =>
-  json(tokenView(await revokeToken(tokenActor(token), params.guid))),
+  json(serializeToken(await revokeToken(tokenActor(token), params.guid))),
 );

@@ -1,0 +1,40 @@
+/**
+ * Tollgate's own scopes: the only ones its routes check. The database catalogue (table `scopes`,
+ * seeded by SQL migrations) holds these and, later, scopes administrators add for their own
+ * services (issue 13), which Tollgate only carries and reports in introspection. A built-in scope
+ * is one named here; tests/db/scopes.test.ts checks the seed against this table and
+ * tests/unit/openapi.test.ts checks `guards` against the routes' OpenAPI security.
+ */
+export const BUILT_IN_SCOPES = {
+  "tokens:read": {
+    description: "List and view your API tokens",
+    guards: ["GET /api/v1/tokens", "GET /api/v1/tokens/{guid}"],
+  },
+  "tokens:write": {
+    description: "Create, edit, revoke, rotate and delete your API tokens",
+    guards: [
+      "POST /api/v1/tokens",
+      "PATCH /api/v1/tokens/{guid}",
+      "DELETE /api/v1/tokens/{guid}",
+      "POST /api/v1/tokens/{guid}/revoke",
+      "POST /api/v1/tokens/{guid}/rotate",
+      "POST /api/v1/tokens/{guid}/end-overlap",
+    ],
+  },
+  "tokens:introspect": {
+    description: "Ask whether another token is active (for services that accept Tollgate tokens)",
+    guards: ["POST /api/v1/introspect"],
+  },
+  "metrics:read": {
+    description: "Read the service's operational counters (for operators and benchmarks)",
+    guards: ["GET /api/metrics"],
+  },
+} as const satisfies Record<string, { description: string; guards: readonly string[] }>;
+
+export type BuiltInScope = keyof typeof BUILT_IN_SCOPES;
+
+export const BUILT_IN_SCOPE_NAMES = Object.keys(BUILT_IN_SCOPES) as BuiltInScope[];
+
+export function isBuiltInScope(name: string): name is BuiltInScope {
+  return Object.hasOwn(BUILT_IN_SCOPES, name);
+}

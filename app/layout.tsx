@@ -3,7 +3,7 @@ import { cookies } from "next/headers";
 import { connection } from "next/server";
 import { Toaster } from "sonner";
 import { TimePrefsProvider } from "@/components/ui/local-time";
-import { parseTimePrefs, TIME_PREFS_COOKIE } from "@/components/ui/time-format";
+import { parseTimePrefs, TIME_PREFS_COOKIE } from "@/lib/time-format";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -17,10 +17,13 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   await connection();
   // Times are rendered in the reader's own locale and zone, which their browser stored in this cookie.
   const timePrefs = parseTimePrefs((await cookies()).get(TIME_PREFS_COOKIE)?.value);
+  // A server component renders once per request: the request's time is what hydration must reuse.
+  // eslint-disable-next-line react-hooks/purity
+  const now = Date.now();
   return (
     <html lang="en">
       <body className="min-h-screen bg-gray-50 text-gray-900 antialiased">
-        <TimePrefsProvider prefs={timePrefs} now={Date.now()}>
+        <TimePrefsProvider prefs={timePrefs} now={now}>
           {children}
         </TimePrefsProvider>
         {/* At the bottom, toasts never cover the header's controls (Sign out). Above every dialog's

@@ -3,7 +3,7 @@
 import { useId } from "react";
 import { FieldError } from "@/components/ui/field-error";
 import { WarningIcon } from "@/components/ui/icons";
-import { browserTimePrefs, formatDateTime } from "@/components/ui/time-format";
+import { browserTimePrefs, formatDateTime } from "@/lib/time-format";
 import { EXPIRY_CHOICES, NO_EXPIRY_WARNING, type ExpiryChoice } from "./token-form-values";
 import { inputClasses, invalidity } from "./field-styles";
 

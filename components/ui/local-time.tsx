@@ -11,7 +11,7 @@ import {
   serializeTimePrefs,
   TIME_PREFS_COOKIE,
   type TimePrefs,
-} from "./time-format";
+} from "@/lib/time-format";
 
 /**
  * What the server rendered with: the reader's locale and zone from their cookie (null when it has

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { CreateTokenButton } from "@/components/tokens/create-token-button";
 import { TokenDialogsHost } from "@/components/tokens/token-dialogs";
 import type { SecretResult } from "@/components/tokens/types";
-import { browserTimePrefs, formatDateTime } from "@/components/ui/time-format";
+import { browserTimePrefs, formatDateTime } from "@/lib/time-format";
 import { DAY, SCOPES, localInputIn, tokenItem, unusedActions } from "./fixtures";
 
 // Typing through user-event is slow on a loaded two-core machine.

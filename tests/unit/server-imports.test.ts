@@ -11,9 +11,6 @@ const ROOT = process.cwd();
 const RENDERING_ROUTE_FILES = /^(page|layout|template|error|global-error|not-found|loading)\.tsx$/;
 const RENDERING_MODULES = /(\.tsx|\/styles\.ts)$/;
 
-/** Imports that wait for another branch of issue 12 to move them (the lead deletes the entry at merge). */
-const PENDING = new Set(["app/settings/tokens/page.tsx -> components/tokens/list-href"]);
-
 function filesUnder(dir: string): string[] {
   const full = path.join(ROOT, dir);
   return readdirSync(full).flatMap((name) => {
@@ -62,8 +59,8 @@ function violations(): string[] {
     for (const specifier of specifiersOf(readFileSync(path.join(ROOT, file), "utf8"))) {
       const target = resolve(file, specifier);
       if (!target?.startsWith("components/")) continue;
-      const module = componentModuleFile(target);
-      const rendering = RENDERING_ROUTE_FILES.test(path.basename(file)) && file.startsWith("app/") && RENDERING_MODULES.test(module ?? "");
+      const component = componentModuleFile(target);
+      const rendering = RENDERING_ROUTE_FILES.test(path.basename(file)) && file.startsWith("app/") && RENDERING_MODULES.test(component ?? "");
       if (!rendering) found.push(`${file} -> ${target}`);
     }
   }
@@ -77,12 +74,7 @@ test("the scan sees the server files, and the page's import of the component it 
 });
 
 test("no server module imports a non-rendering module from components/", () => {
-  expect(violations().filter((v) => !PENDING.has(v))).toEqual([]);
-});
-
-test("every pending exception still exists (delete the ones that no longer do)", () => {
-  const now = new Set(violations());
-  expect([...PENDING].filter((v) => !now.has(v))).toEqual([]);
+  expect(violations()).toEqual([]);
 });
 
 test("the rule catches what it is meant to", () => {

@@ -1,4 +1,4 @@
-import { formatDate, formatExact, formatRelative, formatUtc, parseTimePrefs, serializeTimePrefs } from "@/components/ui/time-format";
+import { formatDate, formatExact, formatRelative, formatUtc, parseTimePrefs, serializeTimePrefs } from "@/lib/time-format";
 
 /** Relative times with a pinned clock, across the boundaries of each unit; and the cookie that carries the reader's zone. */
 const NOW = new Date("2030-06-15T12:00:00.000Z");

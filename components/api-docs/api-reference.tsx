@@ -142,7 +142,7 @@ function OperationSection({ method, path, operation, reference }: { method: stri
         {needsToken ? (scopes.length ? <>Bearer token with the scope <code>{scopes.join(", ")}</code>.</> : "Any valid bearer token.") : "No token needed."}
       </p>
       {/* lib/openapi.ts appends the scope to the description for viewers that show no security; said above already. */}
-      <Text>{operation.description?.replace(/(^|\n\n)(Needs the scope `[^`]+`|Any valid token)\.$/, "")}</Text>
+      <Text>{withoutScopeParagraph(operation.description)}</Text>
 
       {parameters.length > 0 && (
         <table className="mt-4 w-full border-collapse text-left text-sm">
@@ -274,4 +274,11 @@ export function ApiReference({ document }: { document: OpenApiDocument }) {
       </section>
     </div>
   );
+}
+
+/** The description without its last paragraph when that one only names the scope (lib/openapi.ts writes it). */
+function withoutScopeParagraph(description: string | undefined): string | undefined {
+  const paragraphs = description?.split("\n\n");
+  if (paragraphs && /^(Needs the scope `|Any valid token\.$)/.test(paragraphs.at(-1)!)) paragraphs.pop();
+  return paragraphs?.join("\n\n");
 }

@@ -194,7 +194,8 @@ test("at 390 px every control on the token page is at least 40 × 40 px, with to
   await page.goto("/settings/tokens?perPage=10");
   await page.getByRole("navigation", { name: "Pages" }).waitFor();
   await page.getByRole("row").first().waitFor();
-  expect(await page.locator("main").getByRole("button").count()).toBeGreaterThan(40);
+  // Ten rows of Edit and a row menu, besides the page's own buttons: the measure below covers them all.
+  expect(await page.locator("main").getByRole("button").count()).toBeGreaterThan(20);
   expect(await smallTargets(page)).toEqual([]);
   await page.goto("/settings/tokens");
   await page.getByRole("row", { name: /^Nightly/ }).getByText(`+${MAX_SCOPES_PER_TOKEN - 3} more`).click();

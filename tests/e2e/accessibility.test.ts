@@ -154,6 +154,8 @@ describe.each(Object.keys(VIEWPORTS) as ViewportName[])("at %s width", (viewport
     await page.goto("/docs/api");
     await page.getByRole("heading", { level: 1, name: /Tollgate API/ }).waitFor();
     await check(page, "API reference");
+    // Its first screen only: the whole reference is many screens long.
+    if (desktop) await page.screenshot({ path: path.join(SCREENSHOTS, "api-reference.png") });
 
     const response = await page.goto("/no/such/page");
     expect(response?.status()).toBe(404);

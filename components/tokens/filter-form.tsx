@@ -1,7 +1,8 @@
 "use client";
 
 import { useLayoutEffect, useRef, type ChangeEvent, type FormEvent, type ReactNode } from "react";
-import { formHref, TOKENS_PATH } from "./list-href";
+import { TOKENS_PATH } from "@/lib/paths";
+import { formHref } from "./list-href";
 import { useListNavigation } from "./list-navigation";
 
 /**

@@ -1,8 +1,5 @@
-import { formSearch, listSearch, withoutFilters, type TokenListQuery } from "@/lib/validation/token-list";
-
 import { TOKENS_PATH } from "@/lib/paths";
-
-export { TOKENS_PATH };
+import { formSearch, listSearch, withoutFilters, type TokenListQuery } from "@/lib/validation/token-list";
 
 const hrefOf = (search: string) => (search ? `${TOKENS_PATH}?${search}` : TOKENS_PATH);
 

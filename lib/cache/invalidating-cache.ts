@@ -142,3 +142,42 @@ export class InvalidatingCache<E extends object> {
     }
   }
 }
+
+/**
+ * What the token and session caches share around their InvalidatingCache: the fill generation, a
+ * user's entries ("u:" keys), and the change feed's trust (lib/cache/follow-changes.ts).
+ */
+export abstract class UserEntriesCache<E extends object> {
+  protected constructor(protected readonly entries: InvalidatingCache<E>) {}
+
+  get generation(): number {
+    return this.entries.generation;
+  }
+
+  invalidateUser(userId: string): void {
+    this.entries.invalidate(`u:${userId}`);
+  }
+
+  /** After missed notifications (a dropped connection), nothing cached can be trusted. */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  /** Stop answering from memory (the change feed is down): forget everything and store nothing. */
+  distrust(): void {
+    this.entries.distrust();
+  }
+
+  /** The change feed is up again: start afresh. */
+  trust(): void {
+    this.entries.trust();
+  }
+
+  get isTrusted(): boolean {
+    return this.entries.isTrusted;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

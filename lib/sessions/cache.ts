@@ -1,4 +1,4 @@
-import { InvalidatingCache } from "@/lib/cache/invalidating-cache";
+import { InvalidatingCache, UserEntriesCache } from "@/lib/cache/invalidating-cache";
 
 /**
  * Live sessions by id: the row as stored plus its account, lifetimes judged on every hit
@@ -22,20 +22,16 @@ const NO_DEPENDENCIES: readonly string[] = [];
 export type SessionCacheOptions = { max?: number; ttlMs?: number; clock?: { now(): number } };
 
 /** Keyed by session id; a live entry also depends on its user ("u:"). See lib/cache. */
-export class SessionCache {
-  private readonly entries: InvalidatingCache<Entry>;
-
+export class SessionCache extends UserEntriesCache<Entry> {
   constructor(options: SessionCacheOptions = {}) {
-    this.entries = new InvalidatingCache<Entry>({
-      max: options.max ?? 50_000,
-      ttlMs: options.ttlMs ?? 60_000,
-      clock: options.clock,
-      dependsOn: ({ session }) => (session ? [`u:${session.userId}`] : NO_DEPENDENCIES),
-    });
-  }
-
-  get generation(): number {
-    return this.entries.generation;
+    super(
+      new InvalidatingCache<Entry>({
+        max: options.max ?? 50_000,
+        ttlMs: options.ttlMs ?? 60_000,
+        clock: options.clock,
+        dependsOn: ({ session }) => (session ? [`u:${session.userId}`] : NO_DEPENDENCIES),
+      }),
+    );
   }
 
   /** undefined: not cached; `{ session: null }`: known to be no live session. */
@@ -55,29 +51,5 @@ export class SessionCache {
 
   invalidateSession(id: string): void {
     this.entries.invalidate(id);
-  }
-
-  invalidateUser(userId: string): void {
-    this.entries.invalidate(`u:${userId}`);
-  }
-
-  clear(): void {
-    this.entries.clear();
-  }
-
-  distrust(): void {
-    this.entries.distrust();
-  }
-
-  trust(): void {
-    this.entries.trust();
-  }
-
-  get isTrusted(): boolean {
-    return this.entries.isTrusted;
-  }
-
-  get size(): number {
-    return this.entries.size;
   }
 }

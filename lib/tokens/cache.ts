@@ -1,4 +1,4 @@
-import { InvalidatingCache } from "@/lib/cache/invalidating-cache";
+import { InvalidatingCache, UserEntriesCache } from "@/lib/cache/invalidating-cache";
 
 /**
  * Verified tokens by the keyed hash of their secret: the token as stored, never a verdict (status
@@ -36,23 +36,20 @@ export type CacheOptions = {
 export type CacheStats = { hits: number; negativeHits: number; misses: number; invalidations: number; size: number };
 
 /** Keyed by secret hash; an entry depends on its token ("t:") and its owner's grants ("u:"). See lib/cache. */
-export class VerificationCache {
-  private readonly entries: InvalidatingCache<Entry>;
+export class VerificationCache extends UserEntriesCache<Entry> {
   private readonly negativeTtlMs: number;
   private counters = { hits: 0, negativeHits: 0, misses: 0 };
 
   constructor(options: CacheOptions = {}) {
+    super(
+      new InvalidatingCache<Entry>({
+        max: options.max ?? 50_000,
+        ttlMs: options.ttlMs ?? 30_000,
+        clock: options.clock,
+        dependsOn: ({ token }) => (token ? [`t:${token.guid}`, `u:${token.userId}`] : NO_DEPENDENCIES),
+      }),
+    );
     this.negativeTtlMs = options.negativeTtlMs ?? 5_000;
-    this.entries = new InvalidatingCache<Entry>({
-      max: options.max ?? 50_000,
-      ttlMs: options.ttlMs ?? 30_000,
-      clock: options.clock,
-      dependsOn: ({ token }) => (token ? [`t:${token.guid}`, `u:${token.userId}`] : NO_DEPENDENCIES),
-    });
-  }
-
-  get generation(): number {
-    return this.entries.generation;
   }
 
   /** undefined: not cached; `{ token: null }`: known to be no token's secret. */
@@ -71,29 +68,6 @@ export class VerificationCache {
 
   invalidateToken(guid: string): void {
     this.entries.invalidate(`t:${guid}`);
-  }
-
-  invalidateUser(userId: string): void {
-    this.entries.invalidate(`u:${userId}`);
-  }
-
-  /** After missed notifications (a dropped connection), nothing cached can be trusted. */
-  clear(): void {
-    this.entries.clear();
-  }
-
-  /** Stop answering from memory (the change feed is down): forget everything and store nothing. */
-  distrust(): void {
-    this.entries.distrust();
-  }
-
-  /** The change feed is up again: start afresh. */
-  trust(): void {
-    this.entries.trust();
-  }
-
-  get isTrusted(): boolean {
-    return this.entries.isTrusted;
   }
 
   stats(): CacheStats {

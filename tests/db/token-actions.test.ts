@@ -95,6 +95,8 @@ describe("create", () => {
     expect(result).toMatchObject({ ok: true, token: { validFrom, validTo, status: "scheduled" } });
   });
 
+  // One instant for both fields: two calls of inHours(24) can be a millisecond apart, and then valid-to is after valid-from.
+  const tomorrow = inHours(24);
   const invalidInputs: [string, Record<string, unknown> | null, string, RegExp][] = [
     ["an empty name", { name: "   ", scopes: ["tokens:read"] }, "name", /Name is required/],
     ["a missing name", { scopes: ["tokens:read"] }, "name", /Name is required/],
@@ -102,7 +104,7 @@ describe("create", () => {
     ["a scope the user does not hold", { name: "x", scopes: ["tokens:write"] }, "scopes", /do not hold the scope tokens:write/],
     ["a scope not in the catalogue", { name: "x", scopes: ["admin:everything"] }, "scopes", /do not hold the scope admin:everything/],
     ["valid-to before valid-from", { name: "x", scopes: ["tokens:read"], validFrom: inHours(48), validTo: inHours(24) }, "validTo", /after valid from/],
-    ["valid-to equal to valid-from", { name: "x", scopes: ["tokens:read"], validFrom: inHours(24), validTo: inHours(24) }, "validTo", /after valid from/],
+    ["valid-to equal to valid-from", { name: "x", scopes: ["tokens:read"], validFrom: tomorrow, validTo: tomorrow }, "validTo", /after valid from/],
     ["valid-from in the past", { name: "x", scopes: ["tokens:read"], validFrom: inHours(-2) }, "validFrom", /cannot be in the past/],
     ["valid-to in the past", { name: "x", scopes: ["tokens:read"], validTo: inHours(-2) }, "validTo", /cannot be in the past/],
     ["a date that is not ISO 8601", { name: "x", scopes: ["tokens:read"], validTo: "next tuesday" }, "validTo", /ISO 8601/],

@@ -41,6 +41,24 @@ export class ConflictError extends Error {
   }
 }
 
+/** The deployment's policies (lib/policies) that a request can break. */
+export type PolicyName = "maxTokenLifetimeDays" | "maxRotationOverlapSeconds" | "maxActiveTokensPerUser";
+
+/**
+ * The request breaks one of the administrators' policies: its message names the policy and the
+ * limit; `field` is the input that breaks it, when one does (the page shows the message there).
+ */
+export class PolicyViolationError extends Error {
+  constructor(
+    readonly policy: PolicyName,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "PolicyViolationError";
+  }
+}
+
 /**
  * An API token asked to act beyond itself: to give scopes it lacks, or to change a token that holds
  * scopes it lacks (`scopes`) or outlives it (`validTo`, the calling token's end). People never meet it.

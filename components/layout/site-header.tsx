@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { SignOutButton } from "./sign-out-button";
 
-/** The bar across every signed-in page: home link, API docs, who is signed in, and sign out. */
-export function SiteHeader({ user }: { user: { name: string; email: string } }) {
+/** The bar across every signed-in page: home link, Admin (for administrators), API docs, who is signed in, and sign out. */
+export function SiteHeader({ user }: { user: { name: string; email: string; isAdmin: boolean } }) {
   return (
     <header className="border-b border-gray-200 bg-white">
       <a
@@ -16,6 +16,11 @@ export function SiteHeader({ user }: { user: { name: string; email: string } }) 
           Tollgate
         </Link>
         <div className="flex min-w-0 items-center gap-4 text-sm">
+          {user.isAdmin && (
+            <Link href="/admin" prefetch={false} className="inline-flex min-h-10 shrink-0 items-center whitespace-nowrap text-gray-700 hover:text-gray-900 hover:underline">
+              Admin
+            </Link>
+          )}
           {/* Not prefetched: the token page is where people work, and few of them open the reference. */}
           <Link href="/docs/api" prefetch={false} className="inline-flex min-h-10 shrink-0 items-center whitespace-nowrap text-gray-700 hover:text-gray-900 hover:underline">
             API docs

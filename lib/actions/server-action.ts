@@ -1,6 +1,6 @@
 import "server-only";
 import { revalidatePath } from "next/cache";
-import { ConflictError, NotFoundError, TooManyAttemptsError, ValidationError, isDatabaseUnavailable } from "@/lib/errors";
+import { ConflictError, NotFoundError, PolicyViolationError, TooManyAttemptsError, ValidationError, isDatabaseUnavailable } from "@/lib/errors";
 import { currentSession, type CurrentSession } from "@/lib/session";
 import type { ActionFailure, ActionResult } from "./result";
 
@@ -13,7 +13,11 @@ export type ActionPage = {
   signedOut: string;
   /** What a NotFoundError says; the answer carries `gone` so the client drops the stale item. */
   notFound: string;
+  /** Administrators' actions: anyone else is answered as if the action did not exist. */
+  adminOnly?: boolean;
 };
+
+const NOT_AN_ACTION = "Not found.";
 
 /**
  * The one skeleton of a server action: anyone can call one with any arguments, so it checks the
@@ -23,6 +27,7 @@ export type ActionPage = {
 export function serverActions(page: ActionPage) {
   return async function run<T extends object>(action: string, body: (session: CurrentSession) => Promise<T>): Promise<ActionResult<T>> {
     const session = await currentSession();
+    if (page.adminOnly && !session?.user.isAdmin) return { ok: false, error: NOT_AN_ACTION };
     if (!session) return { ok: false, error: page.signedOut };
     try {
       const result = await body(session);
@@ -44,6 +49,9 @@ function failure(page: ActionPage, action: string, error: unknown): ActionFailur
   if (error instanceof ConflictError) {
     revalidatePath(page.path);
     return { ok: false, error: error.message };
+  }
+  if (error instanceof PolicyViolationError) {
+    return { ok: false, error: error.message, ...(error.field && { fieldErrors: { [error.field]: [error.message] } }) };
   }
   if (isDatabaseUnavailable(error)) {
     console.error(`${page.label} "${action}": the database is unavailable:`, error);

@@ -21,6 +21,7 @@ const FAILURE_MESSAGES: Record<VerifyFailure, string> = {
   revoked: "This token has been revoked. Create a new token on the token page.",
   expired: "This token has expired. Create a new token, or extend this one's validity on the token page.",
   scheduled: "This token is not valid yet: its validity starts later. Wait until then, or change its valid-from date.",
+  account_disabled: "Account disabled: an administrator has disabled the account that owns this token. Ask them to re-enable it.",
 };
 
 function invalidToken(message: string): Refusal {

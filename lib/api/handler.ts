@@ -7,6 +7,7 @@ import { clientOf, type Client } from "@/lib/client";
 import { errorResponse, refusalResponse, type Refusal } from "./responses";
 import { blockedSeconds, recordFailure } from "./rate-limit";
 import type { BuiltInScope } from "@/lib/scopes/built-in";
+import { adminActor, type AdminActor } from "@/lib/admin/actor";
 
 /** A route may require only one of Tollgate's own scopes. */
 export type RequiredScope = BuiltInScope;
@@ -63,21 +64,45 @@ export function withBearer<Params = Record<string, never>>(
       // recorded after may not be, so it is refused rather than answered without a trace.
       if (usageClosed()) return refusalResponse(SHUTTING_DOWN);
 
-      if (scope && !token.scopes.includes(scope)) {
-        return refusalResponse({
-          code: "insufficient_scope",
-          message:
-            `This route needs the scope ${scope}, which this token does not have. ` +
-            "A token may use only the scopes it was given that its owner still holds.",
-          details: { scope },
-          headers: { "WWW-Authenticate": challenge("insufficient_scope", scope) },
-        });
-      }
+      if (scope && !token.scopes.includes(scope)) return insufficientScope(scope);
       return await handler({ request, token, params: await context.params, client });
     } catch (error) {
       return errorResponse(error);
     }
   };
+}
+
+function insufficientScope(scope: RequiredScope): Response {
+  return refusalResponse({
+    code: "insufficient_scope",
+    message:
+      `This route needs the scope ${scope}, which this token does not have. ` +
+      "A token may use only the scopes it was given that its owner still holds.",
+    details: { scope },
+    headers: { "WWW-Authenticate": challenge("insufficient_scope", scope) },
+  });
+}
+
+export type AdminApiRequest<Params> = ApiRequest<Params> & { admin: AdminActor };
+
+/**
+ * The way into /api/v1/admin/ routes: a token of anyone but an administrator is told the route
+ * does not exist (the admin area is invisible to them, as its pages are); an administrator's token
+ * without the route's scope gets 403 like any other route.
+ */
+export function withAdmin<Params = Record<string, never>>(
+  scope: "admin:read" | "admin:write",
+  handler: (call: AdminApiRequest<Params>) => Promise<Response>,
+) {
+  return withBearer<Params>(null, async (call) => {
+    if (!call.token.userIsAdmin) {
+      const { pathname } = new URL(call.request.url);
+      return refusalResponse({ code: "not_found", message: `There is no API route ${call.request.method} ${pathname}. The routes are listed at /docs/api.` });
+    }
+    if (!call.token.scopes.includes(scope)) return insufficientScope(scope);
+    const admin = adminActor({ id: call.token.userId, email: call.token.userEmail }, call.client, call.token.guid);
+    return handler({ ...call, admin });
+  });
 }
 
 const SHUTTING_DOWN: Refusal = {

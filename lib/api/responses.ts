@@ -1,5 +1,15 @@
 import "server-only";
-import { BeyondCallerError, ConflictError, NotFoundError, ValidationError, isDatabaseUnavailable, loggable, type FieldErrors } from "@/lib/errors";
+import {
+  BeyondCallerError,
+  ConflictError,
+  NotFoundError,
+  PolicyViolationError,
+  ValidationError,
+  isDatabaseUnavailable,
+  loggable,
+  type FieldErrors,
+  type PolicyName,
+} from "@/lib/errors";
 import { challenge } from "./bearer";
 import { ERROR_STATUS, type ErrorCode } from "./schemas";
 
@@ -9,7 +19,7 @@ import { ERROR_STATUS, type ErrorCode } from "./schemas";
  */
 export type { ErrorCode };
 
-export type ErrorDetails = { fields?: FieldErrors; scope?: string; validTo?: string };
+export type ErrorDetails = { fields?: FieldErrors; scope?: string; validTo?: string; policy?: PolicyName };
 
 /**
  * An answer other than success, as plain data; its HTTP status is its code's (ERROR_STATUS).
@@ -63,6 +73,10 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof ValidationError) return refusalResponse({ code: "invalid_request", message: error.message, details: { fields: error.fieldErrors } });
   if (error instanceof NotFoundError) return refusalResponse({ code: "not_found", message: error.message });
   if (error instanceof ConflictError) return refusalResponse({ code: "conflict", message: error.message });
+  if (error instanceof PolicyViolationError) {
+    const details = { policy: error.policy, ...(error.field && { fields: { [error.field]: [error.message] } }) };
+    return refusalResponse({ code: "policy_violation", message: error.message, details });
+  }
   if (error instanceof BeyondCallerError) return beyondCaller(error);
   if (isDatabaseUnavailable(error)) {
     console.error("The database is unavailable:", loggable(error));

@@ -29,7 +29,18 @@ export const BUILT_IN_SCOPES = {
     description: "Read the service's operational counters (for operators and benchmarks)",
     guards: ["GET /api/metrics"],
   },
-} as const satisfies Record<string, { description: string; guards: readonly string[] }>;
+  // Only an administrator can hold these, and a token carries them only while its owner is one.
+  "admin:read": {
+    description: "Read users, scopes, every token and the policies (administrators only)",
+    adminOnly: true,
+    guards: [],
+  },
+  "admin:write": {
+    description: "Change users, grants, scopes, tokens and policies (administrators only)",
+    adminOnly: true,
+    guards: [],
+  },
+} as const satisfies Record<string, { description: string; guards: readonly string[]; adminOnly?: true }>;
 
 export type BuiltInScope = keyof typeof BUILT_IN_SCOPES;
 
@@ -37,4 +48,11 @@ export const BUILT_IN_SCOPE_NAMES = Object.keys(BUILT_IN_SCOPES) as BuiltInScope
 
 export function isBuiltInScope(name: string): name is BuiltInScope {
   return Object.hasOwn(BUILT_IN_SCOPES, name);
+}
+
+/** The scopes only administrators may hold (admin:read, admin:write). */
+export const ADMIN_ONLY_SCOPES: readonly BuiltInScope[] = BUILT_IN_SCOPE_NAMES.filter((name) => "adminOnly" in BUILT_IN_SCOPES[name]);
+
+export function isAdminOnlyScope(name: string): boolean {
+  return (ADMIN_ONLY_SCOPES as readonly string[]).includes(name);
 }

@@ -10,6 +10,10 @@ export type CachedToken = {
   userId: string;
   userEmail: string;
   userName: string;
+  /** Whether the owner is an administrator (admin routes answer 404 to anyone else's token). */
+  userIsAdmin: boolean;
+  /** Set when an administrator disabled the owner's account: every token of theirs is refused. */
+  userDisabled: boolean;
   /** Token scopes ∩ owner's grants, as of the fill. Grant changes invalidate by userId. */
   scopes: string[];
   validFrom: Date;

@@ -2,6 +2,7 @@ import "server-only";
 import { followChanges } from "@/lib/cache/follow-changes";
 import { config } from "@/lib/config";
 import { database, prisma } from "@/lib/db";
+import { isAdminOnlyScope } from "@/lib/scopes/built-in";
 import { VerificationCache, type CachedToken } from "./cache";
 import { onTokenChange } from "./events";
 import { hashSecret, isWellFormedSecret } from "./secret";
@@ -11,12 +12,14 @@ import { statusOf, type InactiveReason } from "./status";
  * The one answer to "is this secret a usable token, and what may it do?", used by every
  * protected route and by introspection.
  */
-export type VerifiedToken = Omit<CachedToken, "revokedAt" | "secretExpiresAt">;
+export type VerifiedToken = Omit<CachedToken, "revokedAt" | "secretExpiresAt" | "userDisabled">;
 
-export type VerifyFailure = "malformed" | "unknown" | InactiveReason;
+/** `account_disabled`: the token itself is fine, but an administrator disabled its owner's account. */
+export type VerifyFailure = "malformed" | "unknown" | InactiveReason | "account_disabled";
 export type VerifyResult = { ok: true; token: VerifiedToken } | { ok: false; reason: VerifyFailure };
 
 const MALFORMED: VerifyResult = { ok: false, reason: "malformed" };
+const ACCOUNT_DISABLED: VerifyResult = { ok: false, reason: "account_disabled" };
 
 /** Answers whether a secret is a usable token. */
 export async function verifySecret(secret: string, now = new Date()): Promise<VerifyResult> {
@@ -50,8 +53,9 @@ function judge(token: CachedToken | null, now: Date): VerifyResult {
   }
   const status = statusOf(token, now);
   if (status !== "active") return { ok: false, reason: status };
-  const { guid, name, userId, userEmail, userName, scopes, validFrom, validTo, createdAt } = token;
-  return { ok: true, token: { guid, name, userId, userEmail, userName, scopes, validFrom, validTo, createdAt } };
+  if (token.userDisabled) return ACCOUNT_DISABLED;
+  const { guid, name, userId, userEmail, userName, userIsAdmin, scopes, validFrom, validTo, createdAt } = token;
+  return { ok: true, token: { guid, name, userId, userEmail, userName, userIsAdmin, scopes, validFrom, validTo, createdAt } };
 }
 
 async function lookup(hash: string): Promise<CachedToken | null> {
@@ -70,21 +74,25 @@ async function lookup(hash: string): Promise<CachedToken | null> {
           revokedAt: true,
           createdAt: true,
           scopes: { select: { scopeName: true } },
-          user: { select: { email: true, name: true, grants: { select: { scopeName: true } } } },
+          user: { select: { email: true, name: true, isAdmin: true, disabledAt: true, grants: { select: { scopeName: true } } } },
         },
       },
     },
   });
   if (!row) return null;
   const { token } = row;
+  // Effective scopes: the token's own that its owner still holds, the administrators' only while the owner is one.
   const held = new Set(token.user.grants.map((g) => g.scopeName));
+  const mayHold = (scope: string) => held.has(scope) && (token.user.isAdmin || !isAdminOnlyScope(scope));
   return {
     guid: token.guid,
     name: token.name,
     userId: token.userId,
     userEmail: token.user.email,
     userName: token.user.name,
-    scopes: token.scopes.map((s) => s.scopeName).filter((s) => held.has(s)).sort(),
+    userIsAdmin: token.user.isAdmin,
+    userDisabled: token.user.disabledAt !== null,
+    scopes: token.scopes.map((s) => s.scopeName).filter(mayHold).sort(),
     validFrom: token.validFrom,
     validTo: token.validTo,
     revokedAt: token.revokedAt,

@@ -47,6 +47,8 @@ onPostgres("the token and the session caches share one LISTEN connection, and bo
     userId: user,
     userEmail: "a@example.com",
     userName: "A",
+    userIsAdmin: false,
+    userDisabled: false,
     scopes: [],
     validFrom: new Date(0),
     validTo: null,

@@ -202,7 +202,7 @@ function expectedFromPrismaSchema() {
       const [, field, type, modifier, attributes = ""] = line.match(/^(\w+)\s+(\w+)(\?|\[\])?\s*(.*)$/) ?? [];
       if (!field || !type) throw new Error(`Cannot read the field line "${line}" of model ${model}`);
       if (models.has(type)) {
-        const relation = attributes.match(/@relation\(fields: \[([\w, ]+)\], references: \[([\w, ]+)\](?:, onDelete: (\w+))?\)/);
+        const relation = attributes.match(/@relation\((?:"\w+", )?fields: \[([\w, ]+)\], references: \[([\w, ]+)\](?:, onDelete: (\w+))?\)/);
         if (relation) relations.push({ fields: relation[1]!.split(/,\s*/), target: tables.get(type)!, onDelete: relation[3] ?? "default" });
         continue;
       }
@@ -215,8 +215,9 @@ function expectedFromPrismaSchema() {
         : native?.[1] === "Uuid" ? "uuid"
         : native?.[1] === "Timestamptz" ? `timestamp with time zone(${native[2] ?? 6})`
         : native ? `unknown native type ${native[1]}`
-        : { String: "text", Boolean: "boolean", Int: "integer", DateTime: "timestamp without time zone(3)" }[type] ?? `unknown type ${type}`;
-      columns.push(`${table}.${column} ${sqlType}${modifier === "?" ? " null" : " not null"}`);
+        : { String: "text", Boolean: "boolean", Int: "integer", DateTime: "timestamp without time zone(3)", Json: "jsonb" }[type] ?? `unknown type ${type}`;
+      // information_schema names every list column's type ARRAY, whatever it holds.
+      columns.push(`${table}.${column} ${modifier === "[]" ? "ARRAY" : sqlType}${modifier === "?" ? " null" : " not null"}`);
       if (attributes.includes("@id")) primaryKeys.push(`${table}(${column})`);
       if (attributes.includes("@unique")) uniques.push(`${table}(${column})`);
     }
@@ -274,7 +275,7 @@ describe("the migrated schema is the one Prisma expects", () => {
     );
     const foreignKeys = await q<{ line: string }>(
       `SELECT tc.table_name || '(' || string_agg(kcu.column_name, ', ' ORDER BY kcu.ordinal_position) || ') -> ' || ccu.table_name ||
-              ' on delete ' || CASE rc.delete_rule WHEN 'CASCADE' THEN 'Cascade' ELSE rc.delete_rule END AS line
+              ' on delete ' || CASE rc.delete_rule WHEN 'CASCADE' THEN 'Cascade' WHEN 'SET NULL' THEN 'SetNull' ELSE rc.delete_rule END AS line
        FROM information_schema.table_constraints tc
        JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = tc.constraint_name
        JOIN information_schema.referential_constraints rc ON rc.constraint_name = tc.constraint_name
@@ -303,10 +304,17 @@ describe("the migrated schema is the one Prisma expects", () => {
       name: "ü".repeat(100),
       passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
       isAdmin: true,
+      disabledAt: at("2030-01-01T00:00:00.013Z"),
+      lastSignInAt: at("2030-01-01T00:00:00.014Z"),
       createdAt: at("2030-01-01T00:00:00.001Z"),
       updatedAt: at("2030-01-02T00:00:00.002Z"),
     };
-    const scope = { name: `smoke:${"s".repeat(58)}`, description: "d".repeat(200), createdAt: at("2030-01-03T00:00:00.003Z") };
+    const scope = {
+      name: `smoke:${"s".repeat(58)}`,
+      description: "d".repeat(200),
+      createdAt: at("2030-01-03T00:00:00.003Z"),
+      retiredAt: at("2030-01-03T00:00:00.015Z"),
+    };
     const grant = { userId, scopeName: scope.name, grantedAt: at("2030-01-04T00:00:00.004Z") };
     const token = {
       guid,
@@ -322,6 +330,8 @@ describe("the migrated schema is the one Prisma expects", () => {
       lastUsedAt: at("2030-01-05T12:00:00.010Z"),
       lastUsedIp: "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255",
       lastUsedUserAgent: "u".repeat(256),
+      revokedById: userId,
+      revocationReason: "r".repeat(500),
     };
     const secret = { hash: "f".repeat(64), tokenGuid: guid, createdAt: at("2030-01-05T00:00:00.011Z"), expiresAt: at("2030-01-07T00:00:00.012Z") };
     const tokenScope = { tokenGuid: guid, scopeName: scope.name };
@@ -334,18 +344,61 @@ describe("the migrated schema is the one Prisma expects", () => {
     await db.tokenScope.create({ data: tokenScope });
 
     expect(await db.user.findUniqueOrThrow({ where: { id: userId } })).toEqual({ ...user, updatedAt: expect.any(Date) });
-    expect(await db.scope.findUniqueOrThrow({ where: { name: scope.name } })).toEqual(scope);
+    expect(await db.scope.findUniqueOrThrow({ where: { name: scope.name } })).toEqual({ ...scope, updatedAt: expect.any(Date) });
     expect(await db.userScope.findUniqueOrThrow({ where: { userId_scopeName: { userId, scopeName: scope.name } } })).toEqual(grant);
     expect(await db.token.findUniqueOrThrow({ where: { guid } })).toEqual({ ...token, nameFolded: token.name, updatedAt: expect.any(Date) });
     expect(await db.tokenSecret.findUniqueOrThrow({ where: { hash: secret.hash } })).toEqual(secret);
     expect(await db.tokenScope.findUniqueOrThrow({ where: { tokenGuid_scopeName: tokenScope } })).toEqual(tokenScope);
 
+    const settings = {
+      id: 1,
+      defaultScopes: [scope.name],
+      defaultScopesChosen: true,
+      maxTokenLifetimeDays: 2_147_483_647,
+      maxRotationOverlapSeconds: 0,
+      maxActiveTokensPerUser: 1,
+    };
+    await db.deploymentSettings.update({ where: { id: 1 }, data: settings });
+    expect(await db.deploymentSettings.findUniqueOrThrow({ where: { id: 1 } })).toEqual({ ...settings, updatedAt: expect.any(Date) });
+    await expect(db.deploymentSettings.create({ data: { id: 2 } })).rejects.toThrow();
+    const event = {
+      id: "7a3c4d5e-6f70-4b81-8c9d-0e1f2a3b4c5d",
+      occurredAt: at("2030-01-08T00:00:00.016Z"),
+      action: "a".repeat(64),
+      actorKind: "administrator",
+      actorUserId: userId,
+      actorLabel: user.email,
+      actorToken: guid,
+      targetUser: userId,
+      targetToken: guid,
+      targetScope: scope.name,
+      details: { before: { description: "é" }, after: { description: "ü" }, count: 3 },
+      ip: token.lastUsedIp,
+      userAgent: token.lastUsedUserAgent,
+    };
+    await db.auditEvent.create({ data: event });
+    expect(await db.auditEvent.findUniqueOrThrow({ where: { id: event.id } })).toEqual(event);
+
     // Optional fields take null, and defaults fill what is left out.
     const bare = await db.token.create({
       data: { guid: "6f2b3c4d-5e6f-4a70-9b8c-9d0e1f2a3b4c", userId, name: "bare", partial: "tgp_…", validFrom: at("2030-01-05T00:00:00Z") },
     });
-    expect(bare).toMatchObject({ description: "", validTo: null, revokedAt: null, lastUsedAt: null, lastUsedIp: null, lastUsedUserAgent: null });
-    expect(await db.user.create({ data: { email: "bare@example.com", name: "Bare" } })).toMatchObject({ passwordHash: null, isAdmin: false });
+    expect(bare).toMatchObject({
+      description: "",
+      validTo: null,
+      revokedAt: null,
+      lastUsedAt: null,
+      lastUsedIp: null,
+      lastUsedUserAgent: null,
+      revokedById: null,
+      revocationReason: null,
+    });
+    expect(await db.user.create({ data: { email: "bare@example.com", name: "Bare" } })).toMatchObject({
+      passwordHash: null,
+      isAdmin: false,
+      disabledAt: null,
+      lastSignInAt: null,
+    });
 
     // Deleting a scope from the catalogue removes it from grants and tokens...
     await db.scope.delete({ where: { name: scope.name } });

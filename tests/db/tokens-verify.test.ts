@@ -28,6 +28,7 @@ describe("verifySecret", () => {
         userId: user.id,
         userEmail: user.email,
         userName: user.name,
+        userIsAdmin: false,
         scopes: ["tokens:read", "tokens:write"],
         validFrom: token.validFrom,
         validTo: token.validTo,

@@ -7,6 +7,8 @@ function token(overrides: Partial<CachedToken> = {}): CachedToken {
     userId: "10000000-0000-4000-8000-000000000000",
     userEmail: "a@example.com",
     userName: "A",
+    userIsAdmin: false,
+    userDisabled: false,
     scopes: ["tokens:read"],
     validFrom: new Date(0),
     validTo: null,

@@ -4,6 +4,7 @@ import { STATUS_CODES } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { prisma } from "@/lib/db";
 import { createToken } from "@/lib/tokens/service";
 import { createUser } from "../helpers/users";
 import { useSeededServer } from "./http";
@@ -86,11 +87,17 @@ const examples = steps.flatMap((step) => (step.kind === "run" ? [step.example] :
 
 async function seed() {
   // The demo account of the document's story: it holds the scopes only that account has today.
-  const owner = await createUser({ name: "Ada Lovelace", scopes: ["tokens:introspect", "metrics:read", "tokens:read", "tokens:write"] });
+  // Ada is also the deployment's administrator, for the document's administration section.
+  const owner = await createUser({
+    name: "Ada Lovelace",
+    scopes: ["tokens:introspect", "metrics:read", "tokens:read", "tokens:write", "admin:read", "admin:write"],
+  });
+  await (await prisma()).user.update({ where: { id: owner.id }, data: { isAdmin: true } });
   const token = await createToken(owner.id, { name: "Admin automation", scopes: ["tokens:read", "tokens:write"] });
   const introspection = await createToken(owner.id, { name: "Gateway", scopes: ["tokens:introspect"] });
   const ops = await createToken(owner.id, { name: "Dashboards", scopes: ["metrics:read"] });
-  return { token, introspection, ops };
+  const admin = await createToken(owner.id, { name: "Administration", scopes: ["admin:read", "admin:write"] });
+  return { token, introspection, ops, admin };
 }
 
 // The document's limits, the default ones: its 429 example counts on them.
@@ -112,6 +119,7 @@ const VALUES: Record<string, () => string | undefined> = {
   READ_ONLY_TOKEN: () => lastCreated?.secret,
   INTROSPECTION_TOKEN: () => api.seed.introspection.secret,
   OPS_TOKEN: () => api.seed.ops.secret,
+  ADMIN_TOKEN: () => api.seed.admin.secret,
 };
 
 // One shell session's worth of state: the variables defined so far, and one working directory

@@ -1,7 +1,7 @@
 import "server-only";
-import { config } from "@/lib/config";
 import { prisma } from "@/lib/db";
 import { ValidationError, fieldErrorsOf } from "@/lib/errors";
+import { defaultScopesForNewAccounts } from "@/lib/scopes/service";
 import { endOtherSessions } from "@/lib/sessions/service";
 import { guidSchema } from "@/lib/validation/tokens";
 import { emailSchema, signInSchema, signUpSchema } from "@/lib/validation/accounts";
@@ -13,13 +13,13 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }
 
-/** Creates an account and grants it the configured default scopes that exist in the catalogue. */
+/** Creates an account and grants it the scopes new accounts receive (lib/scopes/service.ts). */
 export async function signUp(input: unknown): Promise<AccountUser> {
   const parsed = signUpSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
   const { name, email, password } = parsed.data;
   const db = await prisma();
-  const catalogue = await db.scope.findMany({ where: { name: { in: config().defaultScopes } }, select: { name: true } });
+  const defaults = await defaultScopesForNewAccounts();
   const passwordHash = await hashPassword(password);
   try {
     const user = await db.user.create({
@@ -27,7 +27,7 @@ export async function signUp(input: unknown): Promise<AccountUser> {
         name,
         email,
         passwordHash,
-        grants: { create: catalogue.map((s) => ({ scopeName: s.name })) },
+        grants: { create: defaults.map((scopeName) => ({ scopeName })) },
       },
     });
     return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
@@ -69,9 +69,9 @@ export async function findOrCreateExternalUser(profile: { email: string; name: s
   const db = await prisma();
   const existing = await db.user.findUnique({ where: { email } });
   if (existing) return { id: existing.id, email: existing.email, name: existing.name, isAdmin: existing.isAdmin };
-  const catalogue = await db.scope.findMany({ where: { name: { in: config().defaultScopes } }, select: { name: true } });
+  const defaults = await defaultScopesForNewAccounts();
   const user = await db.user.create({
-    data: { email, name: profile.name.slice(0, 100), grants: { create: catalogue.map((s) => ({ scopeName: s.name })) } },
+    data: { email, name: profile.name.slice(0, 100), grants: { create: defaults.map((scopeName) => ({ scopeName })) } },
   });
   return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
 }

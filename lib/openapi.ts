@@ -9,6 +9,8 @@ import {
   tokenPageSchema,
 } from "@/lib/api/schemas";
 import { tokenSchema, tokenWithSecretSchema } from "@/lib/tokens/contract";
+import { catalogueScopeSchema, scopeCatalogueSchema } from "@/lib/scopes/contract";
+import { createScopeSchema, editScopeSchema } from "@/lib/validation/admin-scopes";
 import type { RequiredScope } from "@/lib/api/handler";
 import { MAX_BODY_BYTES } from "@/lib/api/limits";
 import { BUILT_IN_SCOPES, BUILT_IN_SCOPE_NAMES } from "@/lib/scopes/built-in";
@@ -99,6 +101,14 @@ const listQuery = z.object(
 
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 
+const scopeParams = { path: z.object({ name: z.string().meta({ description: "The scope's name.", example: "billing:read" }) }) };
+const scopeNotFound = errorResponse("ScopeNotFound", "not_found: no scope of this name in the catalogue (or the caller is not an administrator).");
+const scopeConflict = errorResponse(
+  "ScopeConflict",
+  "conflict: the scope is one of Tollgate's own (its description cannot be edited, it cannot be retired), or it is retired.",
+);
+const adminNote = "Administrators only: any other caller's token gets 404 not_found.";
+
 export type OpenApiDocument = ReturnType<typeof openApiDocument>;
 
 export function openApiDocument() {
@@ -116,6 +126,7 @@ export function openApiDocument() {
       { name: "Tokens", description: "The caller's own tokens: the same operations as the token page." },
       { name: "Introspection", description: "For services that accept Tollgate tokens (RFC 7662)." },
       { name: "Service", description: "Health and this document; no token needed." },
+      { name: "Administration: scopes", description: "The scope catalogue: Tollgate's own scopes and those administrators add for other services." },
     ],
     // The default for every operation, so that reference viewers offer the token field; the
     // operations below name their scope, and the public ones opt out.
@@ -269,6 +280,69 @@ export function openApiDocument() {
             },
           },
           responses: { "200": { description: "What the token is, or that it is not active.", content: json(introspectionSchema) }, ...bodyErrors },
+        }),
+      },
+      "/api/v1/admin/scopes": {
+        get: authenticated("admin:read", {
+          operationId: "listScopes",
+          tags: ["Administration: scopes"],
+          summary: "The scope catalogue",
+          description: `Every scope by name, retired ones included, with how many users hold it and how many live tokens carry it. ${adminNote}`,
+          responses: { "200": { description: "The catalogue.", content: json(scopeCatalogueSchema) }, "404": scopeNotFound },
+        }),
+        post: authenticated("admin:write", {
+          operationId: "createScope",
+          tags: ["Administration: scopes"],
+          summary: "Add a scope for another service",
+          description:
+            "The name is lowercase `service:action` (at most 64 characters) and cannot be one of Tollgate's own services (tokens, metrics, " +
+            `admin) or a name used before, retired ones included. Tollgate carries the scope on tokens and reports it in introspection. ${adminNote}`,
+          requestBody: { required: true, content: json(createScopeSchema) },
+          responses: {
+            "201": {
+              description: "Added.",
+              headers: z.object({ Location: z.string().meta({ description: "The scope's URL." }) }),
+              content: json(catalogueScopeSchema),
+            },
+            "404": scopeNotFound,
+            ...bodyErrors,
+          },
+        }),
+      },
+      "/api/v1/admin/scopes/{name}": {
+        patch: authenticated("admin:write", {
+          operationId: "editScope",
+          tags: ["Administration: scopes"],
+          summary: "Edit a scope's description, or whether new accounts receive it",
+          description:
+            "Only custom scopes' descriptions can be edited (409 for Tollgate's own). `default` chooses whether new accounts receive the " +
+            "scope; the first such choice replaces the DEFAULT_SCOPES variable for good. Administrators' scopes cannot be defaults. " +
+            `A retired scope cannot be edited (409). ${adminNote}`,
+          requestParams: scopeParams,
+          requestBody: { required: true, content: json(editScopeSchema) },
+          responses: {
+            "200": { description: "The scope.", content: json(catalogueScopeSchema) },
+            "404": scopeNotFound,
+            "409": scopeConflict,
+            ...bodyErrors,
+          },
+        }),
+      },
+      "/api/v1/admin/scopes/{name}/retire": {
+        post: authenticated("admin:write", {
+          operationId: "retireScope",
+          tags: ["Administration: scopes"],
+          summary: "Retire a custom scope",
+          description:
+            "Withdraws it from every user at once, so every token loses it (on every instance within a second), removes it from the " +
+            "defaults, and it can never be granted again; tokens keep it on record. This cannot be undone. Tollgate's own scopes " +
+            `cannot be retired (409). ${adminNote}`,
+          requestParams: scopeParams,
+          responses: {
+            "200": { description: "The retired scope, with the holders and tokens it had.", content: json(catalogueScopeSchema) },
+            "404": scopeNotFound,
+            "409": scopeConflict,
+          },
         }),
       },
       "/api/metrics": {

@@ -37,5 +37,6 @@ export type ScopeResult = ActionResult<{ scope: CatalogueScope }>;
 export type ScopeActions = {
   create: (input: unknown) => Promise<ScopeResult>;
   edit: (name: string, input: unknown) => Promise<ScopeResult>;
+  read: (name: string) => Promise<ScopeResult>;
   retire: (name: string) => Promise<ScopeResult>;
 };

@@ -5,7 +5,9 @@
  *    within one second (B has it cached; only the NOTIFY from A's commit can tell it).
  * 2. A session signed in on A and used on both, signed out through A, must be refused by B within
  *    one second (B has it in memory; the NOTIFY of the deleted session row tells it).
- * 3. Instance B is stopped with SIGTERM in the middle of a load of first-time token uses; every
+ * 3. A custom scope carried by a token used on both, retired through A's admin API, must be gone
+ *    from B's answer within one second (the NOTIFY of each deleted grant tells it).
+ * 4. Instance B is stopped with SIGTERM in the middle of a load of first-time token uses; every
  *    use B answered with 200 must have its "last used" in the database afterwards.
  *
  * Starts its own PostgreSQL (scripts/start-postgres.sh) unless TEST_POSTGRES_URL names one.
@@ -53,6 +55,34 @@ async function revocationReachesTheOtherInstance(a: AppProcess, b: AppProcess, s
     name: "revocation on A refused by B within 1 s",
     ok: status === 401 && elapsed <= REVOCATION_BOUND_MS,
     detail: `B answered ${status} ${elapsed} ms after A confirmed the revocation (bound ${REVOCATION_BOUND_MS} ms)`,
+  };
+}
+
+async function retirementReachesTheOtherInstance(a: AppProcess, b: AppProcess, secret: string, adminSecret: string): Promise<Check> {
+  const name = "scope retired on A gone on B within 1 s";
+  const scopesOnB = async () => {
+    const reply = await fetch(`${b.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${secret}` } });
+    return reply.status === 200 ? ((await reply.json()) as { token: { scopes: string[] } }).token.scopes : [];
+  };
+  const before = await scopesOnB();
+  if (!before.includes("billing:read")) return { name, ok: false, detail: `before retirement B showed ${before.join(" ")}` };
+  for (let i = 0; i < 5; i++) await scopesOnB();
+
+  const retired = await fetch(`${a.baseUrl}/api/v1/admin/scopes/billing:read/retire`, { method: "POST", headers: { authorization: `Bearer ${adminSecret}` } });
+  const retiredAt = Date.now();
+  if (retired.status !== 200) return { name, ok: false, detail: `retire on A answered ${retired.status}` };
+
+  let scopes = before;
+  let elapsed = 0;
+  while (scopes.includes("billing:read") && elapsed <= 5_000) {
+    scopes = await scopesOnB();
+    elapsed = Date.now() - retiredAt;
+    if (scopes.includes("billing:read")) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return {
+    name,
+    ok: !scopes.includes("billing:read") && scopes.includes("tokens:read") && elapsed <= REVOCATION_BOUND_MS,
+    detail: `B showed "${scopes.join(" ")}" ${elapsed} ms after A confirmed the retirement (bound ${REVOCATION_BOUND_MS} ms)`,
   };
 }
 
@@ -145,14 +175,20 @@ async function main() {
   const apps: AppProcess[] = [];
   try {
     const { signUp } = await import("@/lib/users/service");
-    const { grantScope } = await import("@/lib/scopes/service");
+    const { createScope, grantScope } = await import("@/lib/scopes/service");
     const { createToken } = await import("@/lib/tokens/service");
-    const { closeDatabase } = await import("@/lib/db");
+    const { closeDatabase, prisma } = await import("@/lib/db");
     const credentials = { email: "multi@tollgate.local", password: randomBytes(12).toString("hex") };
     const user = await signUp({ name: "Multi", ...credentials });
     await grantScope(user.id, "tokens:write");
     const watched = await createToken(user.id, { name: "used on both", scopes: ["tokens:read"] });
     const writer = await createToken(user.id, { name: "revoker", scopes: ["tokens:write"] });
+    await (await prisma()).user.update({ where: { id: user.id }, data: { isAdmin: true } });
+    await grantScope(user.id, "admin:write");
+    await createScope({ userId: user.id, email: user.email, tokenGuid: null, ip: null, userAgent: null }, { name: "billing:read", description: "Billing" });
+    await grantScope(user.id, "billing:read");
+    const billing = await createToken(user.id, { name: "billing client", scopes: ["billing:read", "tokens:read"] });
+    const administration = await createToken(user.id, { name: "administration", scopes: ["admin:write"] });
     const pool = [];
     for (let i = 0; i < SHUTDOWN_POOL; i++) {
       const { token, secret } = await createToken(user.id, { name: `first use ${i}`, scopes: ["tokens:read"] });
@@ -165,6 +201,7 @@ async function main() {
     const checks = [
       await revocationReachesTheOtherInstance(a, b, watched.secret, watched.token.guid, writer.secret),
       await signOutReachesTheOtherInstance(a, b, credentials),
+      await retirementReachesTheOtherInstance(a, b, billing.secret, administration.secret),
       await noUsageLostOnShutdown(b, pool, env.DATABASE_URL),
     ];
     for (const check of checks) console.log(`${check.ok ? "✓" : "✗"} ${check.name}: ${check.detail}`);

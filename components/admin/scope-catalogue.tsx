@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState, useTransition } from "react";
+import { useOptimistic, useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
 import type { CatalogueScope, ScopeActions } from "@/lib/scopes/contract";
 import { Badge } from "@/components/ui/badge";
@@ -210,11 +210,14 @@ function Kind({ scope }: { scope: CatalogueScope }) {
 /** Whether new accounts receive the scope: saved as soon as it is switched. */
 function DefaultToggle({ scope, edit }: { scope: CatalogueScope; edit: ScopeActions["edit"] }) {
   const [pending, startTransition] = useTransition();
+  // Shows the choice at once; back to the page's value if saving fails.
+  const [checked, setChecked] = useOptimistic(scope.default);
   const id = `default-${scope.name}`;
   if (scope.adminOnly) return <span className="text-xs text-gray-600">Never (administrators only)</span>;
 
   function toggle(next: boolean) {
     startTransition(async () => {
+      setChecked(next);
       const result = await callAction(() => edit(scope.name, { default: next }));
       if (result.ok) toast.success(next ? `New accounts now receive ${scope.name}.` : `New accounts no longer receive ${scope.name}.`);
       else toast.error(result.error);
@@ -226,13 +229,13 @@ function DefaultToggle({ scope, edit }: { scope: CatalogueScope; edit: ScopeActi
       <input
         id={id}
         type="checkbox"
-        checked={scope.default}
+        checked={checked}
         disabled={pending}
         onChange={(event) => toggle(event.target.checked)}
         aria-label={`New accounts receive ${scope.name}`}
         className="size-4 rounded border-gray-300 text-brand-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
       />
-      <span aria-hidden="true">{scope.default ? "Yes" : "No"}</span>
+      <span aria-hidden="true">{checked ? "Yes" : "No"}</span>
     </label>
   );
 }

@@ -126,7 +126,7 @@ export function openApiDocument() {
       { name: "Tokens", description: "The caller's own tokens: the same operations as the token page." },
       { name: "Introspection", description: "For services that accept Tollgate tokens (RFC 7662)." },
       { name: "Service", description: "Health and this document; no token needed." },
-      { name: "Administration: scopes", description: "The scope catalogue: Tollgate's own scopes and those administrators add for other services." },
+      { name: "Administration", description: "Administrators only: accounts, grants, the scope catalogue, every token and the policies." },
     ],
     // The default for every operation, so that reference viewers offer the token field; the
     // operations below name their scope, and the public ones opt out.
@@ -285,14 +285,14 @@ export function openApiDocument() {
       "/api/v1/admin/scopes": {
         get: authenticated("admin:read", {
           operationId: "listScopes",
-          tags: ["Administration: scopes"],
+          tags: ["Administration"],
           summary: "The scope catalogue",
           description: `Every scope by name, retired ones included, with how many users hold it and how many live tokens carry it. ${adminNote}`,
           responses: { "200": { description: "The catalogue.", content: json(scopeCatalogueSchema) }, "404": scopeNotFound },
         }),
         post: authenticated("admin:write", {
           operationId: "createScope",
-          tags: ["Administration: scopes"],
+          tags: ["Administration"],
           summary: "Add a scope for another service",
           description:
             "The name is lowercase `service:action` (at most 64 characters) and cannot be one of Tollgate's own services (tokens, metrics, " +
@@ -312,7 +312,7 @@ export function openApiDocument() {
       "/api/v1/admin/scopes/{name}": {
         patch: authenticated("admin:write", {
           operationId: "editScope",
-          tags: ["Administration: scopes"],
+          tags: ["Administration"],
           summary: "Edit a scope's description, or whether new accounts receive it",
           description:
             "Only custom scopes' descriptions can be edited (409 for Tollgate's own). `default` chooses whether new accounts receive the " +
@@ -331,7 +331,7 @@ export function openApiDocument() {
       "/api/v1/admin/scopes/{name}/retire": {
         post: authenticated("admin:write", {
           operationId: "retireScope",
-          tags: ["Administration: scopes"],
+          tags: ["Administration"],
           summary: "Retire a custom scope",
           description:
             "Withdraws it from every user at once, so every token loses it (on every instance within a second), removes it from the " +

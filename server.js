@@ -29,6 +29,10 @@ const API_ROUTES = [
   [/^\/api\/v1\/tokens$/, ["GET", "POST"]],
   [/^\/api\/v1\/tokens\/[^/]+$/, ["GET", "PATCH", "DELETE"]],
   [/^\/api\/v1\/tokens\/[^/]+\/(revoke|rotate|end-overlap)$/, ["POST"]],
+  [/^\/api\/v1\/admin\/users$/, ["GET"]],
+  [/^\/api\/v1\/admin\/users\/[^/]+$/, ["GET", "DELETE"]],
+  [/^\/api\/v1\/admin\/users\/[^/]+\/(disable|enable)$/, ["POST"]],
+  [/^\/api\/v1\/admin\/users\/[^/]+\/scopes\/[^/]+$/, ["PUT", "DELETE"]],
 ];
 
 /**

@@ -33,12 +33,18 @@ export const BUILT_IN_SCOPES = {
   "admin:read": {
     description: "Read users, scopes, every token and the policies (administrators only)",
     adminOnly: true,
-    guards: [],
+    guards: ["GET /api/v1/admin/users", "GET /api/v1/admin/users/{id}"],
   },
   "admin:write": {
     description: "Change users, grants, scopes, tokens and policies (administrators only)",
     adminOnly: true,
-    guards: [],
+    guards: [
+      "DELETE /api/v1/admin/users/{id}",
+      "POST /api/v1/admin/users/{id}/disable",
+      "POST /api/v1/admin/users/{id}/enable",
+      "PUT /api/v1/admin/users/{id}/scopes/{scope}",
+      "DELETE /api/v1/admin/users/{id}/scopes/{scope}",
+    ],
   },
 } as const satisfies Record<string, { description: string; guards: readonly string[]; adminOnly?: true }>;
 

@@ -1,3 +1,4 @@
+import type { ActionResult } from "@/lib/actions/result";
 import { z } from "./zod";
 
 /**
@@ -109,3 +110,15 @@ export function serializeAdminUser(user: AdminUserView): AdminUser {
     lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
   };
 }
+
+/** What the page's server actions answer (app/admin/users/actions.ts), passed to its components. */
+export type UserResult = ActionResult<{ user: AdminUser }>;
+export type AdminUserActions = {
+  grant: (userId: string, scope: string) => Promise<UserResult>;
+  withdraw: (userId: string, scope: string) => Promise<UserResult>;
+  disable: (userId: string) => Promise<UserResult>;
+  enable: (userId: string) => Promise<UserResult>;
+  /** What deleting would stop, for the confirmation. */
+  impact: (userId: string) => Promise<ActionResult<{ activeTokens: number; totalTokens: number }>>;
+  remove: (userId: string) => Promise<ActionResult<{ activeTokens: number }>>;
+};

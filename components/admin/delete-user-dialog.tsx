@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { toast } from "sonner";
 import type { AdminUser, AdminUserActions } from "@/lib/validation/admin-users";
 import { Button } from "@/components/ui/button";
@@ -31,7 +31,7 @@ export function DeleteUserDialog({
   const [impact, setImpact] = useState<{ userId: string; counts: Impact | null; error?: string } | null>(null);
   const [typed, setTyped] = useState("");
   const [pending, setPending] = useState(false);
-  const [deleted, setDeleted] = useState(false);
+  const deleted = useRef(false);
   const inputId = useId();
   const userId = open ? user?.id : undefined;
 
@@ -56,7 +56,8 @@ export function DeleteUserDialog({
     setPending(false);
     if (result.ok) {
       toast.success(`Deleted ${user!.email}. ${plural(result.activeTokens, "active token")} stopped working.`);
-      setDeleted(true);
+      deleted.current = true;
+      setTyped("");
       onOpenChange(false);
     } else toast.error(result.error);
   }
@@ -78,8 +79,8 @@ export function DeleteUserDialog({
         title={`Delete ${user.name}?`}
         className="max-w-md"
         onCloseAutoFocus={(event) => {
-          if (!deleted) return;
-          setDeleted(false);
+          if (!deleted.current) return;
+          deleted.current = false;
           const target = focusAfterDelete();
           if (!target) return;
           event.preventDefault();

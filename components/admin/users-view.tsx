@@ -26,7 +26,7 @@ export type UsersViewProps = {
   actions: AdminUserActions;
 };
 
-type Opened = { kind: "scopes" | "disable" | "delete"; user: AdminUser } | null;
+type Kind = "scopes" | "disable" | "delete";
 
 const hrefOf = (query: UserListQuery, change: Partial<UserListQuery>) => {
   const search = userListSearch(query, change);
@@ -41,11 +41,18 @@ const SEARCH_ID = "user-search";
  * the row is gone.
  */
 export function UsersView({ users, total, pageCount, query, scopes, currentUserId, actions }: UsersViewProps) {
-  const [opened, setOpened] = useState<Opened>(null);
+  const [opened, setOpened] = useState<Kind | null>(null);
+  // Kept while a dialog closes (and after its user is deleted), so it can finish and return focus.
+  const [target, setTarget] = useState<AdminUser | null>(null);
   const first = (query.page - 1) * query.perPage + 1;
   const last = first + users.length - 1;
   // The dialog's user follows the refreshed list (a grant elsewhere shows at once).
-  const current = opened && (users.find((u) => u.id === opened.user.id) ?? opened.user);
+  const current = target && (users.find((u) => u.id === target.id) ?? target);
+  const open = (kind: Kind, user: AdminUser) => {
+    setTarget(user);
+    setOpened(kind);
+  };
+  const openChange = (kind: Kind) => (next: boolean) => setOpened(next ? kind : null);
 
   async function setDisabled(user: AdminUser, disable: boolean): Promise<boolean> {
     const result = await callAction(() => (disable ? actions.disable(user.id) : actions.enable(user.id)));
@@ -74,7 +81,7 @@ export function UsersView({ users, total, pageCount, query, scopes, currentUserI
         <ListBusy className="mt-3 space-y-3">
           {users.length ? (
             <>
-              <UserTable users={users} currentUserId={currentUserId} open={(kind, user) => setOpened({ kind, user })} enable={(user) => void setDisabled(user, false)} />
+              <UserTable users={users} currentUserId={currentUserId} open={open} enable={(user) => void setDisabled(user, false)} />
               <PageLinks page={query.page} pageCount={pageCount} hrefOf={(page) => hrefOf(query, { page })} />
             </>
           ) : (
@@ -95,15 +102,15 @@ export function UsersView({ users, total, pageCount, query, scopes, currentUserI
       </ListNavigation>
 
       <UserScopesDialog
-        open={opened?.kind === "scopes"}
-        onOpenChange={(open) => !open && setOpened(null)}
+        open={opened === "scopes"}
+        onOpenChange={openChange("scopes")}
         user={current}
         scopes={scopes}
         actions={actions}
       />
       <ConfirmDialog
-        open={opened?.kind === "disable"}
-        onOpenChange={(open) => !open && setOpened(null)}
+        open={opened === "disable"}
+        onOpenChange={openChange("disable")}
         title={`Disable ${current?.name ?? ""}?`}
         description={
           current ? (
@@ -119,8 +126,8 @@ export function UsersView({ users, total, pageCount, query, scopes, currentUserI
         returnFocusTo={() => (current ? document.getElementById(enableButtonId(current.id)) : null)}
       />
       <DeleteUserDialog
-        open={opened?.kind === "delete"}
-        onOpenChange={(open) => !open && setOpened(null)}
+        open={opened === "delete"}
+        onOpenChange={openChange("delete")}
         user={current}
         actions={actions}
         focusAfterDelete={() => document.getElementById(SEARCH_ID)}

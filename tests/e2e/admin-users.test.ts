@@ -22,7 +22,7 @@ async function seed() {
   const revoked = await createToken(leaving.id, { name: "revoked", scopes: ["tokens:read"] });
   await revokeToken(leaving.id, revoked.token.guid);
   const plain = await createUser({ name: "Plain Person", scopes: ["tokens:read"] });
-  return { admin: admin.email, grace: grace.email, graceSecret: graceToken.secret, leaving: leaving.email, plain: plain.email };
+  return { admin: admin.email, grace: "grace.hopper@navy.example", graceSecret: graceToken.secret, leaving: leaving.email, plain: plain.email };
 }
 
 let database: TestDatabase;
@@ -191,13 +191,24 @@ test("delete: the confirmation counts the tokens that stop working and wants the
   await expect(admin.evaluate(() => document.activeElement?.id)).resolves.toBe("user-search");
 });
 
-test("a non-administrator, and anyone signed out, gets 404", async () => {
+/** What a page that does not exist shows (app/not-found.tsx), and that it tells robots so. */
+async function isNotFound(page: Page): Promise<boolean> {
+  await page.getByRole("heading", { level: 1 }).first().waitFor();
+  const heading = await page.getByRole("heading", { level: 1 }).first().textContent();
+  const users = await page.getByRole("table", { name: "Users" }).count();
+  return heading === "This page does not exist" && users === 0;
+}
+
+test("a non-administrator, and anyone signed out, gets the 404 page", async () => {
   const plain = await signedIn(seeded.plain);
-  const response = await plain.goto("/admin/users");
-  expect(response?.status()).toBe(404);
+  await plain.goto("/admin/users");
+  expect(await isNotFound(plain)).toBe(true);
+  expect(await seriousViolations(plain)).toEqual([]);
+  await plain.goto("/admin");
+  expect(await isNotFound(plain)).toBe(true);
   const context = await newContext(browser, server.baseUrl);
   contexts.push(context);
   const anonymous = await context.newPage();
-  expect((await anonymous.goto("/admin/users"))?.status()).toBe(404);
-  expect(await seriousViolations(plain)).toEqual([]);
+  await anonymous.goto("/admin/users?q=grace");
+  expect(await isNotFound(anonymous)).toBe(true);
 });

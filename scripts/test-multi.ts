@@ -5,7 +5,9 @@
  *    within one second (B has it cached; only the NOTIFY from A's commit can tell it).
  * 2. A session signed in on A and used on both, signed out through A, must be refused by B within
  *    one second (B has it in memory; the NOTIFY of the deleted session row tells it).
- * 3. Instance B is stopped with SIGTERM in the middle of a load of first-time token uses; every
+ * 3. A scope an administrator withdraws from a user through A, and an account disabled through A,
+ *    must narrow and refuse that user's token on B within one second (B has the token cached).
+ * 4. Instance B is stopped with SIGTERM in the middle of a load of first-time token uses; every
  *    use B answered with 200 must have its "last used" in the database afterwards.
  *
  * Starts its own PostgreSQL (scripts/start-postgres.sh) unless TEST_POSTGRES_URL names one.
@@ -85,6 +87,42 @@ async function signOutReachesTheOtherInstance(a: AppProcess, b: AppProcess, cred
   };
 }
 
+/** Polls `answer` on B until it is no longer `before` (5 s at most); how long that took after `changedAt`. */
+async function untilChanged(answer: () => Promise<number>, before: number, changedAt: number): Promise<{ status: number; elapsed: number }> {
+  let status = before;
+  let elapsed = 0;
+  while (status === before && elapsed <= 5_000) {
+    status = await answer();
+    elapsed = Date.now() - changedAt;
+    if (status === before) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return { status, elapsed };
+}
+
+async function adminChangeReachesTheOtherInstance(
+  name: string,
+  a: AppProcess,
+  b: AppProcess,
+  change: { method: string; path: string; admin: string },
+  probe: { path: string; secret: string; refused: number },
+): Promise<Check> {
+  const onB = async () => {
+    const response = await fetch(`${b.baseUrl}${probe.path}`, { headers: { authorization: `Bearer ${probe.secret}` } });
+    await response.arrayBuffer();
+    return response.status;
+  };
+  for (let i = 0; i < 5; i++) if ((await onB()) !== 200) return { name, ok: false, detail: "B refused the token before the change" };
+  const changed = await fetch(`${a.baseUrl}${change.path}`, { method: change.method, headers: { authorization: `Bearer ${change.admin}` } });
+  const changedAt = Date.now();
+  if (changed.status !== 200) return { name, ok: false, detail: `${change.method} ${change.path} on A answered ${changed.status}` };
+  const { status, elapsed } = await untilChanged(onB, 200, changedAt);
+  return {
+    name,
+    ok: status === probe.refused && elapsed <= REVOCATION_BOUND_MS,
+    detail: `B answered ${status} ${elapsed} ms after A confirmed the change (bound ${REVOCATION_BOUND_MS} ms)`,
+  };
+}
+
 async function noUsageLostOnShutdown(b: AppProcess, pool: { guid: string; secret: string }[], databaseUrl: string): Promise<Check> {
   const answered: string[] = [];
   let index = 0;
@@ -147,12 +185,21 @@ async function main() {
     const { signUp } = await import("@/lib/users/service");
     const { grantScope } = await import("@/lib/scopes/service");
     const { createToken } = await import("@/lib/tokens/service");
-    const { closeDatabase } = await import("@/lib/db");
+    const { closeDatabase, prisma } = await import("@/lib/db");
     const credentials = { email: "multi@tollgate.local", password: randomBytes(12).toString("hex") };
     const user = await signUp({ name: "Multi", ...credentials });
     await grantScope(user.id, "tokens:write");
     const watched = await createToken(user.id, { name: "used on both", scopes: ["tokens:read"] });
     const writer = await createToken(user.id, { name: "revoker", scopes: ["tokens:write"] });
+    // An administrator, and the people whose grant is withdrawn and whose account is disabled.
+    const administrator = await signUp({ name: "Administrator", email: "admin@tollgate.local", password: randomBytes(12).toString("hex") });
+    await (await prisma()).user.update({ where: { id: administrator.id }, data: { isAdmin: true } });
+    await grantScope(administrator.id, "admin:write");
+    const adminToken = await createToken(administrator.id, { name: "administration", scopes: ["admin:write"] });
+    const narrowed = await signUp({ name: "Narrowed", email: "narrowed@tollgate.local", password: randomBytes(12).toString("hex") });
+    const narrowedToken = await createToken(narrowed.id, { name: "loses tokens:read", scopes: ["tokens:read"] });
+    const disabled = await signUp({ name: "Disabled", email: "disabled@tollgate.local", password: randomBytes(12).toString("hex") });
+    const disabledToken = await createToken(disabled.id, { name: "refused", scopes: ["tokens:read"] });
     const pool = [];
     for (let i = 0; i < SHUTDOWN_POOL; i++) {
       const { token, secret } = await createToken(user.id, { name: `first use ${i}`, scopes: ["tokens:read"] });
@@ -165,6 +212,20 @@ async function main() {
     const checks = [
       await revocationReachesTheOtherInstance(a, b, watched.secret, watched.token.guid, writer.secret),
       await signOutReachesTheOtherInstance(a, b, credentials),
+      await adminChangeReachesTheOtherInstance(
+        "a scope withdrawn on A narrows the token on B within 1 s",
+        a,
+        b,
+        { method: "DELETE", path: `/api/v1/admin/users/${narrowed.id}/scopes/tokens:read`, admin: adminToken.secret },
+        { path: "/api/v1/tokens", secret: narrowedToken.secret, refused: 403 },
+      ),
+      await adminChangeReachesTheOtherInstance(
+        "an account disabled on A is refused on B within 1 s",
+        a,
+        b,
+        { method: "POST", path: `/api/v1/admin/users/${disabled.id}/disable`, admin: adminToken.secret },
+        { path: "/api/v1/me", secret: disabledToken.secret, refused: 401 },
+      ),
       await noUsageLostOnShutdown(b, pool, env.DATABASE_URL),
     ];
     for (const check of checks) console.log(`${check.ok ? "✓" : "✗"} ${check.name}: ${check.detail}`);

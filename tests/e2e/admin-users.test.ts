@@ -1,14 +1,21 @@
 import AxeBuilder from "@axe-core/playwright";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { prisma } from "@/lib/db";
 import { createToken, revokeToken } from "@/lib/tokens/service";
 import { launchBrowser, newContext, signIn } from "@/tests/helpers/browser";
+import { expectFocusOn, tabTo } from "@/tests/helpers/focus";
 import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "@/tests/helpers/server";
 import { TEST_PASSWORD, createUser } from "@/tests/helpers/users";
 
 jest.setTimeout(180_000);
 
 /** /admin/users as an administrator meets it in Chromium, and what it does to the people it manages. */
+
+// Rewritten in docs/screenshots only when asked (UPDATE_SCREENSHOTS=1), as tests/e2e/accessibility.test.ts does.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === "1" ? path.resolve(__dirname, "../../docs/screenshots") : mkdtempSync(path.join(tmpdir(), "tollgate-screenshots-"));
 
 async function seed() {
   const db = await prisma();
@@ -101,6 +108,7 @@ test("the list: every user with status, scopes and token counts; no serious axe 
   // Their own account: Disable and Delete are off.
   await expect(rowOf(admin, seeded.admin).getByRole("button", { name: `Delete ${seeded.admin}` }).isDisabled()).resolves.toBe(true);
   expect(await seriousViolations(admin)).toEqual([]);
+  await admin.screenshot({ path: path.join(SCREENSHOTS, "admin-users.png"), fullPage: true });
 
   const phone = await signedIn(seeded.admin, { width: 390, height: 844 });
   await phone.goto("/admin/users");
@@ -108,6 +116,7 @@ test("the list: every user with status, scopes and token counts; no serious axe 
   expect(await phone.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth)).toBe(false);
   await expect(rowOf(phone, seeded.grace).getByRole("button", { name: `Delete ${seeded.grace}` }).isVisible()).resolves.toBe(true);
   expect(await seriousViolations(phone)).toEqual([]);
+  await phone.screenshot({ path: path.join(SCREENSHOTS, "admin-users-phone.png"), fullPage: true });
 });
 
 test("search finds a user by part of the name and by part of the email, in any case", async () => {
@@ -144,6 +153,7 @@ test("grant and withdraw a scope in the scopes dialog", async () => {
   await dialog.getByRole("button", { name: "Grant tokens:introspect" }).waitFor();
   await dialog.getByRole("button", { name: "Done" }).click();
   await dialog.waitFor({ state: "hidden" });
+  await expectFocusOn(admin, `Scopes of ${seeded.grace}`);
   const scopes = /Activetokens:readtokens:write\d/;
   expect(await eventually(() => rowOf(admin, seeded.grace).textContent(), (text) => scopes.test(text ?? ""))).toMatch(scopes);
 });
@@ -153,14 +163,22 @@ test("disable: the user's session ends and their token answers 401; re-enable re
   expect(await me(seeded.graceSecret)).toBe(200);
 
   await search(admin, "grace");
-  await rowOf(admin, seeded.grace).getByRole("button", { name: `Disable ${seeded.grace}` }).click();
+  // With the keyboard: reach Disable, open the confirmation, back out (focus returns), open it again.
+  await tabTo(admin, `Disable ${seeded.grace}`);
+  await admin.keyboard.press("Enter");
   const confirm = admin.getByRole("alertdialog", { name: "Disable Grace Hopper?" });
+  await confirm.waitFor();
+  await admin.keyboard.press("Escape");
+  await confirm.waitFor({ state: "hidden" });
+  await expectFocusOn(admin, `Disable ${seeded.grace}`);
+  await admin.keyboard.press("Enter");
   await confirm.waitFor();
   await expect(confirm.textContent()).resolves.toMatch(/signed out and their 1 active token stop working until the account is re-enabled/);
   expect(await seriousViolations(admin)).toEqual([]);
   await confirm.getByRole("button", { name: "Disable account" }).click();
   await toast(admin, /Disabled grace.hopper@navy.example/);
   await rowOf(admin, seeded.grace).getByText("Disabled", { exact: true }).waitFor();
+  await expectFocusOn(admin, `Re-enable ${seeded.grace}`);
 
   await grace.goto("/settings/tokens");
   await grace.waitForURL("**/signin**");

@@ -8,7 +8,7 @@ import { endOtherSessions } from "@/lib/sessions/service";
 import { grantsChanged } from "@/lib/tokens/events";
 import { activeWhere, inactiveWhere } from "@/lib/tokens/status";
 import { userListQuerySchema, type AdminUserView } from "@/lib/validation/admin-users";
-import { guidSchema } from "@/lib/validation/tokens";
+import { guidSchema, scopeNameSchema } from "@/lib/validation/tokens";
 import type { AdminActor } from "./actor";
 
 /**
@@ -91,10 +91,16 @@ export async function getUser(userId: unknown, now = new Date()): Promise<AdminU
   return view!;
 }
 
+/** A scope name from a URL or a form: anything that cannot be one (a NUL byte, 200 characters) is not in the catalogue. */
+function scopeNameOf(scope: unknown): string {
+  if (!scopeNameSchema.safeParse(scope).success) throw new NotFoundError(`No scope named ${String(scope).slice(0, 64)} in the catalogue.`);
+  return scope as string;
+}
+
 /** Grants a catalogue scope; admin:read and admin:write only to administrators. Returns the user. */
 export async function grantToUser(admin: AdminActor, userId: unknown, scope: unknown): Promise<AdminUserView> {
   const user = await findUser(userId);
-  const scopeName = typeof scope === "string" ? scope : "";
+  const scopeName = scopeNameOf(scope);
   if (isAdminOnlyScope(scopeName) && !user.isAdmin) {
     throw new ConflictError(`${scopeName} can be granted only to administrators, and ${user.email} is not one.`);
   }
@@ -109,7 +115,7 @@ export async function grantToUser(admin: AdminActor, userId: unknown, scope: unk
 /** Withdraws a scope: the user's tokens lose it at once (effective scopes are computed against the grants). Harmless when not held. */
 export async function withdrawFromUser(admin: AdminActor, userId: unknown, scope: unknown): Promise<AdminUserView> {
   const user = await findUser(userId);
-  const scopeName = typeof scope === "string" ? scope : "";
+  const scopeName = scopeNameOf(scope);
   await withdrawScope(user.id, scopeName);
   if (user.grants.some((g) => g.scopeName === scopeName)) {
     const db = await prisma();

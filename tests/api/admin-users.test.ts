@@ -125,6 +125,9 @@ describe("grants", () => {
     expectError(await asAdmin("PUT", `${users}/${api.seed.grace.id}/scopes/billing:nothing`), 404, "not_found");
     expectError(await asAdmin("PUT", `${users}/${randomUUID()}/scopes/tokens:read`), 404, "not_found");
     expectError(await asAdmin("DELETE", `${users}/nope/scopes/tokens:read`), 404, "not_found");
+    for (const scope of ["tokens%3Aread%00", "x".repeat(200), "%F0%9F%94%91"]) {
+      expectError(await asAdmin("DELETE", `${users}/${api.seed.grace.id}/scopes/${scope}`), 404, "not_found");
+    }
     const refused = await asAdmin("PUT", `${users}/${api.seed.grace.id}/scopes/admin:write`);
     expectError(refused, 409, "conflict");
     expect(refused.body.error.message).toMatch(/only to administrators/);

@@ -199,6 +199,11 @@ describe("grants", () => {
     await expect(grantToUser(admin.actor, user.id, "billing:nothing")).rejects.toBeInstanceOf(NotFoundError);
     await expect(grantToUser(admin.actor, randomUUID(), "tokens:read")).rejects.toThrow(new NotFoundError("No such user."));
     await expect(withdrawFromUser(admin.actor, "nope", "tokens:read")).rejects.toThrow(new NotFoundError("No such user."));
+    // Not even a scope name (PostgreSQL refuses a NUL byte in text): not found, never a database error.
+    for (const scope of ["tokens:read\u0000", "x".repeat(200), "", 7]) {
+      await expect(grantToUser(admin.actor, user.id, scope)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(withdrawFromUser(admin.actor, user.id, scope)).rejects.toBeInstanceOf(NotFoundError);
+    }
     expect(await events(user.id)).toEqual([]);
   });
 });

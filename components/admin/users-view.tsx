@@ -3,7 +3,7 @@
 import { useRef, useState } from "react";
 import { toast } from "sonner";
 import { ADMIN_USERS_PATH } from "@/lib/paths";
-import { USER_SEARCH_MAX, userListSearch, type AdminUser, type AdminUserActions, type UserListQuery } from "@/lib/validation/admin-users";
+import { DEFAULT_USER_LIST_QUERY, USER_SEARCH_MAX, userListSearch, type AdminUser, type AdminUserActions, type UserListQuery } from "@/lib/validation/admin-users";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -149,7 +149,7 @@ function SearchForm({ query }: { query: UserListQuery }) {
       onSubmit={(event) => {
         if (!navigation) return;
         event.preventDefault();
-        navigation.navigate(hrefOf({ ...query, perPage: query.perPage }, { q: input.current?.value.trim() ?? "", page: 1 }));
+        navigation.navigate(hrefOf(query, { q: input.current?.value.trim() ?? "", page: 1 }));
       }}
     >
       <div className="flex-1 sm:max-w-md">
@@ -167,7 +167,7 @@ function SearchForm({ query }: { query: UserListQuery }) {
           className={`${inputClasses(undefined)} mt-1`}
         />
       </div>
-      {query.perPage !== 20 ? <input type="hidden" name="perPage" value={query.perPage} /> : null}
+      {query.perPage !== DEFAULT_USER_LIST_QUERY.perPage ? <input type="hidden" name="perPage" value={query.perPage} /> : null}
       <div className="flex gap-2">
         <Button type="submit" variant="primary">
           Search

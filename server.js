@@ -32,6 +32,10 @@ const API_ROUTES = [
   [/^\/api\/v1\/admin\/scopes$/, ["GET", "POST"]],
   [/^\/api\/v1\/admin\/scopes\/[^/]+$/, ["PATCH"]],
   [/^\/api\/v1\/admin\/scopes\/[^/]+\/retire$/, ["POST"]],
+  [/^\/api\/v1\/admin\/users$/, ["GET"]],
+  [/^\/api\/v1\/admin\/users\/[^/]+$/, ["GET", "DELETE"]],
+  [/^\/api\/v1\/admin\/users\/[^/]+\/(disable|enable)$/, ["POST"]],
+  [/^\/api\/v1\/admin\/users\/[^/]+\/scopes\/[^/]+$/, ["PUT", "DELETE"]],
 ];
 
 /**

@@ -16,6 +16,7 @@ import { MAX_BODY_BYTES } from "@/lib/api/limits";
 import { BUILT_IN_SCOPES, BUILT_IN_SCOPE_NAMES } from "@/lib/scopes/built-in";
 import { createTokenSchema, guidSchema, introspectionRequestSchema, rotateTokenSchema, updateTokenSchema } from "@/lib/validation/tokens";
 import { FILTER_NAMES, TOKEN_LIST_PARAMETERS, TOKEN_SORTS } from "@/lib/validation/token-list";
+import { USER_LIST_PARAMETERS, adminUserPageSchema, adminUserSchema } from "@/lib/validation/admin-users";
 
 /**
  * The OpenAPI 3.1 description of the protected API, generated from the same zod schemas that
@@ -108,6 +109,93 @@ const scopeConflict = errorResponse(
   "conflict: the scope is one of Tollgate's own (its description cannot be edited, it cannot be retired), or it is retired.",
 );
 const adminNote = "Administrators only: any other caller's token gets 404 not_found.";
+const ADMIN_ONLY = "Only an administrator's token reaches this route: anyone else's is answered 404, as if it did not exist.";
+const adminNotFound = errorResponse("AdminNotFound", "not_found: the caller is not an administrator, or there is no user with this id.");
+const adminConflict = errorResponse(
+  "AdminConflict",
+  "conflict: the change would lock administrators out (disabling or deleting your own account, or the last enabled administrator), " +
+    "or admin:read/admin:write granted to someone who is not an administrator.",
+);
+const userIdParams = { path: z.object({ id: z.uuid().meta({ description: "The user's id." }) }) };
+const userScopeParams = {
+  path: z.object({ id: z.uuid().meta({ description: "The user's id." }), scope: z.string().meta({ description: "A scope name from the catalogue.", example: "tokens:introspect" }) }),
+};
+const userListQuery = z.object(
+  Object.fromEntries(
+    Object.entries(USER_LIST_PARAMETERS).map(([name, p]) => [name, p.schema.meta({ description: p.description, ...("openapi" in p && { override: p.openapi }) })]),
+  ),
+);
+const adminUser = (operation: ZodOpenApiOperationObject) => ({ ...operation, tags: ["Administration"], description: [operation.description, ADMIN_ONLY].filter(Boolean).join("\n\n") });
+
+/** The administrators' user routes (/admin/users does the same in the browser). */
+const adminUserPaths = {
+  "/api/v1/admin/users": {
+    get: authenticated("admin:read", adminUser({
+      operationId: "adminListUsers",
+      summary: "List and search accounts",
+      description: "By email address. Each user with the scopes they hold, their active and inactive token counts and last sign-in. Unknown parameters and values are rejected with 400.",
+      requestParams: { query: userListQuery },
+      responses: { "200": { description: "One page of users.", content: json(adminUserPageSchema) }, "404": adminNotFound },
+    })),
+  },
+  "/api/v1/admin/users/{id}": {
+    get: authenticated("admin:read", adminUser({
+      operationId: "adminGetUser",
+      summary: "Get an account",
+      requestParams: userIdParams,
+      responses: { "200": { description: "The user.", content: json(adminUserSchema) }, "404": adminNotFound },
+    })),
+    delete: authenticated("admin:write", adminUser({
+      operationId: "adminDeleteUser",
+      summary: "Delete an account",
+      description: "Deletes the account with its tokens (which stop working at once), grants and sessions. This cannot be undone.",
+      requestParams: userIdParams,
+      responses: { "204": { description: "Deleted." }, "404": adminNotFound, "409": adminConflict },
+    })),
+  },
+  "/api/v1/admin/users/{id}/disable": {
+    post: authenticated("admin:write", adminUser({
+      operationId: "adminDisableUser",
+      summary: "Disable an account",
+      description:
+        "The account's sessions end and its tokens are refused (invalid_token, \"Account disabled\") on every instance within a second, " +
+        "until it is enabled again. Disabling a disabled account changes nothing.",
+      requestParams: userIdParams,
+      responses: { "200": { description: "The user, disabledAt set.", content: json(adminUserSchema) }, "404": adminNotFound, "409": adminConflict },
+    })),
+  },
+  "/api/v1/admin/users/{id}/enable": {
+    post: authenticated("admin:write", adminUser({
+      operationId: "adminEnableUser",
+      summary: "Enable a disabled account",
+      description: "Its tokens work again as they were; its owner signs in afresh. Enabling an enabled account changes nothing.",
+      requestParams: userIdParams,
+      responses: { "200": { description: "The user, disabledAt null.", content: json(adminUserSchema) }, "404": adminNotFound },
+    })),
+  },
+  "/api/v1/admin/users/{id}/scopes/{scope}": {
+    put: authenticated("admin:write", adminUser({
+      operationId: "adminGrantScope",
+      summary: "Grant a scope to a user",
+      description: "Granting a scope the user holds changes nothing. admin:read and admin:write can be granted only to administrators.",
+      requestParams: userScopeParams,
+      responses: {
+        "200": { description: "The user, with the scope.", content: json(adminUserSchema) },
+        "404": errorResponse("AdminScopeNotFound", "not_found: the caller is not an administrator, or there is no such user or scope."),
+        "409": adminConflict,
+      },
+    })),
+    delete: authenticated("admin:write", adminUser({
+      operationId: "adminWithdrawScope",
+      summary: "Withdraw a scope from a user",
+      description:
+        "The user's tokens lose the scope at once, on every instance within a second (they keep it on record, and regain it if it " +
+        "is granted again). Withdrawing a scope the user does not hold changes nothing.",
+      requestParams: userScopeParams,
+      responses: { "200": { description: "The user, without the scope.", content: json(adminUserSchema) }, "404": adminNotFound },
+    })),
+  },
+};
 
 export type OpenApiDocument = ReturnType<typeof openApiDocument>;
 
@@ -345,6 +433,7 @@ export function openApiDocument() {
           },
         }),
       },
+      ...adminUserPaths,
       "/api/metrics": {
         get: authenticated("metrics:read", {
           operationId: "metrics",

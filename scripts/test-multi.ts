@@ -115,6 +115,42 @@ async function signOutReachesTheOtherInstance(a: AppProcess, b: AppProcess, cred
   };
 }
 
+/** Polls `answer` on B until it is no longer `before` (5 s at most); how long that took after `changedAt`. */
+async function untilChanged(answer: () => Promise<number>, before: number, changedAt: number): Promise<{ status: number; elapsed: number }> {
+  let status = before;
+  let elapsed = 0;
+  while (status === before && elapsed <= 5_000) {
+    status = await answer();
+    elapsed = Date.now() - changedAt;
+    if (status === before) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return { status, elapsed };
+}
+
+async function adminChangeReachesTheOtherInstance(
+  name: string,
+  a: AppProcess,
+  b: AppProcess,
+  change: { method: string; path: string; admin: string },
+  probe: { path: string; secret: string; refused: number },
+): Promise<Check> {
+  const onB = async () => {
+    const response = await fetch(`${b.baseUrl}${probe.path}`, { headers: { authorization: `Bearer ${probe.secret}` } });
+    await response.arrayBuffer();
+    return response.status;
+  };
+  for (let i = 0; i < 5; i++) if ((await onB()) !== 200) return { name, ok: false, detail: "B refused the token before the change" };
+  const changed = await fetch(`${a.baseUrl}${change.path}`, { method: change.method, headers: { authorization: `Bearer ${change.admin}` } });
+  const changedAt = Date.now();
+  if (changed.status !== 200) return { name, ok: false, detail: `${change.method} ${change.path} on A answered ${changed.status}` };
+  const { status, elapsed } = await untilChanged(onB, 200, changedAt);
+  return {
+    name,
+    ok: status === probe.refused && elapsed <= REVOCATION_BOUND_MS,
+    detail: `B answered ${status} ${elapsed} ms after A confirmed the change (bound ${REVOCATION_BOUND_MS} ms)`,
+  };
+}
+
 async function noUsageLostOnShutdown(b: AppProcess, pool: { guid: string; secret: string }[], databaseUrl: string): Promise<Check> {
   const answered: string[] = [];
   let index = 0;

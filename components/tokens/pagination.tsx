@@ -16,12 +16,16 @@ export function pageWindow(page: number, pageCount: number): (number | null)[] {
 const item = "inline-flex min-h-10 min-w-10 items-center justify-center rounded-md px-2.5 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-brand-600";
 
 export function Pagination({ query, pageCount }: { query: TokenListQuery; pageCount: number }) {
+  return <PageLinks page={query.page} pageCount={pageCount} hrefOf={(page) => listHref(query, { page })} />;
+}
+
+/** Any list's page links (the token page's, the administrators' user list): `hrefOf` gives a page's URL. */
+export function PageLinks({ page, pageCount, hrefOf }: { page: number; pageCount: number; hrefOf: (page: number) => string }) {
   if (pageCount <= 1) return null;
-  const { page } = query;
   return (
     <nav aria-label="Pages" className="flex flex-wrap items-center gap-1">
       {page > 1 ? (
-        <ListLink href={listHref(query, { page: page - 1 })} className={clsx(item, "text-gray-800 hover:bg-gray-100")}>
+        <ListLink href={hrefOf(page - 1)} className={clsx(item, "text-gray-800 hover:bg-gray-100")}>
           Previous
         </ListLink>
       ) : (
@@ -37,7 +41,7 @@ export function Pagination({ query, pageCount }: { query: TokenListQuery; pageCo
         ) : (
           <ListLink
             key={p}
-            href={listHref(query, { page: p })}
+            href={hrefOf(p)}
             aria-current={p === page ? "page" : undefined}
             aria-label={`Page ${p}`}
             className={clsx(item, p === page ? "bg-brand-600 font-semibold text-white" : "text-gray-800 hover:bg-gray-100")}
@@ -47,7 +51,7 @@ export function Pagination({ query, pageCount }: { query: TokenListQuery; pageCo
         ),
       )}
       {page < pageCount ? (
-        <ListLink href={listHref(query, { page: page + 1 })} className={clsx(item, "text-gray-800 hover:bg-gray-100")}>
+        <ListLink href={hrefOf(page + 1)} className={clsx(item, "text-gray-800 hover:bg-gray-100")}>
           Next
         </ListLink>
       ) : (

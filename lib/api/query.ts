@@ -1,23 +1,28 @@
 import "server-only";
 import { ValidationError, fieldErrorsOf, type FieldErrors } from "@/lib/errors";
+import type { z } from "zod";
 import { tokenListQuerySchema, type TokenListQuery } from "@/lib/validation/token-list";
-
-const PARAMETERS = Object.keys(tokenListQuerySchema.shape);
 
 /**
  * The list query of the API, read strictly: the page falls back to defaults for a hand-edited
  * URL, but a program that sends an unknown parameter or value has a bug it should hear about.
  */
 export function listQueryOf(searchParams: URLSearchParams): TokenListQuery {
+  return strictQueryOf(tokenListQuerySchema, searchParams);
+}
+
+/** Any list's query read the same strict way: unknown parameters, repeated ones and bad values are 400. */
+export function strictQueryOf<S extends z.ZodObject>(schema: S, searchParams: URLSearchParams): z.output<S> {
+  const parameters = Object.keys(schema.shape);
   const errors: FieldErrors = {};
   const given: Record<string, string> = {};
   for (const name of new Set(searchParams.keys())) {
     const values = searchParams.getAll(name);
-    if (!PARAMETERS.includes(name)) errors[name] = [`Unknown query parameter. The list accepts: ${PARAMETERS.join(", ")}.`];
+    if (!parameters.includes(name)) errors[name] = [`Unknown query parameter. The list accepts: ${parameters.join(", ")}.`];
     else if (values.length > 1) errors[name] = ["Give this parameter once."];
     else given[name] = values[0]!;
   }
-  const parsed = tokenListQuerySchema.safeParse(given);
+  const parsed = schema.safeParse(given);
   if (!parsed.success) Object.assign(errors, fieldErrorsOf(parsed.error.issues));
   if (Object.keys(errors).length || !parsed.success) throw new ValidationError(errors, "Some query parameters are not valid.");
   return parsed.data;

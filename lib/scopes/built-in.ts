@@ -33,12 +33,25 @@ export const BUILT_IN_SCOPES = {
   "admin:read": {
     description: "Read users, scopes, every token and the policies (administrators only)",
     adminOnly: true,
-    guards: ["GET /api/v1/admin/scopes"],
+    guards: [
+      "GET /api/v1/admin/scopes",
+      "GET /api/v1/admin/users",
+      "GET /api/v1/admin/users/{id}",
+    ],
   },
   "admin:write": {
     description: "Change users, grants, scopes, tokens and policies (administrators only)",
     adminOnly: true,
-    guards: ["POST /api/v1/admin/scopes", "PATCH /api/v1/admin/scopes/{name}", "POST /api/v1/admin/scopes/{name}/retire"],
+    guards: [
+      "POST /api/v1/admin/scopes",
+      "PATCH /api/v1/admin/scopes/{name}",
+      "POST /api/v1/admin/scopes/{name}/retire",
+      "DELETE /api/v1/admin/users/{id}",
+      "POST /api/v1/admin/users/{id}/disable",
+      "POST /api/v1/admin/users/{id}/enable",
+      "PUT /api/v1/admin/users/{id}/scopes/{scope}",
+      "DELETE /api/v1/admin/users/{id}/scopes/{scope}",
+    ],
   },
 } as const satisfies Record<string, { description: string; guards: readonly string[]; adminOnly?: true }>;
 

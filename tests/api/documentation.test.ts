@@ -97,7 +97,10 @@ async function seed() {
   const introspection = await createToken(owner.id, { name: "Gateway", scopes: ["tokens:introspect"] });
   const ops = await createToken(owner.id, { name: "Dashboards", scopes: ["metrics:read"] });
   const admin = await createToken(owner.id, { name: "Administration", scopes: ["admin:read", "admin:write"] });
-  return { token, introspection, ops, admin };
+  // The user the administration examples manage.
+  const grace = await createUser({ name: "Grace Hopper", scopes: ["tokens:read", "tokens:write"] });
+  await (await prisma()).user.update({ where: { id: grace.id }, data: { email: "grace@example.com" } });
+  return { token, introspection, ops, admin, grace };
 }
 
 // The document's limits, the default ones: its 429 example counts on them.
@@ -120,6 +123,7 @@ const VALUES: Record<string, () => string | undefined> = {
   INTROSPECTION_TOKEN: () => api.seed.introspection.secret,
   OPS_TOKEN: () => api.seed.ops.secret,
   ADMIN_TOKEN: () => api.seed.admin.secret,
+  USER_ID: () => api.seed.grace.id,
 };
 
 // One shell session's worth of state: the variables defined so far, and one working directory

@@ -10,8 +10,8 @@ import { MAX_ROTATION_OVERLAP_SECONDS } from "./tokens";
 export const MAX_LIFETIME_DAYS_LIMIT = 3650;
 export const MAX_ACTIVE_TOKENS_LIMIT = 100_000;
 
-function limit(name: string, min: number, max: number, unit: string, description: string) {
-  const range = `${name} must be a whole number of ${unit} from ${min} to ${max}, or null for no limit.`;
+function limit(label: string, min: number, max: number, unit: string, description: string) {
+  const range = `The ${label} must be a whole number of ${unit} from ${min} to ${max.toLocaleString("en")}, or null for no limit.`;
   return z
     .number({ message: range })
     .int(range)
@@ -23,21 +23,21 @@ function limit(name: string, min: number, max: number, unit: string, description
 
 export const policyFields = {
   maxTokenLifetimeDays: limit(
-    "maxTokenLifetimeDays",
+    "maximum token lifetime",
     1,
     MAX_LIFETIME_DAYS_LIMIT,
     "days",
     "New, edited and rotated tokens must end within this many days of their start (or of now, if later).",
   ),
   maxRotationOverlapSeconds: limit(
-    "maxRotationOverlapSeconds",
+    "maximum rotation overlap",
     0,
     MAX_ROTATION_OVERLAP_SECONDS,
     "seconds",
     "The longest a rotation may keep the previous secret working (0: no overlap at all).",
   ),
   maxActiveTokensPerUser: limit(
-    "maxActiveTokensPerUser",
+    "maximum of active tokens per person",
     1,
     MAX_ACTIVE_TOKENS_LIMIT,
     "tokens",

@@ -70,7 +70,7 @@ function BreachNotice({ count }: { count: number }) {
   if (count === 0) return <>No existing token breaks them.</>;
   return (
     <>
-      {count === 1 ? "1 existing token breaks them" : `${count} existing tokens break them`} and keeps working until it ends.{" "}
+      {count === 1 ? "1 existing token breaks them; it keeps working until it ends." : `${count} existing tokens break them; they keep working until they end.`}{" "}
       <Link href={BREAKING_TOKENS_HREF} className="font-medium text-brand-700 underline underline-offset-2">
         Show {count === 1 ? "it" : "them"}
       </Link>

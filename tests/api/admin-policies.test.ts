@@ -3,7 +3,8 @@ import { prisma } from "@/lib/db";
 import { tokenWithSecretSchema } from "@/lib/tokens/contract";
 import { createToken } from "@/lib/tokens/service";
 import { policiesSchema } from "@/lib/validation/policies";
-import { createUser } from "../helpers/users";
+import { TEST_PASSWORD, createUser } from "../helpers/users";
+import { callServerAction, signInOverHttp } from "../helpers/web-session";
 import { useSeededServer, type Reply } from "./http";
 
 // Each test makes a few HTTP calls to a real server on a shared, busy machine.
@@ -26,7 +27,7 @@ async function seed() {
   // Someone who is no administrator, though their token lists the admin scopes (granted before a demotion, say).
   const person = await createUser({ name: "Person", scopes: [...MANAGE, "admin:read", "admin:write"] });
   const personToken = await createToken(person.id, { name: "Person's", scopes: [...MANAGE, "admin:read", "admin:write"] });
-  return { adminToken, readOnly, notAdmin, personToken };
+  return { adminToken, readOnly, notAdmin, personToken, adminEmail: admin.email, personEmail: person.email };
 }
 
 const api = useSeededServer(seed, { AUTH_FAILURE_LIMIT: "10000" });
@@ -148,5 +149,29 @@ describe("each policy refuses over the token API with 422 policy_violation", () 
     );
     await asPerson("POST", `/api/v1/tokens/${tokenWithSecretSchema.parse(last.body).token.guid}/revoke`);
     expect((await create({ name: "After a revocation", scopes: ["tokens:read"] })).status).toBe(201);
+  });
+});
+
+describe("the page's server action", () => {
+  const save = async (email: string, input: unknown) => {
+    const session = await signInOverHttp(api.server.baseUrl, { email, password: TEST_PASSWORD });
+    return callServerAction(api.server.baseUrl, "/admin/policies", "setPoliciesAction", [input], session.jar);
+  };
+
+  test("saves for an administrator, with the count of tokens that break the policies", async () => {
+    const { result } = await save(api.seed.adminEmail, { maxTokenLifetimeDays: 30 });
+    expect(result).toMatchObject({ ok: true, policies: { ...NONE, maxTokenLifetimeDays: 30 }, breaches: { total: expect.any(Number) } });
+    expect((await asAdmin("GET")).body).toEqual({ ...NONE, maxTokenLifetimeDays: 30 });
+  });
+
+  test("answers anyone else as if it did not exist, and changes nothing", async () => {
+    const { result } = await save(api.seed.personEmail, { maxTokenLifetimeDays: 1 });
+    expect(result).toEqual({ ok: false, error: "Not found." });
+    expect((await asAdmin("GET")).body).toEqual(NONE);
+  });
+
+  test("an invalid value is a field error", async () => {
+    const { result } = await save(api.seed.adminEmail, { maxActiveTokensPerUser: 0 });
+    expect(result).toMatchObject({ ok: false, fieldErrors: { maxActiveTokensPerUser: [expect.stringContaining("from 1 to 100,000")] } });
   });
 });

@@ -1,7 +1,8 @@
 import "server-only";
 import type { AdminActor } from "@/lib/admin/actor";
 import { recordAdminEvent } from "@/lib/audit/events";
-import { prisma, type Prisma } from "@/lib/db";
+import { prisma } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { ValidationError, fieldErrorsOf } from "@/lib/errors";
 import { updatePoliciesSchema } from "@/lib/validation/policies";
 import { NO_POLICIES, type Policies } from "./rules";
@@ -70,27 +71,31 @@ type BreachRow = { total: bigint; lifetime: bigint; overlap: bigint; active: big
  * - overlap: a previous secret that works beyond now + the limit (never past the token's end);
  * - active tokens: each owner's live tokens beyond the first N, oldest first (the ones that a
  *   create would have been refused for).
- * One pass over the live tokens; a 24-hour day is 86,400 seconds, as in ./rules.ts.
+ * One pass over the live tokens, plus the few secrets winding down; each owner's ranking only when
+ * that limit is set, since it sorts every live token (docs/security.md, "Policies", has timings).
+ * A 24-hour day is 86,400 seconds, as in ./rules.ts.
  */
 export async function countPolicyBreaches(policies: Policies, now = new Date()): Promise<PolicyBreaches> {
   const { maxTokenLifetimeDays: days, maxRotationOverlapSeconds: overlap, maxActiveTokensPerUser: active } = policies;
+  const rank =
+    active === null ? Prisma.sql`0::bigint` : Prisma.sql`row_number() OVER (PARTITION BY t.user_id ORDER BY t.created_at, t.guid)`;
   const db = await prisma();
   const [row] = await db.$queryRaw<BreachRow[]>`
     WITH live AS (
-      SELECT t.guid, t.valid_from, t.valid_to,
-             row_number() OVER (PARTITION BY t.user_id ORDER BY t.created_at, t.guid) AS rank
+      SELECT t.guid, t.valid_from, t.valid_to, ${rank} AS rank
       FROM tokens t
       WHERE t.revoked_at IS NULL AND (t.valid_to IS NULL OR t.valid_to > ${now}::timestamptz)
-    ), judged AS (
+    ), overlapping AS (
+      SELECT DISTINCT s.token_guid FROM token_secrets s
+      WHERE ${overlap}::int IS NOT NULL AND s.expires_at > ${now}::timestamptz + make_interval(secs => ${overlap}::int)
+    ), judged AS MATERIALIZED (
       SELECT
-        (${days}::int IS NOT NULL AND (valid_to IS NULL
-          OR valid_to > GREATEST(valid_from, ${now}::timestamptz) + make_interval(secs => ${days}::int * 86400))) AS lifetime,
-        (${overlap}::int IS NOT NULL AND EXISTS (
-          SELECT 1 FROM token_secrets s
-          WHERE s.token_guid = live.guid AND s.expires_at IS NOT NULL
-            AND LEAST(s.expires_at, COALESCE(live.valid_to, 'infinity'::timestamptz)) > ${now}::timestamptz + make_interval(secs => ${overlap}::int))) AS overlap,
-        (${active}::int IS NOT NULL AND rank > ${active}::int) AS active
-      FROM live
+        (${days}::int IS NOT NULL AND (live.valid_to IS NULL
+          OR live.valid_to > GREATEST(live.valid_from, ${now}::timestamptz) + make_interval(secs => ${days}::int * 86400))) AS lifetime,
+        (o.token_guid IS NOT NULL
+          AND (live.valid_to IS NULL OR live.valid_to > ${now}::timestamptz + make_interval(secs => ${overlap}::int))) AS overlap,
+        (${active}::int IS NOT NULL AND live.rank > ${active}::int) AS active
+      FROM live LEFT JOIN overlapping o ON o.token_guid = live.guid
     )
     SELECT count(*) FILTER (WHERE lifetime OR overlap OR active) AS total,
            count(*) FILTER (WHERE lifetime) AS lifetime,

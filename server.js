@@ -24,6 +24,7 @@ const API_ROUTES = [
   [/^\/api\/health\/ready$/, ["GET"]],
   [/^\/api\/metrics$/, ["GET"]],
   [/^\/api\/openapi\.json$/, ["GET"]],
+  [/^\/api\/v1\/admin\/policies$/, ["GET", "PATCH"]],
   [/^\/api\/v1\/introspect$/, ["POST"]],
   [/^\/api\/v1\/me$/, ["GET"]],
   [/^\/api\/v1\/tokens$/, ["GET", "POST"]],

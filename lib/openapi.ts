@@ -6,8 +6,10 @@ import {
   metricsSchema,
   introspectionSchema,
   meSchema,
+  policiesChangeSchema,
   tokenPageSchema,
 } from "@/lib/api/schemas";
+import { policiesSchema, updatePoliciesSchema } from "@/lib/validation/policies";
 import { tokenSchema, tokenWithSecretSchema } from "@/lib/tokens/contract";
 import { catalogueScopeSchema, scopeCatalogueSchema } from "@/lib/scopes/contract";
 import { createScopeSchema, editScopeSchema } from "@/lib/validation/admin-scopes";
@@ -53,6 +55,12 @@ const responses = {
   ),
   notFound: errorResponse("NotFound", "not_found: no token with this GUID among the caller's own tokens."),
   conflict: errorResponse("Conflict", "conflict: the token's state does not allow this (e.g. rotating a revoked token, or ending an overlap when none is in force)."),
+  policyViolation: errorResponse(
+    "PolicyViolation",
+    "policy_violation: the request breaks one of the administrators' policies, named in `policy` (see GET /api/v1/admin/policies); " +
+      "the message says the limit, and `fields` names the field to change when one does (validTo, overlapSeconds).",
+  ),
+  adminNotFound: errorResponse("AdminNotFound", "not_found: the calling token's owner is not an administrator (the admin routes do not exist for them)."),
   tooLarge: errorResponse("PayloadTooLarge", `payload_too_large: the body is larger than ${MAX_BODY_BYTES / 1024} KiB.`),
   unsupported: errorResponse("UnsupportedMediaType", "unsupported_media_type: send JSON with Content-Type: application/json."),
   rateLimited: errorResponse(
@@ -213,6 +221,7 @@ export function openApiDocument() {
     tags: [
       { name: "Tokens", description: "The caller's own tokens: the same operations as the token page." },
       { name: "Introspection", description: "For services that accept Tollgate tokens (RFC 7662)." },
+      { name: "Administration", description: "For administrators: tokens of theirs with admin:read or admin:write. Anyone else's token gets 404." },
       { name: "Service", description: "Health and this document; no token needed." },
       { name: "Administration", description: "Administrators only: accounts, grants, the scope catalogue, every token and the policies." },
     ],
@@ -268,6 +277,7 @@ export function openApiDocument() {
               headers: z.object({ Location: z.string().meta({ description: "The new token's URL." }) }),
               content: json(tokenWithSecretSchema),
             },
+            "422": responses.policyViolation,
             ...bodyErrors,
           },
         }),
@@ -289,7 +299,12 @@ export function openApiDocument() {
             "A token can edit only tokens within its own scopes and lifetime, and cannot widen or lengthen them (itself included).",
           requestParams: guidParams,
           requestBody: { required: true, content: json(updateTokenSchema) },
-          responses: { "200": { description: "The edited token.", content: json(tokenSchema) }, "404": responses.notFound, ...bodyErrors },
+          responses: {
+            "200": { description: "The edited token.", content: json(tokenSchema) },
+            "404": responses.notFound,
+            "422": responses.policyViolation,
+            ...bodyErrors,
+          },
         }),
         delete: authenticated("tokens:write", {
           operationId: "deleteToken",
@@ -333,6 +348,7 @@ export function openApiDocument() {
             "200": { description: "The token and its new secret (shown only once).", content: json(tokenWithSecretSchema) },
             "404": responses.notFound,
             "409": responses.conflict,
+            "422": responses.policyViolation,
             ...bodyErrors,
           },
         }),
@@ -351,6 +367,30 @@ export function openApiDocument() {
             "200": { description: "The token, previousSecretExpiresAt now null.", content: json(tokenSchema) },
             "404": responses.notFound,
             "409": responses.conflict,
+          },
+        }),
+      },
+      "/api/v1/admin/policies": {
+        get: authenticated("admin:read", {
+          operationId: "getPolicies",
+          tags: ["Administration"],
+          summary: "The token policies",
+          description: "The deployment's limits on tokens; null is no limit.",
+          responses: { "200": { description: "The policies.", content: json(policiesSchema) }, "404": responses.adminNotFound },
+        }),
+        patch: authenticated("admin:write", {
+          operationId: "setPolicies",
+          tags: ["Administration"],
+          summary: "Change the token policies",
+          description:
+            "Name any subset of the limits; the rest stay. null removes a limit. A policy binds every token created, edited or " +
+            "rotated from then on, on every instance at once (refusals answer 422 policy_violation); existing tokens that break it keep " +
+            "working and are counted in breakingTokens. Recorded as policy.changed.",
+          requestBody: { required: true, content: json(updatePoliciesSchema) },
+          responses: {
+            "200": { description: "The policies as saved, and how many existing tokens break them.", content: json(policiesChangeSchema) },
+            "404": responses.adminNotFound,
+            ...bodyErrors,
           },
         }),
       },

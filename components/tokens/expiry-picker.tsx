@@ -4,12 +4,13 @@ import { useId } from "react";
 import { FieldError } from "@/components/ui/field-error";
 import { WarningIcon } from "@/components/ui/icons";
 import { browserTimePrefs, formatDateTime } from "@/lib/time-format";
-import { EXPIRY_CHOICES, NO_EXPIRY_WARNING, type ExpiryChoice } from "./token-form-values";
+import { EXPIRY_CHOICES, NO_EXPIRY_WARNING, toLocalInput, type ExpiryChoice } from "./token-form-values";
 import { inputClasses, invalidity } from "./field-styles";
 
 /**
  * "Expires": a preset, a date of one's choice, or no expiry (with why that is a risk), and the end
  * it comes to in the person's zone. A dialog that opens in the browser only, so formatting there is safe.
+ * Under a lifetime policy the caller passes only the choices within it, the latest end and the note saying so.
  */
 export function ExpiryPicker({
   choice,
@@ -19,6 +20,9 @@ export function ExpiryPicker({
   min,
   end,
   errors,
+  choices = EXPIRY_CHOICES,
+  latest = null,
+  note,
 }: {
   choice: ExpiryChoice;
   onChoice: (choice: ExpiryChoice) => void;
@@ -29,6 +33,11 @@ export function ExpiryPicker({
   /** The resulting valid-to as an ISO instant, or null for none. */
   end: string | null;
   errors?: string[];
+  choices?: readonly (typeof EXPIRY_CHOICES)[number][];
+  /** The latest end the lifetime policy allows, which bounds the custom date. */
+  latest?: Date | null;
+  /** Why the choices are fewer: "Your administrator limits tokens to 30 days." */
+  note?: string;
 }) {
   const id = useId();
   const endDate = end ? new Date(end) : null;
@@ -42,15 +51,20 @@ export function ExpiryPicker({
           id={`${id}-choice`}
           value={choice}
           onChange={(e) => onChoice(e.target.value as ExpiryChoice)}
-          aria-describedby={`${id}-end`}
+          aria-describedby={[note && `${id}-note`, `${id}-end`].filter(Boolean).join(" ")}
           className={inputClasses(undefined)}
         >
-          {EXPIRY_CHOICES.map((option) => (
+          {choices.map((option) => (
             <option key={option.value} value={option.value}>
               {option.label}
             </option>
           ))}
         </select>
+        {note ? (
+          <p id={`${id}-note`} className="mt-1 text-xs text-gray-600">
+            {note}
+          </p>
+        ) : null}
       </div>
       {choice === "custom" ? (
         <div>
@@ -62,6 +76,7 @@ export function ExpiryPicker({
             type="datetime-local"
             value={custom}
             min={min}
+            max={latest ? toLocalInput(latest) : undefined}
             onChange={(e) => onCustom(e.target.value)}
             {...invalidity(`${id}-validTo`, errors)}
             className={inputClasses(errors)}

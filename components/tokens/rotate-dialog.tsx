@@ -5,7 +5,19 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, focusInstead } from "@/components/ui/dialog";
 import { callAction } from "./call-action";
 import { ExpiryPicker } from "./expiry-picker";
-import { DEFAULT_EXPIRY, toLocalInput, validToOf, type ExpiryChoice } from "./token-form-values";
+import { durationWords } from "@/lib/policies/rules";
+import {
+  NO_TOKEN_POLICIES,
+  defaultExpiry,
+  expiryChoicesWithin,
+  latestEnd,
+  lifetimeNote,
+  lifetimeProblem,
+  toLocalInput,
+  validToOf,
+  type ExpiryChoice,
+  type TokenPolicies,
+} from "./token-form-values";
 import type { SecretResult, Token } from "./types";
 
 const OVERLAPS = [
@@ -15,8 +27,18 @@ const OVERLAPS = [
   { seconds: 7 * 24 * 3600, label: "7 days", hint: "Both secrets work for a week." },
 ] as const;
 
+/** The overlaps within the policy's limit; a limit between the presets is offered itself, as the longest allowed. */
+function overlapsWithin(max: number | null): readonly { seconds: number; label: string; hint: string }[] {
+  if (max === null) return OVERLAPS;
+  const within = OVERLAPS.filter((o) => o.seconds <= max);
+  if (within.some((o) => o.seconds === max)) return within;
+  return [...within, { seconds: max, label: durationWords(max), hint: "The longest overlap your administrator allows." }];
+}
+
 type Props = {
   token: Token;
+  /** The administrators' limits the dialog offers within (none when absent). */
+  policies?: TokenPolicies;
   open: boolean;
   onOpenChange: (open: boolean) => void;
   rotate: (guid: string, input: unknown) => Promise<SecretResult>;
@@ -40,13 +62,19 @@ export function RotateDialog({ token, open, onOpenChange, returnFocusTo, ...form
   );
 }
 
-function RotateForm({ token, rotate, onRotated }: Omit<Props, "open" | "onOpenChange" | "returnFocusTo">) {
+function RotateForm({ token, policies = NO_TOKEN_POLICIES, rotate, onRotated }: Omit<Props, "open" | "onOpenChange" | "returnFocusTo">) {
   const id = useId();
+  const now = new Date();
+  // The token keeps its start: a scheduled one's end is counted from there, as the server counts it.
+  const latest = latestEnd(policies, new Date(token.validFrom), now);
   const [overlapSeconds, setOverlapSeconds] = useState(0);
-  const [expiry, setExpiry] = useState<ExpiryChoice>(DEFAULT_EXPIRY);
-  const [custom, setCustom] = useState("");
+  const [expiry, setExpiry] = useState<ExpiryChoice>(() => defaultExpiry(latest, now));
+  const [custom, setCustom] = useState(() => (latest && defaultExpiry(latest, now) === "custom" ? toLocalInput(latest) : ""));
   const [earliest] = useState(() => toLocalInput(new Date()));
-  const validTo = validToOf({ expiry, validTo: custom, validFrom: "" }, new Date());
+  const validTo = validToOf({ expiry, validTo: custom, validFrom: "" }, now);
+  const overlaps = overlapsWithin(policies.maxRotationOverlapSeconds);
+  const max = policies.maxRotationOverlapSeconds;
+  const beyond = latest && (validTo === null || new Date(validTo) > latest) ? [lifetimeProblem(policies.maxTokenLifetimeDays!, latest)] : undefined;
   const [error, setError] = useState("");
   const [pending, startTransition] = useTransition();
 
@@ -65,8 +93,13 @@ function RotateForm({ token, rotate, onRotated }: Omit<Props, "open" | "onOpenCh
       {error ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p> : null}
       <fieldset>
         <legend className="text-sm font-medium text-gray-900">Keep the old secret working for</legend>
+        {max !== null ? (
+          <p className="text-xs text-gray-600">
+            {max === 0 ? "Your administrator allows no overlap." : `Your administrator limits the overlap to ${durationWords(max)}.`}
+          </p>
+        ) : null}
         <div className="mt-2 space-y-1">
-          {OVERLAPS.map((option) => (
+          {overlaps.map((option) => (
             <div key={option.seconds} className="flex items-start gap-2">
               <input
                 id={`${id}-${option.seconds}`}
@@ -85,12 +118,23 @@ function RotateForm({ token, rotate, onRotated }: Omit<Props, "open" | "onOpenCh
           ))}
         </div>
       </fieldset>
-      <ExpiryPicker choice={expiry} onChoice={setExpiry} custom={custom} onCustom={setCustom} min={earliest} end={validTo} />
+      <ExpiryPicker
+        choice={expiry}
+        onChoice={setExpiry}
+        custom={custom}
+        onCustom={setCustom}
+        min={earliest}
+        end={validTo}
+        errors={beyond}
+        choices={expiryChoicesWithin(latest, now)}
+        latest={latest}
+        note={policies.maxTokenLifetimeDays !== null ? lifetimeNote(policies.maxTokenLifetimeDays) : undefined}
+      />
       <div className="flex flex-col-reverse gap-2 border-t border-gray-200 pt-4 sm:flex-row sm:justify-end">
         <DialogClose asChild>
           <Button disabled={pending}>Cancel</Button>
         </DialogClose>
-        <Button type="submit" variant="primary" disabled={pending}>
+        <Button type="submit" variant="primary" disabled={pending || Boolean(beyond)}>
           {pending ? "Rotating…" : "Rotate secret"}
         </Button>
       </div>

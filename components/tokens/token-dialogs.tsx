@@ -8,6 +8,7 @@ import { callAction } from "./call-action";
 import { RotateDialog } from "./rotate-dialog";
 import { SecretDialog, type RevealedSecret } from "./secret-dialog";
 import { TokenFormDialog } from "./token-form-dialog";
+import type { TokenPolicies } from "./token-form-values";
 import type { ActionResult, ScopeOption, TokenActions, Token } from "./types";
 
 type Kind = "form" | "rotate" | "revoke" | "remove" | "endOverlap";
@@ -52,11 +53,13 @@ export function TokenDialogsHost({
   tokens,
   scopes,
   actions,
+  policies,
   children,
 }: {
   tokens: Token[];
   scopes: ScopeOption[];
   actions: TokenActions;
+  policies?: TokenPolicies;
   children: ReactNode;
 }) {
   const [opened, setOpen] = useState<Kind | null>(null);
@@ -127,6 +130,7 @@ export function TokenDialogsHost({
         key={token?.guid ?? "new"}
         token={token ?? undefined}
         scopes={scopes}
+        policies={policies}
         open={open === "form"}
         onOpenChange={openChange("form")}
         submit={async (payload) => {
@@ -148,6 +152,7 @@ export function TokenDialogsHost({
       {token ? (
         <RotateDialog
           token={token}
+          policies={policies}
           open={open === "rotate"}
           onOpenChange={openChange("rotate")}
           rotate={async (target, input) => toastIfGone(await actions.rotate(target, input))}

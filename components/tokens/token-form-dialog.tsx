@@ -13,7 +13,18 @@ import { callAction } from "./call-action";
 import { newGuid } from "./guid";
 import { ExpiryPicker } from "./expiry-picker";
 import { inputClasses, invalidity } from "./field-styles";
-import { initialValues, payloadOf, problemsOf, toLocalInput, type TokenFormValues } from "./token-form-values";
+import {
+  NO_TOKEN_POLICIES,
+  expiryChoicesWithin,
+  initialValues,
+  latestEnd,
+  lifetimeNote,
+  payloadOf,
+  problemsOf,
+  toLocalInput,
+  type TokenFormValues,
+  type TokenPolicies,
+} from "./token-form-values";
 import type { ActionResult, ScopeOption, Token } from "./types";
 
 type Field = keyof TokenFormValues;
@@ -26,6 +37,8 @@ type Props<R extends ActionResult> = {
   /** Absent: create a new token. Present: edit this one. */
   token?: Token;
   scopes: ScopeOption[];
+  /** The administrators' limits the dialog offers within (none when absent). */
+  policies?: TokenPolicies;
   open: boolean;
   onOpenChange: (open: boolean) => void;
   submit: (payload: Record<string, unknown>) => Promise<R>;
@@ -54,9 +67,15 @@ export function TokenFormDialog<R extends ActionResult>({ token, open, onOpenCha
   );
 }
 
-function TokenForm<R extends ActionResult>({ token, scopes, submit, onSaved }: Omit<Props<R>, "open" | "onOpenChange" | "returnFocusTo">) {
+function TokenForm<R extends ActionResult>({
+  token,
+  scopes,
+  policies = NO_TOKEN_POLICIES,
+  submit,
+  onSaved,
+}: Omit<Props<R>, "open" | "onOpenChange" | "returnFocusTo">) {
   const id = useId();
-  const [values, setValues] = useState<TokenFormValues>(() => initialValues(token));
+  const [values, setValues] = useState<TokenFormValues>(() => initialValues(token, latestEnd(policies, null, new Date())));
   const [touched, setTouched] = useState<ReadonlySet<Field>>(new Set());
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState("");
@@ -67,7 +86,14 @@ function TokenForm<R extends ActionResult>({ token, scopes, submit, onSaved }: O
   const now = new Date();
   const revoked = Boolean(token?.revokedAt);
   const payload = withoutWindowIf(revoked, payloadOf(values, now, token));
-  const problems = problemsOf(payload, now, token);
+  const problems = problemsOf(payload, now, token, policies);
+  // Presets count from the start, or from now for a token already valid: the policy's latest end counts the same way.
+  const typedFrom = values.validFrom ? new Date(values.validFrom) : null;
+  const start = typedFrom && !Number.isNaN(typedFrom.getTime()) ? typedFrom : token && !values.validFrom ? new Date(token.validFrom) : null;
+  const presetStart = start && start > now ? start : now;
+  const latest = latestEnd(policies, start, now);
+  // The token's own "No expiry" stays listed for an edit: one that leaves the window as it is is allowed.
+  const stored = token ? initialValues(token).expiry : undefined;
   const valid = Object.keys(problems).length === 0;
 
   function change<F extends Field>(field: F, value: TokenFormValues[F]) {
@@ -243,6 +269,9 @@ function TokenForm<R extends ActionResult>({ token, scopes, submit, onSaved }: O
               min={values.validFrom && values.validFrom > earliest ? values.validFrom : earliest}
               end={typeof payload.validTo === "string" ? payload.validTo : null}
               errors={errorsFor("validTo")}
+              choices={expiryChoicesWithin(latest, presetStart, stored)}
+              latest={latest}
+              note={policies.maxTokenLifetimeDays !== null ? lifetimeNote(policies.maxTokenLifetimeDays) : undefined}
             />
           </div>
           <p className="-mt-2 text-xs text-gray-600">Times are in your time zone ({timeZone}).</p>

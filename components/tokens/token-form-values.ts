@@ -1,4 +1,6 @@
 import { fieldErrorsOf, type FieldErrors } from "@/lib/errors";
+import { browserTimePrefs, formatDateTime } from "@/lib/time-format";
+import { latestValidTo, plural, type Policies } from "@/lib/policies/rules";
 import { createTokenSchema, tokenFieldsSchema, validityProblems } from "@/lib/validation/tokens";
 import { newGuid } from "./guid";
 import type { Token } from "./types";
@@ -34,6 +36,41 @@ export function expiryEnd(choice: ExpiryChoice, start: Date): Date | null | unde
   return new Date(start.getTime() + days * 24 * 3600_000);
 }
 
+/** The policies the token page follows (the active-token count is the server's alone). */
+export type TokenPolicies = Pick<Policies, "maxTokenLifetimeDays" | "maxRotationOverlapSeconds">;
+export const NO_TOKEN_POLICIES: TokenPolicies = { maxTokenLifetimeDays: null, maxRotationOverlapSeconds: null };
+
+export const lifetimeNote = (days: number) => `Your administrator limits tokens to ${plural(days, "day")}.`;
+
+export const lifetimeProblem = (days: number, latest: Date) =>
+  `${lifetimeNote(days)} Choose a valid-to on or before ${formatDateTime(latest, browserTimePrefs())}.`;
+
+/** The latest end the lifetime policy allows a window starting at `start` (null: none starts later than now); null without a limit. */
+export function latestEnd(policies: TokenPolicies, start: Date | null, now: Date): Date | null {
+  return policies.maxTokenLifetimeDays === null ? null : latestValidTo(policies.maxTokenLifetimeDays, start, now);
+}
+
+/**
+ * The choices that end by `latest` for a token starting at `start` (all of them without a limit):
+ * "No expiry" goes, and so does every preset that ends later. `keep` stays listed whatever it is:
+ * the edit dialog shows a token's own window, which an edit may leave as it is.
+ */
+export function expiryChoicesWithin(latest: Date | null, start: Date, keep?: ExpiryChoice) {
+  if (!latest) return EXPIRY_CHOICES;
+  return EXPIRY_CHOICES.filter((c) => {
+    if (c.value === keep || c.value === "custom") return true;
+    const end = expiryEnd(c.value, start);
+    return end !== null && end !== undefined && end.getTime() <= latest.getTime();
+  });
+}
+
+/** 30 days where allowed; otherwise the longest preset that is, or a date of one's choice when none is. */
+export function defaultExpiry(latest: Date | null, start: Date): ExpiryChoice {
+  const choices = expiryChoicesWithin(latest, start);
+  if (choices.some((c) => c.value === DEFAULT_EXPIRY)) return DEFAULT_EXPIRY;
+  return choices.filter((c) => c.value !== "custom").at(-1)?.value ?? "custom";
+}
+
 /**
  * The create/edit dialog's fields as the inputs hold them. The plain fields are the contract's;
  * the dates are datetime-local strings in the browser's zone ("" for none), not the contract's
@@ -63,8 +100,14 @@ function toIso(local: string, stored: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? local : date.toISOString();
 }
 
-export function initialValues(token?: Token): TokenFormValues {
-  if (!token) return { guid: newGuid(), name: "", description: "", scopes: [], validFrom: "", expiry: DEFAULT_EXPIRY, validTo: "" };
+/** `latest`: the lifetime policy's latest end for a token starting now, which picks a new token's default expiry. */
+export function initialValues(token?: Token, latest: Date | null = null, now = new Date()): TokenFormValues {
+  if (!token) {
+    const expiry = defaultExpiry(latest, now);
+    // With no preset short enough, the custom date starts at the latest allowed (datetime-local drops the seconds, so it is within).
+    const validTo = expiry === "custom" && latest ? toLocalInput(latest) : "";
+    return { guid: newGuid(), name: "", description: "", scopes: [], validFrom: "", expiry, validTo };
+  }
   return {
     guid: token.guid,
     name: token.name,
@@ -101,8 +144,11 @@ export function payloadOf(values: TokenFormValues, now: Date, token?: Token): Re
   return values.validFrom ? { ...common, validFrom: toIso(values.validFrom, token.validFrom) } : common;
 }
 
-/** Every reason the server would refuse this payload, found with the server's own rules. */
-export function problemsOf(payload: Record<string, unknown>, now: Date, token?: Token): FieldErrors {
+/**
+ * Every reason the server would refuse this payload, found with the server's own rules, the
+ * lifetime policy included (which an edit that leaves the window as it is does not meet).
+ */
+export function problemsOf(payload: Record<string, unknown>, now: Date, token?: Token, policies: TokenPolicies = NO_TOKEN_POLICIES): FieldErrors {
   const parsed = (token ? tokenFieldsSchema : createTokenSchema).safeParse(payload);
   const errors = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
   const dateOf = (value: unknown) => {
@@ -112,5 +158,12 @@ export function problemsOf(payload: Record<string, unknown>, now: Date, token?: 
   const stored = token && { validFrom: new Date(token.validFrom), validTo: token.validTo ? new Date(token.validTo) : null };
   const window = { validFrom: dateOf(payload.validFrom) ?? stored?.validFrom ?? null, validTo: dateOf(payload.validTo) };
   for (const [field, messages] of Object.entries(validityProblems(window, now, stored))) errors[field] ??= messages;
+  const unchanged = stored && (!("validTo" in payload) || (same(window.validFrom, stored.validFrom) && same(window.validTo, stored.validTo)));
+  const latest = latestEnd(policies, window.validFrom, now);
+  if (latest && !unchanged && !errors.validTo && (window.validTo === null || window.validTo > latest)) {
+    errors.validTo = [lifetimeProblem(policies.maxTokenLifetimeDays!, latest)];
+  }
   return errors;
 }
+
+const same = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);

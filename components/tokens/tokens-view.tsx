@@ -9,6 +9,7 @@ import { TokenFilters } from "./token-filters";
 import { TokenGuidance } from "./token-guidance";
 import { TokenDialogsHost } from "./token-dialogs";
 import { TokenTable } from "./token-table";
+import type { TokenPolicies } from "./token-form-values";
 import type { ScopeOption, TokenActions, Token } from "./types";
 
 export type TokensViewProps = {
@@ -23,15 +24,17 @@ export type TokensViewProps = {
   /** Filters from the URL that could not be used, each with the reason. */
   notices: string[];
   now: Date;
+  /** The administrators' lifetime and overlap limits, which the dialogs offer within. */
+  policies?: TokenPolicies;
 };
 
 /** The token page's body: header, then the list (or why it is empty), then guidance. */
-export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes, actions, notices, now }: TokensViewProps) {
+export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes, actions, notices, now, policies }: TokensViewProps) {
   const first = (query.page - 1) * query.perPage + 1;
   const last = first + tokens.length - 1;
 
   return (
-    <TokenDialogsHost tokens={tokens} scopes={scopes} actions={actions}>
+    <TokenDialogsHost tokens={tokens} scopes={scopes} actions={actions} policies={policies}>
       <div className="space-y-6">
         <header className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
           <div>

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { tokenSchema } from "@/lib/tokens/contract";
+import { policiesSchema } from "@/lib/validation/policies";
 
 /**
  * What the API answers besides the token itself (lib/tokens/contract.ts), as zod schemas: the
@@ -107,9 +108,28 @@ export const errorSchema = z
         .datetime()
         .optional()
         .meta({ description: "insufficient_lifetime: when the calling token expires, which the token it acts on would outlive." }),
+      policy: z
+        .enum(["maxTokenLifetimeDays", "maxRotationOverlapSeconds", "maxActiveTokensPerUser"])
+        .optional()
+        .meta({ description: "policy_violation: the administrators' policy the request breaks (GET /api/v1/admin/policies)." }),
     }),
   })
   .meta({ id: "Error" });
+
+const breachCount = (what: string) => z.number().int().meta({ description: `Live tokens that ${what}.` });
+
+export const policiesChangeSchema = policiesSchema
+  .extend({
+    breakingTokens: z
+      .object({
+        total: breachCount("break any policy, each counted once (the inventory's filter breaksPolicy=1)"),
+        maxTokenLifetimeDays: breachCount("never expire or end later than the lifetime allows from now"),
+        maxRotationOverlapSeconds: breachCount("have a previous secret working longer than the overlap allows from now"),
+        maxActiveTokensPerUser: breachCount("are beyond their owner's first N live tokens, oldest first"),
+      })
+      .meta({ description: "Existing tokens that break the policies as saved. They keep working; the administrators' token list flags them." }),
+  })
+  .meta({ id: "PoliciesChanged" });
 
 export const healthSchema = z
   .object({

@@ -3,7 +3,8 @@ import type { z } from "zod";
 import { serializeToken, type tokenWithSecretSchema } from "@/lib/tokens/contract";
 import type { TokenPage, TokenWithSecret } from "@/lib/tokens/service";
 import type { VerifiedToken } from "@/lib/tokens/verify";
-import type { introspectionSchema, meSchema, tokenPageSchema } from "./schemas";
+import type { PoliciesChange } from "@/lib/policies/service";
+import type { introspectionSchema, meSchema, policiesChangeSchema, tokenPageSchema } from "./schemas";
 
 /** Domain values as the API shows them, timestamps in ISO 8601; the token itself is the contract's (serializeToken). */
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -45,4 +46,8 @@ export function introspectionView(token: VerifiedToken | null): z.input<typeof i
     nbf: epochSeconds(token.validFrom),
     ...(token.validTo && { exp: epochSeconds(token.validTo) }),
   };
+}
+
+export function policiesChangeView({ policies, breaches }: PoliciesChange): z.input<typeof policiesChangeSchema> {
+  return { ...policies, breakingTokens: breaches };
 }

@@ -37,6 +37,7 @@ export const BUILT_IN_SCOPES = {
       "GET /api/v1/admin/scopes",
       "GET /api/v1/admin/users",
       "GET /api/v1/admin/users/{id}",
+      "GET /api/v1/admin/policies",
     ],
   },
   "admin:write": {
@@ -51,6 +52,7 @@ export const BUILT_IN_SCOPES = {
       "POST /api/v1/admin/users/{id}/enable",
       "PUT /api/v1/admin/users/{id}/scopes/{scope}",
       "DELETE /api/v1/admin/users/{id}/scopes/{scope}",
+      "PATCH /api/v1/admin/policies",
     ],
   },
 } as const satisfies Record<string, { description: string; guards: readonly string[]; adminOnly?: true }>;

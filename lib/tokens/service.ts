@@ -2,7 +2,9 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { config } from "@/lib/config";
 import { prisma, type Prisma } from "@/lib/db";
-import { ConflictError, NotFoundError, ValidationError, fieldErrorsOf } from "@/lib/errors";
+import { ConflictError, NotFoundError, PolicyViolationError, ValidationError, fieldErrorsOf } from "@/lib/errors";
+import { getPolicies, type Policies } from "@/lib/policies/service";
+import { activeTokensMessage, latestValidTo, lifetimeMessage, overlapMessage } from "@/lib/policies/rules";
 import { createTokenSchema, guidSchema, rotateTokenSchema, updateTokenSchema, validityProblems } from "@/lib/validation/tokens";
 import {
   DEFAULT_TOKEN_LIST_QUERY,
@@ -15,7 +17,7 @@ import {
 } from "@/lib/validation/token-list";
 import { assertReachable, assertScopesWithin, lifetimeProblems, ownerOf, reachOf, type Actor, type TokenActor } from "./actor";
 import { generateSecret, hashSecret, partialOf } from "./secret";
-import { activeWhere, inactiveWhere, statusOf } from "./status";
+import { activeWhere, inactiveWhere, liveWhere, statusOf } from "./status";
 import type { TokenView } from "./contract";
 import { tokenChanged } from "./events";
 import type { VerifiedToken } from "./verify";
@@ -220,6 +222,30 @@ async function unlessDeleted<T>(write: Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The administrators' policies (lib/policies), read by the caller on every change they govern.
+ * Lifetime: the window must end, no later than latestValidTo (its start or now, whichever is later,
+ * plus the days; that instant itself is allowed).
+ */
+function assertLifetime(policies: Policies, window: { validFrom: Date | null; validTo: Date | null }, now: Date): void {
+  const days = policies.maxTokenLifetimeDays;
+  if (days === null) return;
+  const latest = latestValidTo(days, window.validFrom, now);
+  if (window.validTo === null || window.validTo.getTime() > latest.getTime()) {
+    throw new PolicyViolationError("maxTokenLifetimeDays", lifetimeMessage(days, latest), "validTo");
+  }
+}
+
+/** Active tokens: one more live token (active or scheduled) must fit under the owner's limit. */
+async function assertRoomForOneMore(db: Pick<Prisma.TransactionClient, "token">, policies: Policies, userId: string, now: Date): Promise<void> {
+  const max = policies.maxActiveTokensPerUser;
+  if (max === null) return;
+  const live = await db.token.count({ where: { userId, ...liveWhere(now) } });
+  if (live >= max) throw new PolicyViolationError("maxActiveTokensPerUser", activeTokensMessage(max));
+}
+
+const isLive = (window: { validTo: Date | null }, now: Date) => window.validTo === null || window.validTo.getTime() > now.getTime();
+
 export async function createToken(actor: Actor, input: unknown, now = new Date()): Promise<TokenWithSecret> {
   const userId = ownerOf(actor);
   const parsed = createTokenSchema.safeParse(input);
@@ -233,11 +259,13 @@ export async function createToken(actor: Actor, input: unknown, now = new Date()
   if (Object.keys(problems).length) throw new ValidationError(problems);
   assertHeld(held, fields.scopes);
   if (reach) assertScopesWithin(reach, fields.scopes);
+  const policies = await getPolicies();
+  assertLifetime(policies, { validFrom: fields.validFrom ?? now, validTo: fields.validTo }, now);
 
   const secret = generateSecret();
   const db = await prisma();
-  try {
-    const row = await db.token.create({
+  const insert = (tx: Pick<Prisma.TransactionClient, "token">) =>
+    tx.token.create({
       data: {
         guid: (fields.guid ?? randomUUID()).toLowerCase(),
         userId,
@@ -251,6 +279,16 @@ export async function createToken(actor: Actor, input: unknown, now = new Date()
       },
       include: tokenInclude(now),
     });
+  try {
+    const row =
+      policies.maxActiveTokensPerUser === null
+        ? await insert(db)
+        : await db.$transaction(async (tx) => {
+            // The owner's row lock makes concurrent creates count one after another, so none slips past the limit.
+            await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+            await assertRoomForOneMore(tx, policies, userId, now);
+            return insert(tx);
+          });
     return { token: toView(row, now), secret };
   } catch (error) {
     if (prismaErrorCode(error) === "P2002") throw new ValidationError({ guid: ["This GUID is already in use. Regenerate it and save again."] });
@@ -281,6 +319,12 @@ export async function updateToken(actor: Actor, guid: string, input: unknown, no
   if (Object.keys(problems).length) throw new ValidationError(problems);
   if (patch.scopes) assertHeld(held, patch.scopes);
   if (reach && patch.scopes) assertScopesWithin(reach, patch.scopes);
+  // An edit that leaves the window as it is (a rename, fewer scopes) is allowed to a token from before a policy.
+  if (!(sameTime(validFrom, existing.validFrom) && sameTime(validTo, existing.validTo))) {
+    const policies = await getPolicies();
+    assertLifetime(policies, { validFrom, validTo }, now);
+    if (!isLive(existing, now) && isLive({ validTo }, now)) await assertRoomForOneMore(await prisma(), policies, userId, now);
+  }
 
   const db = await prisma();
   const row = await unlessDeleted(
@@ -348,6 +392,15 @@ export async function rotateToken(actor: Actor, guid: string, input: unknown, no
     if (problems.validTo) throw new ValidationError({ validTo: problems.validTo });
   }
   const reach = await reachFor(actor);
+  const policies = await getPolicies();
+  const max = policies.maxRotationOverlapSeconds;
+  if (max !== null && overlapSeconds > max) throw new PolicyViolationError("maxRotationOverlapSeconds", overlapMessage(max), "overlapSeconds");
+  // A new secret is held to the lifetime policy like a new token, whether the rotation renews the end or keeps it.
+  const end = validTo === undefined ? existing.validTo : validTo;
+  if (!existing.revokedAt) {
+    assertLifetime(policies, { validFrom: existing.validFrom, validTo: end }, now);
+    if (!isLive(existing, now) && isLive({ validTo: end }, now)) await assertRoomForOneMore(await prisma(), policies, userId, now);
+  }
 
   const secret = generateSecret();
   const db = await prisma();

@@ -32,3 +32,8 @@ export function inactiveWhere(now: Date): Prisma.TokenWhereInput {
     OR: [{ revokedAt: { not: null } }, { validFrom: { gt: now } }, { validTo: { lte: now } }],
   };
 }
+
+/** Active or scheduled: not revoked and not ended (what the active-tokens policy counts). */
+export function liveWhere(now: Date): Prisma.TokenWhereInput {
+  return { revokedAt: null, OR: [{ validTo: null }, { validTo: { gt: now } }] };
+}

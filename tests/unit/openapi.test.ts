@@ -170,13 +170,32 @@ test("every request body refuses unknown fields, as the server does (additionalP
       for (const [type, media] of Object.entries<any>(operation.requestBody?.content ?? {})) bodies.push([`${method} ${path} ${type}`, resolve(media.schema)]);
     }
   }
-  // create, edit, rotate, introspection as a form and as JSON, and the admin scope catalogue's create and edit
-  expect(bodies.map(([name]) => name)).toHaveLength(7);
+  // create, edit, rotate, introspection as a form and as JSON, and the admin routes' bodies
+  expect(bodies.map(([name]) => name)).toEqual(
+    expect.arrayContaining([
+      "post /api/v1/tokens application/json",
+      "patch /api/v1/tokens/{guid} application/json",
+      "post /api/v1/tokens/{guid}/rotate application/json",
+      "post /api/v1/introspect application/x-www-form-urlencoded",
+      "post /api/v1/introspect application/json",
+      "post /api/v1/admin/scopes application/json",
+      "patch /api/v1/admin/scopes/{name} application/json",
+      "patch /api/v1/admin/policies application/json",
+    ]),
+  );
   for (const [name, schema] of bodies) expect([name, schema.type, schema.additionalProperties]).toEqual([name, "object", false]);
   expect(Object.keys(resolve(document.paths["/api/v1/introspect"].post.requestBody.content["application/json"].schema).properties)).toEqual([
     "token",
     "token_type_hint",
   ]);
+});
+
+test("the administrators' policies can refuse a create, an edit and a rotation: 422 policy_violation, naming the policy", () => {
+  const error = document.components.schemas.Error.properties.error;
+  expect(error.properties.code.enum).toContain("policy_violation");
+  expect(error.properties.policy.enum).toEqual(["maxTokenLifetimeDays", "maxRotationOverlapSeconds", "maxActiveTokensPerUser"]);
+  const operations = [document.paths["/api/v1/tokens"].post, document.paths["/api/v1/tokens/{guid}"].patch, document.paths["/api/v1/tokens/{guid}/rotate"].post];
+  for (const operation of operations) expect(operation.responses["422"]).toEqual({ $ref: "#/components/responses/PolicyViolation" });
 });
 
 test("the error codes of a token managing tokens are documented", () => {

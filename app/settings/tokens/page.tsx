@@ -3,6 +3,7 @@ import { requireUser } from "@/lib/session";
 import { scopesHeldBy } from "@/lib/scopes/service";
 import { serializeToken, type TokenActions } from "@/lib/tokens/contract";
 import { listTokens } from "@/lib/tokens/service";
+import { getPolicies } from "@/lib/policies/service";
 import { TOKENS_PATH } from "@/lib/paths";
 import { DEFAULT_TOKEN_LIST_QUERY, ignoredFilters, isFiltered, tokenListQueryFromSearchParams } from "@/lib/validation/token-list";
 import { TokensView } from "@/components/tokens/tokens-view";
@@ -24,7 +25,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   const query = tokenListQueryFromSearchParams(params);
   const now = new Date();
-  const [page, scopes] = await Promise.all([listTokens(user.id, query, now), scopesHeldBy(user.id)]);
+  const [page, scopes, policies] = await Promise.all([listTokens(user.id, query, now), scopesHeldBy(user.id), getPolicies()]);
   // An empty filtered list says "no match" to someone with tokens, and "create your first" to someone without.
   const hasTokens =
     page.total > 0 || (isFiltered(query) && (await listTokens(user.id, { ...DEFAULT_TOKEN_LIST_QUERY, perPage: 10 }, now)).total > 0);
@@ -40,6 +41,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
       actions={actions}
       notices={ignoredFilters(params)}
       now={now}
+      policies={{ maxTokenLifetimeDays: policies.maxTokenLifetimeDays, maxRotationOverlapSeconds: policies.maxRotationOverlapSeconds }}
     />
   );
 }

@@ -25,8 +25,8 @@ function admin(...args: string[]): Promise<{ code: number | null; stdout: string
   return new Promise((resolve, reject) => {
     const child = spawn("npm", ["run", "--silent", "admin", "--", ...args], {
       cwd: ROOT,
-      // The operator's environment: the database settings, not Jest's NODE_ENV or NODE_OPTIONS.
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...db.env },
+      // An operator's environment with the database settings, not Jest's NODE_ENV=test and NODE_OPTIONS.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", ...db.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

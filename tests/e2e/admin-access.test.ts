@@ -1,11 +1,10 @@
-import type { BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { makeAdministrator } from "@/lib/admin/administrators";
 import { prisma } from "@/lib/db";
 import { ADMIN_PATH, ADMIN_POLICIES_PATH, ADMIN_SCOPES_PATH, ADMIN_TOKENS_PATH, ADMIN_USERS_PATH } from "@/lib/paths";
 import { launchBrowser, newContext, signIn } from "@/tests/helpers/browser";
 import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "@/tests/helpers/server";
 import { TEST_PASSWORD, createUser } from "@/tests/helpers/users";
-import type { Browser } from "playwright-core";
 
 jest.setTimeout(120_000);
 

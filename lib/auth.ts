@@ -6,7 +6,7 @@ import GitHubProvider from "next-auth/providers/github";
 import GitLabProvider from "next-auth/providers/gitlab";
 import { clientOf } from "@/lib/client";
 import { config } from "@/lib/config";
-import { TooManyAttemptsError } from "@/lib/errors";
+import { AccountDisabledError, TooManyAttemptsError } from "@/lib/errors";
 import { sessionOfToken } from "@/lib/sessions/check";
 import { createSession, endSessionById } from "@/lib/sessions/service";
 import { signInWithLimits } from "@/lib/users/attempt-limits";
@@ -15,6 +15,8 @@ import { redirectWithinSite } from "@/lib/validation/accounts";
 
 /** next-auth's error code for a paused sign-in; the sign-in form turns it into words. */
 export const SIGN_IN_PAUSED = "TooManySignIns";
+/** The error code for a disabled account, given only after its password or provider was accepted. */
+export const ACCOUNT_DISABLED = "AccountDisabled";
 
 declare module "next-auth" {
   interface Session {
@@ -91,6 +93,7 @@ export function authOptions(): NextAuthOptions {
           } catch (error) {
             // Thrown, next-auth answers with the message as its error code.
             if (error instanceof TooManyAttemptsError) throw new Error(SIGN_IN_PAUSED);
+            if (error instanceof AccountDisabledError) throw new Error(ACCOUNT_DISABLED);
             throw error;
           }
         },
@@ -104,8 +107,12 @@ export function authOptions(): NextAuthOptions {
         if (!account || account.type === "credentials") return true;
         // An external sign-in becomes (or finds) our own user by verified email.
         if (!user.email) return "/signin?error=EmailRequired";
-        const ours = await findOrCreateExternalUser({ email: user.email, name: user.name ?? user.email });
-        user.id = ours.id;
+        try {
+          user.id = (await findOrCreateExternalUser({ email: user.email, name: user.name ?? user.email })).id;
+        } catch (error) {
+          if (error instanceof AccountDisabledError) return `/signin?error=${ACCOUNT_DISABLED}`;
+          throw error;
+        }
         return true;
       },
       async jwt({ token, user }) {

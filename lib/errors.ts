@@ -33,6 +33,17 @@ export class TooManyAttemptsError extends Error {
   }
 }
 
+/**
+ * An administrator disabled the account: thrown only after its password (or external provider)
+ * was accepted, so that it tells nothing to someone who does not know the password.
+ */
+export class AccountDisabledError extends Error {
+  constructor() {
+    super("This account has been disabled by an administrator.");
+    this.name = "AccountDisabledError";
+  }
+}
+
 /** The request is valid but the resource's state does not allow it (revoking an expired token). */
 export class ConflictError extends Error {
   constructor(message: string) {

@@ -221,7 +221,6 @@ export function openApiDocument() {
     tags: [
       { name: "Tokens", description: "The caller's own tokens: the same operations as the token page." },
       { name: "Introspection", description: "For services that accept Tollgate tokens (RFC 7662)." },
-      { name: "Administration", description: "For administrators: tokens of theirs with admin:read or admin:write. Anyone else's token gets 404." },
       { name: "Service", description: "Health and this document; no token needed." },
       { name: "Administration", description: "Administrators only: accounts, grants, the scope catalogue, every token and the policies." },
     ],

@@ -1,15 +1,17 @@
 /**
  * `npm run demo-account`: makes the configured database ready to try Tollgate. Creates (once) the
- * account demo@tollgate.local holding every catalogue scope, adds two example tokens if it has
- * none, prints how to sign in, and closes the database: the embedded PGlite can be open in only
- * one process, and `npm start` opens it next.
+ * account demo@tollgate.local, an administrator holding every catalogue scope, adds two example
+ * tokens if it has none, prints how to sign in, and closes the database: the embedded PGlite can
+ * be open in only one process, and `npm start` opens it next.
  *
  * The fixed password is fine only on the embedded database, which lives on this machine. On
  * PostgreSQL (a shared deployment) the script refuses unless DEMO_PASSWORD is given.
  */
+import { makeAdministrator } from "@/lib/admin/administrators";
 import { config } from "@/lib/config";
 import { closeDatabase } from "@/lib/db";
 import { ValidationError } from "@/lib/errors";
+import { isAdminOnlyScope } from "@/lib/scopes/built-in";
 import { grantScope, scopeCatalogue } from "@/lib/scopes/service";
 import { createToken, listTokens } from "@/lib/tokens/service";
 import { checkCredentials, findUserByEmail, signUp, type AccountUser } from "@/lib/users/service";
@@ -59,7 +61,9 @@ async function main(): Promise<void> {
   }
 
   const { user, created } = await demoUser(password);
-  for (const scope of await scopeCatalogue()) await grantScope(user.id, scope.name);
+  // The admin scopes come with being an administrator, granted by the same module as `npm run admin`.
+  await makeAdministrator(user.email);
+  for (const scope of await scopeCatalogue()) if (!isAdminOnlyScope(scope.name)) await grantScope(user.id, scope.name);
   const tokens = await exampleTokens(user);
   const passwordWorks = (await checkCredentials({ email: EMAIL, password })) !== null;
 
@@ -67,7 +71,7 @@ async function main(): Promise<void> {
   const where = database.kind === "embedded" ? `embedded database in ${database.dir}` : "PostgreSQL database of DATABASE_URL";
   const lines = [
     "",
-    `Demo account ${created ? "created" : "already present"} on the ${where}.`,
+    `Demo account ${created ? "created" : "already present"} on the ${where}; it is an administrator.`,
     "",
     `  Open      ${url}/signin`,
     `  Email     ${EMAIL}`,

@@ -5,8 +5,11 @@
  *    within one second (B has it cached; only the NOTIFY from A's commit can tell it).
  * 2. A session signed in on A and used on both, signed out through A, must be refused by B within
  *    one second (B has it in memory; the NOTIFY of the deleted session row tells it).
- * 3. A custom scope carried by a token used on both, retired through A's admin API, must be gone
- *    from B's answer within one second (the NOTIFY of each deleted grant tells it).
+ * 3. Administrators' changes through A's admin API, each honoured by B within one second although B
+ *    has the token cached: (a) a grant withdrawn (DELETE /api/v1/admin/users/{id}/scopes/tokens:read):
+ *    B answers 403 insufficient_scope to the user's tokens:read token; (b) a custom scope retired
+ *    (billing:read, created, granted and put on a token first): B's introspection stops listing it;
+ *    (c) an account disabled (POST /api/v1/admin/users/{id}/disable): B refuses its token with 401.
  * 4. Instance B is stopped with SIGTERM in the middle of a load of first-time token uses; every
  *    use B answered with 200 must have its "last used" in the database afterwards.
  *
@@ -17,7 +20,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Client } from "pg";
-import { cookieHeader, signInOverHttp } from "../tests/helpers/web-session";
+import { callServerAction, cookieHeader, signInOverHttp } from "../tests/helpers/web-session";
 import { startApp, type AppProcess } from "./lib/app-process";
 
 const REVOCATION_BOUND_MS = 1_000;
@@ -58,34 +61,6 @@ async function revocationReachesTheOtherInstance(a: AppProcess, b: AppProcess, s
   };
 }
 
-async function retirementReachesTheOtherInstance(a: AppProcess, b: AppProcess, secret: string, adminSecret: string): Promise<Check> {
-  const name = "scope retired on A gone on B within 1 s";
-  const scopesOnB = async () => {
-    const reply = await fetch(`${b.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${secret}` } });
-    return reply.status === 200 ? ((await reply.json()) as { token: { scopes: string[] } }).token.scopes : [];
-  };
-  const before = await scopesOnB();
-  if (!before.includes("billing:read")) return { name, ok: false, detail: `before retirement B showed ${before.join(" ")}` };
-  for (let i = 0; i < 5; i++) await scopesOnB();
-
-  const retired = await fetch(`${a.baseUrl}/api/v1/admin/scopes/billing:read/retire`, { method: "POST", headers: { authorization: `Bearer ${adminSecret}` } });
-  const retiredAt = Date.now();
-  if (retired.status !== 200) return { name, ok: false, detail: `retire on A answered ${retired.status}` };
-
-  let scopes = before;
-  let elapsed = 0;
-  while (scopes.includes("billing:read") && elapsed <= 5_000) {
-    scopes = await scopesOnB();
-    elapsed = Date.now() - retiredAt;
-    if (scopes.includes("billing:read")) await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return {
-    name,
-    ok: !scopes.includes("billing:read") && scopes.includes("tokens:read") && elapsed <= REVOCATION_BOUND_MS,
-    detail: `B showed "${scopes.join(" ")}" ${elapsed} ms after A confirmed the retirement (bound ${REVOCATION_BOUND_MS} ms)`,
-  };
-}
-
 async function signOutReachesTheOtherInstance(a: AppProcess, b: AppProcess, credentials: { email: string; password: string }): Promise<Check> {
   const name = "sign-out on A refused by B within 1 s";
   const session = await signInOverHttp(a.baseUrl, credentials);
@@ -115,40 +90,127 @@ async function signOutReachesTheOtherInstance(a: AppProcess, b: AppProcess, cred
   };
 }
 
-/** Polls `answer` on B until it is no longer `before` (5 s at most); how long that took after `changedAt`. */
-async function untilChanged(answer: () => Promise<number>, before: number, changedAt: number): Promise<{ status: number; elapsed: number }> {
-  let status = before;
-  let elapsed = 0;
-  while (status === before && elapsed <= 5_000) {
-    status = await answer();
-    elapsed = Date.now() - changedAt;
-    if (status === before) await new Promise((resolve) => setTimeout(resolve, 10));
+type Probe = () => Promise<boolean>;
+
+/** Polls `changed` until it holds or 5 s pass; how long after `since` it first held. */
+async function whenChanged(changed: Probe, since: number): Promise<{ ok: boolean; elapsed: number }> {
+  for (;;) {
+    const ok = await changed();
+    const elapsed = Date.now() - since;
+    if (ok || elapsed > 5_000) return { ok, elapsed };
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  return { status, elapsed };
 }
 
+/** One call to instance `app`'s admin API with an administrator's token (admin:write). */
+async function adminCall(app: AppProcess, adminToken: string, method: string, route: string, body?: unknown): Promise<Response> {
+  return fetch(`${app.baseUrl}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${adminToken}`, ...(body !== undefined && { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/**
+ * An administrator's change made through A, to a user whose token B has in its cache: `before`
+ * must hold on both instances first, and `after` on B within REVOCATION_BOUND_MS of A's answer.
+ */
 async function adminChangeReachesTheOtherInstance(
   name: string,
-  a: AppProcess,
-  b: AppProcess,
-  change: { method: string; path: string; admin: string },
-  probe: { path: string; secret: string; refused: number },
+  instances: { a: AppProcess; b: AppProcess },
+  probes: { before: (app: AppProcess) => Promise<boolean>; after: Probe },
+  change: () => Promise<Response>,
 ): Promise<Check> {
-  const onB = async () => {
-    const response = await fetch(`${b.baseUrl}${probe.path}`, { headers: { authorization: `Bearer ${probe.secret}` } });
-    await response.arrayBuffer();
-    return response.status;
-  };
-  for (let i = 0; i < 5; i++) if ((await onB()) !== 200) return { name, ok: false, detail: "B refused the token before the change" };
-  const changed = await fetch(`${a.baseUrl}${change.path}`, { method: change.method, headers: { authorization: `Bearer ${change.admin}` } });
+  const { a, b } = instances;
+  if (!(await probes.before(a)) || !(await probes.before(b))) return { name, ok: false, detail: "the token did not answer as expected before the change" };
+  // B now holds the token in its cache; a few more uses to be sure it answers from there.
+  for (let i = 0; i < 5; i++) await probes.before(b);
+  const response = await change();
   const changedAt = Date.now();
-  if (changed.status !== 200) return { name, ok: false, detail: `${change.method} ${change.path} on A answered ${changed.status}` };
-  const { status, elapsed } = await untilChanged(onB, 200, changedAt);
+  if (response.status !== 200) return { name, ok: false, detail: `the change on A answered ${response.status}: ${(await response.text()).slice(0, 300)}` };
+  const { ok, elapsed } = await whenChanged(probes.after, changedAt);
   return {
     name,
-    ok: status === probe.refused && elapsed <= REVOCATION_BOUND_MS,
-    detail: `B answered ${status} ${elapsed} ms after A confirmed the change (bound ${REVOCATION_BOUND_MS} ms)`,
+    ok: ok && elapsed <= REVOCATION_BOUND_MS,
+    detail: `B ${ok ? "honoured it" : "still had not honoured it"} ${elapsed} ms after A confirmed the change (bound ${REVOCATION_BOUND_MS} ms)`,
   };
+}
+
+type Seeded = {
+  adminToken: string;
+  introspector: string;
+  narrowed: { userId: string; secret: string };
+  billing: { userId: string; credentials: { email: string; password: string } };
+  disabled: { userId: string; secret: string };
+};
+
+async function grantWithdrawn(a: AppProcess, b: AppProcess, seed: Seeded): Promise<Check> {
+  const list = (app: AppProcess) => fetch(`${app.baseUrl}/api/v1/tokens`, { headers: { authorization: `Bearer ${seed.narrowed.secret}` } });
+  return adminChangeReachesTheOtherInstance(
+    "grant withdrawn on A honoured by B within 1 s",
+    { a, b },
+    {
+      before: async (app) => (await list(app)).status === 200,
+      after: async () => {
+        const response = await list(b);
+        return response.status === 403 && ((await response.json()) as { error?: { code?: string } }).error?.code === "insufficient_scope";
+      },
+    },
+    () => adminCall(a, seed.adminToken, "DELETE", `/api/v1/admin/users/${seed.narrowed.userId}/scopes/tokens:read`),
+  );
+}
+
+async function scopeRetired(a: AppProcess, b: AppProcess, seed: Seeded): Promise<Check> {
+  const name = "scope retired on A honoured by B within 1 s";
+  const created = await adminCall(a, seed.adminToken, "POST", "/api/v1/admin/scopes", { name: "billing:read", description: "Read invoices in the billing service" });
+  if (!created.ok) return { name, ok: false, detail: `creating billing:read on A answered ${created.status}: ${(await created.text()).slice(0, 300)}` };
+  const granted = await adminCall(a, seed.adminToken, "PUT", `/api/v1/admin/users/${seed.billing.userId}/scopes/billing:read`);
+  if (!granted.ok) return { name, ok: false, detail: `granting billing:read on A answered ${granted.status}: ${(await granted.text()).slice(0, 300)}` };
+  // The holder makes a token carrying it on the token page, as a person would.
+  const session = await signInOverHttp(a.baseUrl, seed.billing.credentials);
+  const made = await callServerAction(a.baseUrl, "/settings/tokens", "createTokenAction", [{ name: "billing service", scopes: ["billing:read", "tokens:read"] }], session.jar);
+  const secret = (made.result as { ok?: boolean; secret?: string }).secret;
+  if (!secret) return { name, ok: false, detail: `creating the token answered ${JSON.stringify(made.result)}` };
+
+  const scopesOnB = async (): Promise<string[] | null> => {
+    const response = await fetch(`${b.baseUrl}/api/v1/introspect`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${seed.introspector}`, "content-type": "application/json" },
+      body: JSON.stringify({ token: secret }),
+    });
+    const body = (await response.json()) as { active?: boolean; scope?: string };
+    return response.status === 200 && body.active ? (body.scope ?? "").split(" ").filter(Boolean) : null;
+  };
+  return adminChangeReachesTheOtherInstance(
+    name,
+    { a, b },
+    {
+      // Introspected through B only: A never verifies this token, so it is B's cache that must be told.
+      before: async () => (await scopesOnB())?.includes("billing:read") ?? false,
+      after: async () => {
+        const scopes = await scopesOnB();
+        return scopes !== null && !scopes.includes("billing:read") && scopes.includes("tokens:read");
+      },
+    },
+    () => adminCall(a, seed.adminToken, "POST", "/api/v1/admin/scopes/billing:read/retire"),
+  );
+}
+
+async function accountDisabled(a: AppProcess, b: AppProcess, seed: Seeded): Promise<Check> {
+  const me = (app: AppProcess) => fetch(`${app.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${seed.disabled.secret}` } });
+  return adminChangeReachesTheOtherInstance(
+    "account disabled on A refused by B within 1 s",
+    { a, b },
+    {
+      before: async (app) => (await me(app)).status === 200,
+      after: async () => {
+        const response = await me(b);
+        if (response.status !== 401) return false;
+        return ((await response.json()) as { error?: { message?: string } }).error?.message?.startsWith("Account disabled:") ?? false;
+      },
+    },
+    () => adminCall(a, seed.adminToken, "POST", `/api/v1/admin/users/${seed.disabled.userId}/disable`),
+  );
 }
 
 async function noUsageLostOnShutdown(b: AppProcess, pool: { guid: string; secret: string }[], databaseUrl: string): Promise<Check> {
@@ -211,20 +273,35 @@ async function main() {
   const apps: AppProcess[] = [];
   try {
     const { signUp } = await import("@/lib/users/service");
-    const { createScope, grantScope } = await import("@/lib/scopes/service");
+    const { grantScope } = await import("@/lib/scopes/service");
     const { createToken } = await import("@/lib/tokens/service");
-    const { closeDatabase, prisma } = await import("@/lib/db");
-    const credentials = { email: "multi@tollgate.local", password: randomBytes(12).toString("hex") };
+    const { closeDatabase } = await import("@/lib/db");
+    const { makeAdministrator } = await import("@/lib/admin/administrators");
+    const password = () => randomBytes(12).toString("hex");
+    const credentials = { email: "multi@tollgate.local", password: password() };
     const user = await signUp({ name: "Multi", ...credentials });
     await grantScope(user.id, "tokens:write");
+    await grantScope(user.id, "tokens:introspect");
     const watched = await createToken(user.id, { name: "used on both", scopes: ["tokens:read"] });
     const writer = await createToken(user.id, { name: "revoker", scopes: ["tokens:write"] });
-    await (await prisma()).user.update({ where: { id: user.id }, data: { isAdmin: true } });
-    await grantScope(user.id, "admin:write");
-    await createScope({ userId: user.id, email: user.email, tokenGuid: null, ip: null, userAgent: null }, { name: "billing:read", description: "Billing" });
-    await grantScope(user.id, "billing:read");
-    const billing = await createToken(user.id, { name: "billing client", scopes: ["billing:read", "tokens:read"] });
-    const administration = await createToken(user.id, { name: "administration", scopes: ["admin:write"] });
+    const introspector = await createToken(user.id, { name: "introspector", scopes: ["tokens:introspect"] });
+    // The administrator, made as an operator makes one (npm run admin -- grant), and their admin token.
+    const admin = await signUp({ name: "Admin", email: "admin@tollgate.local", password: password() });
+    await makeAdministrator(admin.email);
+    const adminToken = await createToken(admin.id, { name: "admin", scopes: ["admin:read", "admin:write"] });
+    const narrowed = await signUp({ name: "Narrowed", email: "narrowed@tollgate.local", password: password() });
+    const narrowedToken = await createToken(narrowed.id, { name: "reader", scopes: ["tokens:read"] });
+    const billing = { email: "billing@tollgate.local", password: password() };
+    const billingUser = await signUp({ name: "Billing", ...billing });
+    const disabled = await signUp({ name: "Disabled", email: "disabled@tollgate.local", password: password() });
+    const disabledToken = await createToken(disabled.id, { name: "stopped", scopes: ["tokens:read"] });
+    const seeded: Seeded = {
+      adminToken: adminToken.secret,
+      introspector: introspector.secret,
+      narrowed: { userId: narrowed.id, secret: narrowedToken.secret },
+      billing: { userId: billingUser.id, credentials: billing },
+      disabled: { userId: disabled.id, secret: disabledToken.secret },
+    };
     const pool = [];
     for (let i = 0; i < SHUTDOWN_POOL; i++) {
       const { token, secret } = await createToken(user.id, { name: `first use ${i}`, scopes: ["tokens:read"] });
@@ -237,7 +314,9 @@ async function main() {
     const checks = [
       await revocationReachesTheOtherInstance(a, b, watched.secret, watched.token.guid, writer.secret),
       await signOutReachesTheOtherInstance(a, b, credentials),
-      await retirementReachesTheOtherInstance(a, b, billing.secret, administration.secret),
+      await grantWithdrawn(a, b, seeded),
+      await scopeRetired(a, b, seeded),
+      await accountDisabled(a, b, seeded),
       await noUsageLostOnShutdown(b, pool, env.DATABASE_URL),
     ];
     for (const check of checks) console.log(`${check.ok ? "✓" : "✗"} ${check.name}: ${check.detail}`);

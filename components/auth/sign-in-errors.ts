@@ -7,6 +7,8 @@ const MESSAGES = new Map([
   ["CredentialsSignin", "Email or password is incorrect."],
   // lib/auth.ts SIGN_IN_PAUSED (not imported: this module runs in the browser).
   ["TooManySignIns", "Too many failed sign-ins for this account or from your network. Wait 15 minutes and try again."],
+  // lib/auth.ts ACCOUNT_DISABLED.
+  ["AccountDisabled", "This account has been disabled by an administrator. Ask them to re-enable it."],
   ["EmailRequired", "That account has no verified email address we can use. Sign in with your email and password instead."],
   ["AccessDenied", "Sign-in was cancelled or refused."],
   ["Configuration", "Sign-in is not set up correctly on this server. Ask your administrator."],

@@ -37,7 +37,7 @@ function judge(session: CachedSession | null, now: Date): LiveSession | null {
 
 async function lookup(id: string): Promise<CachedSession | null> {
   const db = await prisma();
-  return db.session.findUnique({
+  const row = await db.session.findUnique({
     where: { id },
     select: {
       id: true,
@@ -45,9 +45,13 @@ async function lookup(id: string): Promise<CachedSession | null> {
       createdAt: true,
       expiresAt: true,
       lastSeenAt: true,
-      user: { select: { id: true, email: true, name: true, isAdmin: true } },
+      user: { select: { id: true, email: true, name: true, isAdmin: true, disabledAt: true } },
     },
   });
+  // Disabling ends the account's sessions; one that slipped past (a sign-in racing it) is no session either.
+  if (!row || row.user.disabledAt) return null;
+  const { disabledAt: _disabled, ...user } = row.user;
+  return { ...row, user };
 }
 
 /** Ended on this instance: forgotten before the caller gets its answer (others hear the NOTIFY). */

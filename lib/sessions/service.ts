@@ -23,23 +23,26 @@ export type SessionItem = {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A sign-in: the new session's id, to be carried in the session cookie. */
+/** A sign-in: the new session's id, to be carried in the session cookie. Notes the account's last sign-in. */
 export async function createSession(userId: string, client: { address: string | null; userAgent: string | null }, now = new Date()): Promise<string> {
   const db = await prisma();
   const id = randomUUID();
   const ip = client.address?.slice(0, 45) ?? null;
-  await db.session.create({
-    data: {
-      id,
-      userId,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt: new Date(now.getTime() + MAX_LIFETIME_MS),
-      ip,
-      lastSeenIp: ip,
-      userAgent: client.userAgent?.slice(0, 256) ?? null,
-    },
-  });
+  await db.$transaction([
+    db.session.create({
+      data: {
+        id,
+        userId,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: new Date(now.getTime() + MAX_LIFETIME_MS),
+        ip,
+        lastSeenIp: ip,
+        userAgent: client.userAgent?.slice(0, 256) ?? null,
+      },
+    }),
+    db.user.update({ where: { id: userId }, data: { lastSignInAt: now } }),
+  ]);
   // Signing in is a good moment to tidy this person's list; the hourly sweep does everyone's.
   await deleteDeadSessions(now, userId).catch(() => 0);
   return id;

@@ -1,8 +1,10 @@
 import "server-only";
 import { prisma } from "@/lib/db";
-import { ValidationError, fieldErrorsOf } from "@/lib/errors";
+import { AccountDisabledError, ValidationError, fieldErrorsOf } from "@/lib/errors";
 import { defaultScopesForNewAccounts } from "@/lib/scopes/service";
+import { forgetUserSessions } from "@/lib/sessions/check";
 import { endOtherSessions } from "@/lib/sessions/service";
+import { grantsChanged } from "@/lib/tokens/events";
 import { guidSchema } from "@/lib/validation/tokens";
 import { emailSchema, signInSchema, signUpSchema } from "@/lib/validation/accounts";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
@@ -37,7 +39,10 @@ export async function signUp(input: unknown): Promise<AccountUser> {
   }
 }
 
-/** The user for a correct email and password, or null; both failures look and take the same. */
+/**
+ * The user for a correct email and password, or null; both failures look and take the same.
+ * AccountDisabledError for the right password of a disabled account (never for a wrong one).
+ */
 export async function checkCredentials(input: unknown): Promise<AccountUser | null> {
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) return null;
@@ -45,6 +50,7 @@ export async function checkCredentials(input: unknown): Promise<AccountUser | nu
   const user = await db.user.findUnique({ where: { email: parsed.data.email } });
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), parsed.data.password);
   if (!user || !ok) return null;
+  if (user.disabledAt) throw new AccountDisabledError();
   return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
 }
 
@@ -63,11 +69,15 @@ export async function findUserByEmail(email: string): Promise<AccountUser | null
   return db.user.findUnique({ where: { email: parsed.data }, select: { id: true, email: true, name: true, isAdmin: true } });
 }
 
-/** The account for an email verified by an external provider, created (with default scopes) on first sign-in. */
+/**
+ * The account for an email verified by an external provider, created (with default scopes) on
+ * first sign-in. AccountDisabledError when an administrator disabled it.
+ */
 export async function findOrCreateExternalUser(profile: { email: string; name: string }): Promise<AccountUser> {
   const email = profile.email.trim().toLowerCase();
   const db = await prisma();
   const existing = await db.user.findUnique({ where: { email } });
+  if (existing?.disabledAt) throw new AccountDisabledError();
   if (existing) return { id: existing.id, email: existing.email, name: existing.name, isAdmin: existing.isAdmin };
   const defaults = await defaultScopesForNewAccounts();
   const user = await db.user.create({
@@ -96,4 +106,14 @@ export async function setPassword(userId: string, password: string, keepSessionI
   const db = await prisma();
   await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password) } });
   await endOtherSessions(userId, keepSessionId);
+}
+
+/**
+ * An account's standing changed (disabled, enabled, made or unmade an administrator): this
+ * instance forgets its cached tokens and sessions before the caller answers; other instances hear
+ * the users table's NOTIFY. Call it after the change has committed.
+ */
+export async function accountStateChanged(userId: string): Promise<void> {
+  forgetUserSessions(userId);
+  await grantsChanged(userId);
 }

@@ -31,7 +31,7 @@ async function sessionsOnAccountPage(session: WebSession): Promise<Listed[]> {
 }
 
 /**
- * Sent to sign in, and shown nothing of the account. A redirect thrown after the root loading.tsx
+ * Sent to sign in, and shown nothing of the account. A redirect thrown after a loading.tsx
  * boundary has streamed is sent as 200 with Next's redirect instruction (a meta refresh and
  * NEXT_REDIRECT) instead of a 307; a browser goes to the sign-in page either way.
  */

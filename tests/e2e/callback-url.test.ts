@@ -28,7 +28,7 @@ async function watched(context: BrowserContext): Promise<BrowserContext> {
 }
 
 /**
- * Opens `path` and waits until the browser has settled on `expected`. The app streams (app/loading.tsx),
+ * Opens `path` and waits until the browser has settled on `expected`. The app streams (app/(auth)/loading.tsx),
  * so a signed-in visitor's redirect away from /signin arrives inside the page and is carried out by
  * the client router after the page has loaded, not as a 307.
  */

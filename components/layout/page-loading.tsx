@@ -1,8 +1,5 @@
-/**
- * Shown while a page without a loading state of its own (sign-in, settings, the API reference)
- * renders on the server. The token page has a skeleton of its own.
- */
-export default function Loading() {
+/** The loading state of a page without one of its own (sign-in, sign-up, settings, the API reference). */
+export function PageLoading() {
   return (
     <div className="flex min-h-[50vh] items-center justify-center px-4 py-12" aria-busy="true">
       <div role="status" className="flex items-center gap-3 text-sm text-gray-700">

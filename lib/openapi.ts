@@ -118,7 +118,7 @@ const scopeConflict = errorResponse(
 );
 const adminNote = "Administrators only: any other caller's token gets 404 not_found.";
 const ADMIN_ONLY = "Only an administrator's token reaches this route: anyone else's is answered 404, as if it did not exist.";
-const adminNotFound = errorResponse("AdminNotFound", "not_found: the caller is not an administrator, or there is no user with this id.");
+const adminNotFound = errorResponse("AdminUserNotFound", "not_found: the caller is not an administrator, or there is no user with this id.");
 const adminConflict = errorResponse(
   "AdminConflict",
   "conflict: the change would lock administrators out (disabling or deleting your own account, or the last enabled administrator), " +

@@ -29,6 +29,8 @@ const API_ROUTES = [
   [/^\/api\/v1\/tokens$/, ["GET", "POST"]],
   [/^\/api\/v1\/tokens\/[^/]+$/, ["GET", "PATCH", "DELETE"]],
   [/^\/api\/v1\/tokens\/[^/]+\/(revoke|rotate|end-overlap)$/, ["POST"]],
+  [/^\/api\/v1\/admin\/tokens$/, ["GET"]],
+  [/^\/api\/v1\/admin\/tokens\/[^/]+\/revoke$/, ["POST"]],
 ];
 
 /**

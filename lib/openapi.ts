@@ -5,6 +5,7 @@ import {
   healthSchema,
   metricsSchema,
   introspectionSchema,
+  inventoryPageSchema,
   meSchema,
   tokenPageSchema,
 } from "@/lib/api/schemas";
@@ -14,6 +15,7 @@ import { MAX_BODY_BYTES } from "@/lib/api/limits";
 import { BUILT_IN_SCOPES, BUILT_IN_SCOPE_NAMES } from "@/lib/scopes/built-in";
 import { createTokenSchema, guidSchema, introspectionRequestSchema, rotateTokenSchema, updateTokenSchema } from "@/lib/validation/tokens";
 import { FILTER_NAMES, TOKEN_LIST_PARAMETERS, TOKEN_SORTS } from "@/lib/validation/token-list";
+import { INVENTORY_FILTER_NAMES, INVENTORY_PARAMETERS, INVENTORY_SORTS, adminRevokeSchema } from "@/lib/validation/admin-tokens";
 
 /**
  * The OpenAPI 3.1 description of the protected API, generated from the same zod schemas that
@@ -97,6 +99,19 @@ const listQuery = z.object(
   ),
 );
 
+const inventoryQuery = z.object(
+  Object.fromEntries(
+    Object.entries(INVENTORY_PARAMETERS).map(([name, parameter]) => [
+      name,
+      parameter.schema.meta({ description: parameter.description, ...("openapi" in parameter && { override: parameter.openapi }) }),
+    ]),
+  ),
+);
+const adminNotFound = errorResponse(
+  "AdminNotFound",
+  "not_found: the calling token's owner is not an administrator (the admin API does not exist for them), or no such token.",
+);
+
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 
 export type OpenApiDocument = ReturnType<typeof openApiDocument>;
@@ -114,6 +129,7 @@ export function openApiDocument() {
     },
     tags: [
       { name: "Tokens", description: "The caller's own tokens: the same operations as the token page." },
+      { name: "Administration", description: "For administrators' tokens with admin:read or admin:write; anyone else's token gets 404." },
       { name: "Introspection", description: "For services that accept Tollgate tokens (RFC 7662)." },
       { name: "Service", description: "Health and this document; no token needed." },
     ],
@@ -252,6 +268,39 @@ export function openApiDocument() {
             "200": { description: "The token, previousSecretExpiresAt now null.", content: json(tokenSchema) },
             "404": responses.notFound,
             "409": responses.conflict,
+          },
+        }),
+      },
+      "/api/v1/admin/tokens": {
+        get: authenticated("admin:read", {
+          operationId: "listAllTokens",
+          tags: ["Administration"],
+          summary: "Every user's tokens",
+          description:
+            `Filter by ${INVENTORY_FILTER_NAMES.join(", ")} (all given must match); sort by ${INVENTORY_SORTS.join(", ")}. ` +
+            "Pages are reached by cursor: pass nextCursor or prevCursor back with the same sort and order. The total is counted " +
+            "up to 10,000 (totalIsExact says whether it stopped there). Unknown parameters and values are rejected with 400. " +
+            "No secret or hash is ever in an answer, only the partial.",
+          requestParams: { query: inventoryQuery },
+          responses: { "200": { description: "One page of tokens, with their owners.", content: json(inventoryPageSchema) }, "404": adminNotFound },
+        }),
+      },
+      "/api/v1/admin/tokens/{guid}/revoke": {
+        post: authenticated("admin:write", {
+          operationId: "revokeTokenAsAdmin",
+          tags: ["Administration"],
+          summary: "Revoke anyone's token, with a reason",
+          description:
+            "The token becomes inactive at once (on every instance within a second) and its validTo is set to now. Its owner " +
+            "sees revokedBy \"administrator\" and the reason (1–500 characters). A token already revoked answers 409 and keeps " +
+            "its first reason; an expired or not yet valid one answers 409 as well.",
+          requestParams: guidParams,
+          requestBody: { required: true, content: json(adminRevokeSchema) },
+          responses: {
+            "200": { description: "The revoked token.", content: json(tokenSchema) },
+            "404": adminNotFound,
+            "409": responses.conflict,
+            ...bodyErrors,
           },
         }),
       },

@@ -3,7 +3,8 @@ import type { z } from "zod";
 import { serializeToken, type tokenWithSecretSchema } from "@/lib/tokens/contract";
 import type { TokenPage, TokenWithSecret } from "@/lib/tokens/service";
 import type { VerifiedToken } from "@/lib/tokens/verify";
-import type { introspectionSchema, meSchema, tokenPageSchema } from "./schemas";
+import type { InventoryPage } from "@/lib/admin/token-inventory";
+import type { introspectionSchema, inventoryPageSchema, meSchema, tokenPageSchema } from "./schemas";
 
 /** Domain values as the API shows them, timestamps in ISO 8601; the token itself is the contract's (serializeToken). */
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -15,6 +16,10 @@ export function tokenWithSecretView({ token, secret }: TokenWithSecret): z.input
 
 export function tokenPageView(page: TokenPage): z.input<typeof tokenPageSchema> {
   return { ...page, tokens: page.tokens.map(serializeToken) };
+}
+
+export function inventoryPageView(page: InventoryPage): z.input<typeof inventoryPageSchema> {
+  return { ...page, tokens: page.tokens.map(({ owner, breaksPolicy, ...token }) => ({ ...serializeToken(token), owner, breaksPolicy })) };
 }
 
 export function meView(token: VerifiedToken): z.input<typeof meSchema> {

@@ -33,12 +33,12 @@ export const BUILT_IN_SCOPES = {
   "admin:read": {
     description: "Read users, scopes, every token and the policies (administrators only)",
     adminOnly: true,
-    guards: [],
+    guards: ["GET /api/v1/admin/tokens"],
   },
   "admin:write": {
     description: "Change users, grants, scopes, tokens and policies (administrators only)",
     adminOnly: true,
-    guards: [],
+    guards: ["POST /api/v1/admin/tokens/{guid}/revoke"],
   },
 } as const satisfies Record<string, { description: string; guards: readonly string[]; adminOnly?: true }>;
 

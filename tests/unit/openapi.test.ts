@@ -170,8 +170,8 @@ test("every request body refuses unknown fields, as the server does (additionalP
       for (const [type, media] of Object.entries<any>(operation.requestBody?.content ?? {})) bodies.push([`${method} ${path} ${type}`, resolve(media.schema)]);
     }
   }
-  // create, edit, rotate, and introspection as a form and as JSON
-  expect(bodies.map(([name]) => name)).toHaveLength(5);
+  // create, edit, rotate, an administrator's revoke, and introspection as a form and as JSON
+  expect(bodies.map(([name]) => name)).toHaveLength(6);
   for (const [name, schema] of bodies) expect([name, schema.type, schema.additionalProperties]).toEqual([name, "object", false]);
   expect(Object.keys(resolve(document.paths["/api/v1/introspect"].post.requestBody.content["application/json"].schema).properties)).toEqual([
     "token",

@@ -61,10 +61,12 @@ function percentile(values: number[], p: number): number {
 async function main() {
   process.env.TOKEN_HASH_KEY ??= randomBytes(32).toString("base64");
   process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString("base64");
-  const name = `tollgate_inventory_${randomBytes(4).toString("hex")}`;
+  // REUSE=<database> times a database an earlier run kept (KEEP=1) instead of seeding a new one.
+  const reuse = process.env.REUSE;
+  const name = reuse ?? `tollgate_inventory_${randomBytes(4).toString("hex")}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  if (!reuse) await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(adminUrl!);
   url.pathname = `/${name}`;
   process.env.DATABASE_URL = url.toString();
@@ -76,10 +78,15 @@ async function main() {
     const seeding = new Client({ connectionString: url.toString() });
     await seeding.connect();
     const started = Date.now();
-    for (const statement of SEED.split(/;\s*\n/).filter((s) => s.trim())) await seeding.query(statement, statement.includes("$1") ? [NOW] : []);
+    if (!reuse) for (const statement of SEED.split(/;\s*\n/).filter((s) => s.trim())) await seeding.query(statement, statement.includes("$1") ? [NOW] : []);
     const { rows } = await seeding.query("SELECT count(*)::int AS n FROM tokens");
-    console.log(`Seeded ${rows[0].n} tokens of ${USERS} users in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+    console.log(`${reuse ? "Reusing" : "Seeded"} ${rows[0].n} tokens of ${USERS} users (${((Date.now() - started) / 1000).toFixed(0)} s).`);
     const someone = (await seeding.query("SELECT id FROM users ORDER BY email OFFSET 4242 LIMIT 1")).rows[0].id as string;
+    // Deep pages: the cursors a client would hold after paging that far (the cursor's format is the module's own).
+    const cursorOf = (sort: string, order: string, segment: number, key: string[]) =>
+      Buffer.from(JSON.stringify({ sort, order, dir: "next", segment, key })).toString("base64url");
+    const deepCreated = (await seeding.query(`SELECT created_at, guid::text FROM tokens ORDER BY created_at DESC, guid DESC OFFSET 500000 LIMIT 1`)).rows[0];
+    const deepUsed = (await seeding.query(`SELECT last_used_at, guid::text FROM tokens WHERE last_used_at IS NOT NULL ORDER BY last_used_at, guid OFFSET 10000 LIMIT 1`)).rows[0];
     await seeding.end();
 
     const time = async (label: string, query: Record<string, unknown>) => {
@@ -97,17 +104,11 @@ async function main() {
     };
 
     console.log("| view (20 per page) | p50 ms | p90 ms | total shown |\n| --- | --- | --- | --- |");
-    const first = await time("first page (created, newest first)", {});
-    // Deep pages: 500,000 tokens on by cursor (5,000 pages of 100), then the next page of 20 timed.
-    let cursor = first.nextCursor!;
-    for (let i = 0; i < 5000; i++) cursor = (await listAllTokens({ perPage: 100, cursor }, NOW)).nextCursor!;
-    await time("a page 500,000 tokens deep, by cursor (created)", { cursor });
-    // 310,000 on by last use, oldest first: past the ~300,000 never-used tokens, into the used ones.
-    let lastUsedCursor = "";
-    for (let i = 0; i < 3100; i++) lastUsedCursor = (await listAllTokens({ sort: "lastUsed", order: "asc", perPage: 100, cursor: lastUsedCursor }, NOW)).nextCursor!;
-    await time("a page 310,000 deep by cursor (last used, oldest first)", { sort: "lastUsed", order: "asc", cursor: lastUsedCursor });
-    const back = await listAllTokens({ sort: "lastUsed", order: "asc", cursor: lastUsedCursor }, NOW);
-    await time("the page before that (prevCursor)", { sort: "lastUsed", order: "asc", cursor: back.prevCursor });
+    await time("first page (created, newest first)", {});
+    await time("a page 500,000 tokens deep, by cursor (created)", { cursor: cursorOf("created", "desc", 0, [deepCreated.created_at.toISOString(), deepCreated.guid]) });
+    const deepUsedCursor = cursorOf("lastUsed", "asc", 1, [deepUsed.last_used_at.toISOString(), deepUsed.guid]);
+    const deep = await time("a page ~310,000 deep, by cursor (last used, oldest first, past the never-used)", { sort: "lastUsed", order: "asc", cursor: deepUsedCursor });
+    await time("the page before that one (its prevCursor)", { sort: "lastUsed", order: "asc", cursor: deep.prevCursor });
     for (const sort of ["owner", "name", "status", "created", "lastUsed", "expires"] as const) {
       for (const order of ["asc", "desc"] as const) await time(`sort ${sort} ${order}`, { sort, order });
     }

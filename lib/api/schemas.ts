@@ -74,6 +74,8 @@ export const inventoryPageSchema = z
   })
   .meta({ id: "TokenInventoryPage" });
 
+export type InventoryTokenItem = z.infer<typeof inventoryPageSchema>["tokens"][number];
+
 export const meSchema = z
   .object({
     token: z.object({

@@ -1,3 +1,4 @@
+import { ADMIN_TOKENS_PATH } from "@/lib/paths";
 import { z } from "./zod";
 import { strictFields } from "./fields";
 import { scopeNameSchema } from "./tokens";
@@ -104,6 +105,12 @@ export function inventorySearch(query: Partial<InventoryQuery>): string {
     if (value !== undefined && value !== DEFAULT_INVENTORY_QUERY[name]) params.set(name, String(value));
   }
   return params.toString();
+}
+
+/** The inventory page's link for a view. */
+export function inventoryHref(query: Partial<InventoryQuery>): string {
+  const search = inventorySearch(query);
+  return search ? `${ADMIN_TOKENS_PATH}?${search}` : ADMIN_TOKENS_PATH;
 }
 
 export const INVENTORY_REVOKE_REASON_MAX = 500;

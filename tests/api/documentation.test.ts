@@ -120,6 +120,7 @@ const VALUES: Record<string, () => string | undefined> = {
   INTROSPECTION_TOKEN: () => api.seed.introspection.secret,
   OPS_TOKEN: () => api.seed.ops.secret,
   ADMIN_TOKEN: () => api.seed.admin.secret,
+  LEAKED_GUID: () => lastCreated?.token.guid,
 };
 
 // One shell session's worth of state: the variables defined so far, and one working directory

@@ -35,7 +35,7 @@ async function seed() {
     listed.push(made);
   }
   const expiring = await createToken(owner.id, { name: "olive expiring", scopes: ["tokens:read"], validTo: new Date(Date.now() + 3 * DAY).toISOString() });
-  await db.token.update({ where: { guid: listed[0]!.token.guid }, data: { lastUsedAt: new Date(Date.now() - 100 * DAY) } });
+  await db.token.update({ where: { guid: listed[0]!.token.guid }, data: { lastUsedAt: new Date(Date.now() - 100 * DAY), createdAt: new Date(Date.now() - 200 * DAY) } });
   return { adminUser, admin, readOnly, noAdminScopes, member, memberToken, owner, ownerToken, listed, expiring };
 }
 
@@ -155,7 +155,6 @@ describe("POST /api/v1/admin/tokens/{guid}/revoke", () => {
   const revokePath = (guid: string) => `/api/v1/admin/tokens/${guid}/revoke`;
 
   test("revokes anyone's token with a reason; its owner sees who and why, and the token is refused", async () => {
-    const { owner } = api.seed;
     const victim = await api.call("POST", "/api/v1/tokens", { token: api.seed.ownerToken.secret, body: { name: "to be revoked", scopes: ["tokens:read"] } });
     expect(victim.status).toBe(201);
     const { guid } = victim.body.token;
@@ -171,9 +170,6 @@ describe("POST /api/v1/admin/tokens/{guid}/revoke", () => {
     expect(seen.body).toMatchObject({ revokedBy: "administrator", revocationReason: "Pasted into a public chat", status: "revoked" });
     expectError(await api.call("GET", "/api/v1/me", { token: victim.body.secret }), 401, "invalid_token");
 
-    const db = await prisma();
-    const events = await db.auditEvent.findMany({ where: { targetToken: guid } });
-    expect(events).toEqual([expect.objectContaining({ action: "token.revoked_by_admin", actorUserId: api.seed.adminUser.id, actorToken: api.seed.admin.token.guid, targetUser: owner.id })]);
 
     expectError(await asAdmin("POST", revokePath(guid), { reason: "again" }), 409, "conflict");
     // The owner's own revoke of a revoked token changes nothing, and keeps the reason.

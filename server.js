@@ -37,6 +37,8 @@ const API_ROUTES = [
   [/^\/api\/v1\/admin\/users\/[^/]+$/, ["GET", "DELETE"]],
   [/^\/api\/v1\/admin\/users\/[^/]+\/(disable|enable)$/, ["POST"]],
   [/^\/api\/v1\/admin\/users\/[^/]+\/scopes\/[^/]+$/, ["PUT", "DELETE"]],
+  [/^\/api\/v1\/admin\/tokens$/, ["GET"]],
+  [/^\/api\/v1\/admin\/tokens\/[^/]+\/revoke$/, ["POST"]],
 ];
 
 /**

@@ -5,6 +5,7 @@ import {
   healthSchema,
   metricsSchema,
   introspectionSchema,
+  inventoryPageSchema,
   meSchema,
   policiesChangeSchema,
   tokenPageSchema,
@@ -19,6 +20,7 @@ import { BUILT_IN_SCOPES, BUILT_IN_SCOPE_NAMES } from "@/lib/scopes/built-in";
 import { createTokenSchema, guidSchema, introspectionRequestSchema, rotateTokenSchema, updateTokenSchema } from "@/lib/validation/tokens";
 import { FILTER_NAMES, TOKEN_LIST_PARAMETERS, TOKEN_SORTS } from "@/lib/validation/token-list";
 import { USER_LIST_PARAMETERS, adminUserPageSchema, adminUserSchema } from "@/lib/validation/admin-users";
+import { INVENTORY_FILTER_NAMES, INVENTORY_PARAMETERS, INVENTORY_SORTS, adminRevokeSchema } from "@/lib/validation/admin-tokens";
 
 /**
  * The OpenAPI 3.1 description of the protected API, generated from the same zod schemas that
@@ -106,6 +108,19 @@ const listQuery = z.object(
   Object.fromEntries(
     Object.entries(TOKEN_LIST_PARAMETERS).map(([name, { schema, description, openapi }]) => [name, schema.meta({ description, ...(openapi && { override: openapi }) })]),
   ),
+);
+
+const inventoryQuery = z.object(
+  Object.fromEntries(
+    Object.entries(INVENTORY_PARAMETERS).map(([name, parameter]) => [
+      name,
+      parameter.schema.meta({ description: parameter.description, ...("openapi" in parameter && { override: parameter.openapi }) }),
+    ]),
+  ),
+);
+const adminTokenNotFound = errorResponse(
+  "AdminTokenNotFound",
+  "not_found: the calling token's owner is not an administrator (the admin API does not exist for them), or no such token.",
 );
 
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
@@ -220,6 +235,7 @@ export function openApiDocument() {
     },
     tags: [
       { name: "Tokens", description: "The caller's own tokens: the same operations as the token page." },
+      { name: "Administration", description: "For administrators' tokens with admin:read or admin:write; anyone else's token gets 404." },
       { name: "Introspection", description: "For services that accept Tollgate tokens (RFC 7662)." },
       { name: "Service", description: "Health and this document; no token needed." },
       { name: "Administration", description: "Administrators only: accounts, grants, the scope catalogue, every token and the policies." },
@@ -389,6 +405,39 @@ export function openApiDocument() {
           responses: {
             "200": { description: "The policies as saved, and how many existing tokens break them.", content: json(policiesChangeSchema) },
             "404": responses.adminNotFound,
+            ...bodyErrors,
+          },
+        }),
+      },
+      "/api/v1/admin/tokens": {
+        get: authenticated("admin:read", {
+          operationId: "listAllTokens",
+          tags: ["Administration"],
+          summary: "Every user's tokens",
+          description:
+            `Filter by ${INVENTORY_FILTER_NAMES.join(", ")} (all given must match); sort by ${INVENTORY_SORTS.join(", ")}. ` +
+            "Pages are reached by cursor: pass nextCursor or prevCursor back with the same sort and order. The total is counted " +
+            "up to 10,000 (totalIsExact says whether it stopped there). Unknown parameters and values are rejected with 400. " +
+            "No secret or hash is ever in an answer, only the partial.",
+          requestParams: { query: inventoryQuery },
+          responses: { "200": { description: "One page of tokens, with their owners.", content: json(inventoryPageSchema) }, "404": adminTokenNotFound },
+        }),
+      },
+      "/api/v1/admin/tokens/{guid}/revoke": {
+        post: authenticated("admin:write", {
+          operationId: "revokeTokenAsAdmin",
+          tags: ["Administration"],
+          summary: "Revoke anyone's token, with a reason",
+          description:
+            "The token becomes inactive at once (on every instance within a second) and its validTo is set to now. Its owner " +
+            "sees revokedBy \"administrator\" and the reason (1–500 characters). A token already revoked answers 409 and keeps " +
+            "its first reason; an expired or not yet valid one answers 409 as well.",
+          requestParams: guidParams,
+          requestBody: { required: true, content: json(adminRevokeSchema) },
+          responses: {
+            "200": { description: "The revoked token.", content: json(tokenSchema) },
+            "404": adminTokenNotFound,
+            "409": responses.conflict,
             ...bodyErrors,
           },
         }),

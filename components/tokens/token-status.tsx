@@ -8,7 +8,7 @@ const REASONS = {
   scheduled: { tone: "blue", label: "Scheduled" },
 } as const satisfies Record<string, { tone: BadgeTone; label: string }>;
 
-type StatusFields = Pick<Token, "status" | "validFrom" | "validTo" | "revokedAt" | "previousSecretExpiresAt">;
+type StatusFields = Pick<Token, "status" | "validFrom" | "validTo" | "revokedAt" | "revokedBy" | "revocationReason" | "previousSecretExpiresAt">;
 
 /** "Active", or "Inactive" with its reason and when it happened (or will); and until when a rotated-out secret still works. */
 export function TokenStatusBadge({ token }: { token: StatusFields }) {
@@ -32,11 +32,12 @@ function Status({ token }: { token: StatusFields }) {
   if (status === "active") return <Badge tone="green">Active</Badge>;
   const reason = REASONS[status];
   const when = status === "revoked" ? token.revokedAt : status === "expired" ? token.validTo : token.validFrom;
+  const byAdministrator = status === "revoked" && token.revokedBy === "administrator";
   return (
     <div className="space-y-0.5">
       <Badge tone={reason.tone}>Inactive</Badge>
       <p className="min-w-24 text-xs text-gray-700">
-        {reason.label}
+        {byAdministrator ? "Revoked by an administrator" : reason.label}
         {when ? (
           <>
             {status === "scheduled" ? ", starts " : " "}
@@ -44,6 +45,11 @@ function Status({ token }: { token: StatusFields }) {
           </>
         ) : null}
       </p>
+      {byAdministrator && token.revocationReason ? (
+        <p className="line-clamp-3 min-w-24 text-xs wrap-anywhere text-gray-700" title={token.revocationReason}>
+          <span className="font-medium">Reason:</span> {token.revocationReason}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -59,6 +59,24 @@ export const tokenPageSchema = z
   })
   .meta({ id: "TokenPage" });
 
+export const inventoryPageSchema = z
+  .object({
+    tokens: z.array(
+      tokenSchema.extend({
+        owner: z.object({ id: z.uuid(), email: z.email(), name: z.string() }).meta({ description: "Who owns the token." }),
+        breaksPolicy: z.boolean().meta({ description: "Active or scheduled, and breaks a policy now in force (see the breaksPolicy filter)." }),
+      }),
+    ),
+    total: z.number().int().meta({ description: "Tokens matching the filters, on all pages, counted up to 10,000." }),
+    totalIsExact: z.boolean().meta({ description: "false: more than `total` tokens match (the count stops there)." }),
+    nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last page." }),
+    prevCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the previous page; null on the first page." }),
+    notices: z.array(z.string()).meta({ description: "What to know about the answer, e.g. that no policy is set for breaksPolicy to match." }),
+  })
+  .meta({ id: "TokenInventoryPage" });
+
+export type InventoryTokenItem = z.infer<typeof inventoryPageSchema>["tokens"][number];
+
 export const meSchema = z
   .object({
     token: z.object({

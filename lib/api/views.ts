@@ -3,8 +3,9 @@ import type { z } from "zod";
 import { serializeToken, type tokenWithSecretSchema } from "@/lib/tokens/contract";
 import type { TokenPage, TokenWithSecret } from "@/lib/tokens/service";
 import type { VerifiedToken } from "@/lib/tokens/verify";
+import type { InventoryPage } from "@/lib/admin/token-inventory";
 import type { PoliciesChange } from "@/lib/policies/service";
-import type { introspectionSchema, meSchema, policiesChangeSchema, tokenPageSchema } from "./schemas";
+import type { introspectionSchema, inventoryPageSchema, meSchema, policiesChangeSchema, tokenPageSchema } from "./schemas";
 
 /** Domain values as the API shows them, timestamps in ISO 8601; the token itself is the contract's (serializeToken). */
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -16,6 +17,10 @@ export function tokenWithSecretView({ token, secret }: TokenWithSecret): z.input
 
 export function tokenPageView(page: TokenPage): z.input<typeof tokenPageSchema> {
   return { ...page, tokens: page.tokens.map(serializeToken) };
+}
+
+export function inventoryPageView(page: InventoryPage): z.input<typeof inventoryPageSchema> {
+  return { ...page, tokens: page.tokens.map(({ owner, breaksPolicy, ...token }) => ({ ...serializeToken(token), owner, breaksPolicy })) };
 }
 
 export function meView(token: VerifiedToken): z.input<typeof meSchema> {

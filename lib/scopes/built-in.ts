@@ -38,6 +38,7 @@ export const BUILT_IN_SCOPES = {
       "GET /api/v1/admin/users",
       "GET /api/v1/admin/users/{id}",
       "GET /api/v1/admin/policies",
+      "GET /api/v1/admin/tokens",
     ],
   },
   "admin:write": {
@@ -53,6 +54,7 @@ export const BUILT_IN_SCOPES = {
       "PUT /api/v1/admin/users/{id}/scopes/{scope}",
       "DELETE /api/v1/admin/users/{id}/scopes/{scope}",
       "PATCH /api/v1/admin/policies",
+      "POST /api/v1/admin/tokens/{guid}/revoke",
     ],
   },
 } as const satisfies Record<string, { description: string; guards: readonly string[]; adminOnly?: true }>;

@@ -28,6 +28,11 @@ export const tokenSchema = z
     validFrom: timestamp,
     validTo: timestamp.nullable().meta({ description: "null: never expires." }),
     revokedAt: timestamp.nullable(),
+    revokedBy: z
+      .enum(["owner", "administrator"])
+      .nullable()
+      .meta({ description: "Who revoked the token: its owner, or an administrator (then revocationReason says why); null: not revoked." }),
+    revocationReason: z.string().nullable().meta({ description: "The reason an administrator gave for revoking the token; null otherwise." }),
     createdAt: timestamp,
     updatedAt: timestamp,
     lastUsedAt: timestamp.nullable().meta({ description: "null: never used. Updated at most once a minute." }),

@@ -21,6 +21,9 @@ import { activeWhere, inactiveWhere, liveWhere, statusOf } from "./status";
 import type { TokenView } from "./contract";
 import { tokenChanged } from "./events";
 import type { VerifiedToken } from "./verify";
+import type { AdminActor } from "@/lib/admin/actor";
+import { recordAdminEvent } from "@/lib/audit/events";
+import { adminRevokeSchema } from "@/lib/validation/admin-tokens";
 
 export type { Actor, TokenActor } from "./actor";
 export type { TokenView } from "./contract";
@@ -37,13 +40,13 @@ export type { TokenView } from "./contract";
  * (the current secret has no end). Read in the same query as the token (relationJoins), so a
  * page of tokens stays one query.
  */
-function tokenInclude(now: Date) {
+export function tokenInclude(now: Date) {
   return {
     scopes: { select: { scopeName: true } },
     secrets: { where: { expiresAt: { gt: now } }, select: { expiresAt: true }, orderBy: { expiresAt: "desc" }, take: 1 },
   } satisfies Prisma.TokenInclude;
 }
-type TokenRow = Prisma.TokenGetPayload<{ include: ReturnType<typeof tokenInclude> }>;
+export type TokenRow = Prisma.TokenGetPayload<{ include: ReturnType<typeof tokenInclude> }>;
 
 export type TokenPage = { tokens: TokenView[]; total: number; page: number; perPage: number; pageCount: number };
 
@@ -57,7 +60,7 @@ function previousSecretEnd(row: TokenRow, now: Date): Date | null {
   return row.validTo && row.validTo < end ? row.validTo : end;
 }
 
-function toView(row: TokenRow, now: Date): TokenView {
+export function toView(row: TokenRow, now: Date): TokenView {
   return {
     guid: row.guid,
     name: row.name,
@@ -67,6 +70,9 @@ function toView(row: TokenRow, now: Date): TokenView {
     validFrom: row.validFrom,
     validTo: row.validTo,
     revokedAt: row.revokedAt,
+    // An administrator's revocation always has a reason, which outlives the administrator's account (revokedById is then null).
+    revokedBy: row.revokedAt ? (row.revocationReason !== null || row.revokedById !== null ? "administrator" : "owner") : null,
+    revocationReason: row.revocationReason,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     lastUsedAt: row.lastUsedAt,
@@ -346,6 +352,14 @@ export async function updateToken(actor: Actor, guid: string, input: unknown, no
   return toView(row, now);
 }
 
+/** The one revoke rule, for owners and administrators alike: only an active token can be revoked. */
+function assertRevocable(row: TokenRow, now: Date): void {
+  const status = statusOf(row, now);
+  if (status === "revoked") throw new ConflictError("This token is already revoked.");
+  if (status === "expired") throw new ConflictError("This token has already expired; there is nothing to revoke. Delete it if it is no longer needed.");
+  if (status === "scheduled") throw new ConflictError("This token is not valid yet; delete it instead of revoking it.");
+}
+
 /**
  * Ends an active token now: revoked-at and valid-to become the current time. Revoking twice is
  * harmless. Any token of the owner's may revoke any other, broader ones included: stopping a token
@@ -354,21 +368,49 @@ export async function updateToken(actor: Actor, guid: string, input: unknown, no
 export async function revokeToken(actor: Actor, guid: string, now = new Date()): Promise<TokenView> {
   const userId = ownerOf(actor);
   const existing = await findOwned(userId, guid, now);
-  const status = statusOf(existing, now);
-  if (status !== "active") {
-    if (status === "revoked") return toView(existing, now);
-    throw new ConflictError(
-      status === "expired"
-        ? "This token has already expired; there is nothing to revoke. Delete it if it is no longer needed."
-        : "This token is not valid yet; delete it instead of revoking it.",
-    );
-  }
+  if (existing.revokedAt) return toView(existing, now);
+  assertRevocable(existing, now);
   const db = await prisma();
   const row = await unlessDeleted(
     db.token.update({
       where: { guid: existing.guid },
       data: { revokedAt: now, validTo: now },
       include: tokenInclude(now),
+    }),
+  );
+  await tokenChanged(row.guid);
+  return toView(row, now);
+}
+
+/**
+ * An administrator ends anyone's active token, with a reason its owner is shown. Unlike the
+ * owner's revoke, a second one is a ConflictError: it would otherwise drop the second reason
+ * silently, and the administrator should hear that someone was quicker.
+ */
+export async function revokeTokenAsAdmin(admin: AdminActor, guid: string, input: unknown, now = new Date()): Promise<TokenView> {
+  const parsed = adminRevokeSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
+  if (!guidSchema.safeParse(guid).success) throw new NotFoundError();
+  const db = await prisma();
+  const row = await unlessDeleted(
+    db.$transaction(async (tx) => {
+      // Locks the row, so that two revocations (or a rotation) take turns and the check reads the latest state.
+      await tx.$queryRaw`SELECT 1 FROM "tokens" WHERE "guid" = ${guid.toLowerCase()}::uuid FOR UPDATE`;
+      const locked = await tx.token.findUnique({ where: { guid: guid.toLowerCase() }, include: { ...tokenInclude(now), user: { select: { email: true } } } });
+      if (!locked) throw new NotFoundError();
+      assertRevocable(locked, now);
+      const revoked = await tx.token.update({
+        where: { guid: locked.guid },
+        data: { revokedAt: now, validTo: now, revokedById: admin.userId, revocationReason: parsed.data.reason },
+        include: tokenInclude(now),
+      });
+      await recordAdminEvent(
+        tx,
+        admin,
+        { action: "token.revoked_by_admin", targetUser: locked.userId, targetToken: locked.guid, details: { owner: locked.user.email, name: locked.name, reason: parsed.data.reason } },
+        now,
+      );
+      return revoked;
     }),
   );
   await tokenChanged(row.guid);

@@ -124,6 +124,7 @@ const VALUES: Record<string, () => string | undefined> = {
   OPS_TOKEN: () => api.seed.ops.secret,
   ADMIN_TOKEN: () => api.seed.admin.secret,
   USER_ID: () => api.seed.grace.id,
+  LEAKED_GUID: () => lastCreated?.token.guid,
 };
 
 // One shell session's worth of state: the variables defined so far, and one working directory

@@ -25,6 +25,8 @@ export function tokenItem(overrides: Partial<Token> = {}): Token {
     validFrom: monthAgo,
     validTo: null,
     revokedAt: null,
+    revokedBy: null,
+    revocationReason: null,
     createdAt: monthAgo,
     updatedAt: monthAgo,
     lastUsedAt: null,

@@ -262,3 +262,19 @@ test("many scopes show the first three and '+N more', which opens the rest", asy
   expect(details).toHaveAttribute("open");
   expect(within(scopesOf("Many scopes")).getAllByRole("listitem").map((li) => li.textContent)).toEqual(many);
 });
+
+test("a token an administrator revoked says so, with the reason; one its owner revoked does not", () => {
+  const byAdmin = tokenItem({
+    name: "Leaked one",
+    revokedAt: ago(DAY),
+    validTo: ago(DAY),
+    status: "revoked",
+    revokedBy: "administrator",
+    revocationReason: "Found in a public repository",
+  });
+  const byOwner = tokenItem({ name: "Retired one", revokedAt: ago(DAY), validTo: ago(DAY), status: "revoked", revokedBy: "owner" });
+  renderTable([byAdmin, byOwner]);
+  const status = (name: string) => within(rowOf(name)).getByText("Inactive").parentElement!.parentElement!;
+  expect(status("Leaked one")).toHaveTextContent(/^InactiveRevoked by an administrator 1 day agoReason: Found in a public repository$/);
+  expect(status("Retired one")).toHaveTextContent(/^InactiveRevoked 1 day ago$/);
+});

@@ -235,7 +235,6 @@ export function openApiDocument() {
     },
     tags: [
       { name: "Tokens", description: "The caller's own tokens: the same operations as the token page." },
-      { name: "Administration", description: "For administrators' tokens with admin:read or admin:write; anyone else's token gets 404." },
       { name: "Introspection", description: "For services that accept Tollgate tokens (RFC 7662)." },
       { name: "Service", description: "Health and this document; no token needed." },
       { name: "Administration", description: "Administrators only: accounts, grants, the scope catalogue, every token and the policies." },

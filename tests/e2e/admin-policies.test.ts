@@ -152,13 +152,12 @@ test("the page fits a phone", async () => {
   expect(await seriousViolations(phone)).toEqual([]);
 });
 
-// The 404 page, not the form. Its HTTP status is 200, not 404: the root loading state (app/loading.tsx)
-// streams the answer before the admin layout's notFound() runs, as for every /admin page.
+// A real 404 (no loading state sits above the admin layout) and the 404 page, not the form.
 test("anyone but an administrator gets the 404 page at /admin/policies, signed out included", async () => {
   const anonymous = await newContext(browser, server.baseUrl);
   contexts.push(anonymous);
   for (const page of [person, await anonymous.newPage()]) {
-    await page.goto("/admin/policies");
+    expect((await page.goto("/admin/policies"))?.status()).toBe(404);
     await page.getByRole("heading", { level: 1, name: "This page does not exist" }).waitFor();
     expect(await page.getByRole("form", { name: "Token policies" }).count()).toBe(0);
     expect(await page.getByText("Token policies").count()).toBe(0);

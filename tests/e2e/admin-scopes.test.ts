@@ -31,10 +31,7 @@ const catalogue = (page: Page) => page.getByRole("table", { name: "Scopes in use
 const rowOf = (page: Page, name: string): Locator => catalogue(page).getByRole("row").filter({ has: page.getByRole("rowheader", { name: new RegExp(`^${name}`) }) });
 const cell = (row: Locator, column: string) => row.locator(`td[data-label="${column}"]`);
 
-/**
- * The app's 404 page, and nothing of the catalogue. (Its HTTP status is 200: the root loading.tsx
- * streams the page, so the admin guard's notFound() comes after the status was sent.)
- */
+/** The app's 404 page, and nothing of the catalogue (tests/e2e/admin-access.test.ts checks the status). */
 async function isNotFound(page: Page): Promise<boolean> {
   await page.getByRole("heading", { level: 1 }).first().waitFor();
   const heading = await page.getByRole("heading", { level: 1 }).first().textContent();

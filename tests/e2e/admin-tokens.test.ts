@@ -83,15 +83,15 @@ test("a non-administrator gets 404 for the page", async () => {
   const context = await newContext(browser, server.baseUrl);
   const page = await context.newPage();
   await signInAs(page, seeded.owner.email);
-  // The not-found page (the root loading.tsx streams the answer, so its status line was sent before).
-  await page.goto("/admin/tokens");
+  // A real 404, and the not-found page.
+  expect((await page.goto("/admin/tokens"))?.status()).toBe(404);
   await page.getByRole("heading", { level: 1, name: "This page does not exist" }).waitFor();
   await expect(page.getByRole("heading", { name: "Every token" }).count()).resolves.toBe(0);
   await expect(page.getByRole("link", { name: /^Revoke/ }).count()).resolves.toBe(0);
   await context.close();
   const signedOut = await browser.newContext({ baseURL: server.baseUrl });
   const anonymous = await signedOut.newPage();
-  await anonymous.goto("/admin/tokens");
+  expect((await anonymous.goto("/admin/tokens"))?.status()).toBe(404);
   await anonymous.getByRole("heading", { level: 1, name: "This page does not exist" }).waitFor();
   await signedOut.close();
 });

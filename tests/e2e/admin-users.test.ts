@@ -219,7 +219,7 @@ async function isNotFound(page: Page): Promise<boolean> {
 
 test("a non-administrator, and anyone signed out, gets the 404 page", async () => {
   const plain = await signedIn(seeded.plain);
-  await plain.goto("/admin/users");
+  expect((await plain.goto("/admin/users"))?.status()).toBe(404);
   expect(await isNotFound(plain)).toBe(true);
   expect(await seriousViolations(plain)).toEqual([]);
   await plain.goto("/admin");

@@ -7,14 +7,13 @@ import type { InventoryTokenItem } from "@/lib/api/schemas";
 import { inventoryHref, type InventoryQuery, type InventorySort } from "@/lib/validation/admin-tokens";
 import { Badge } from "@/components/ui/badge";
 import { Button, TAP_TARGET } from "@/components/ui/button";
+import { thSortable, thStatic } from "@/components/ui/card-table";
 import { ArrowDownIcon, ArrowUpDownIcon, ArrowUpIcon } from "@/components/ui/icons";
 import { LocalTime, RelativeTime } from "@/components/ui/local-time";
+import { ScopeBadges } from "@/components/ui/scope-badges";
 import { TokenStatusBadge } from "@/components/tokens/token-status";
 import { RevokeTokenDialog, type AdminRevoke } from "./revoke-token-dialog";
 
-const th = "px-1.5 py-2.5 text-left align-bottom text-xs font-semibold tracking-wide text-gray-700 uppercase";
-const thStatic = `${th} max-xl:sr-only`;
-const thSortable = `${th} max-xl:p-0`;
 
 /** The order a column starts in when first chosen: what an administrator usually looks for first. */
 const FIRST_ORDER: Record<InventorySort, InventoryQuery["order"]> = {
@@ -90,17 +89,7 @@ export function TokenInventoryTable({ tokens, query, revoke }: { tokens: Invento
                 <span className="block text-xs wrap-anywhere text-gray-600">{token.owner.name}</span>
               </td>
               <td role="cell" data-label="Scopes" className="token-cell">
-                <ul className="flex flex-wrap gap-1">
-                  {token.scopes.map((scope) => (
-                    <li key={scope} className="max-w-full">
-                      <Badge tone="gray" className="max-w-full font-mono">
-                        <span className="truncate" title={scope}>
-                          {scope}
-                        </span>
-                      </Badge>
-                    </li>
-                  ))}
-                </ul>
+                <ScopeBadges scopes={token.scopes} />
               </td>
               <td role="cell" data-label="Created" className="token-cell text-gray-800">
                 <LocalTime iso={token.createdAt} dateOnly />

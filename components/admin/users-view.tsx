@@ -8,6 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { LocalTime, RelativeTime } from "@/components/ui/local-time";
+import { ScopeBadges } from "@/components/ui/scope-badges";
 import { callAction } from "@/components/tokens/call-action";
 import { inputClasses } from "@/components/tokens/field-styles";
 import { ListBusy, ListLink, ListLoadingStatus, ListNavigation, useListNavigation } from "@/components/tokens/list-navigation";
@@ -249,17 +250,7 @@ function UserTable({
                 </td>
                 <td role="cell" data-label="Scopes" className={td}>
                   {user.scopes.length ? (
-                    <ul className="flex flex-wrap gap-1">
-                      {user.scopes.map((scope) => (
-                        <li key={scope} className="max-w-full">
-                          <Badge tone="gray" className="max-w-full font-mono">
-                            <span className="truncate" title={scope}>
-                              {scope}
-                            </span>
-                          </Badge>
-                        </li>
-                      ))}
-                    </ul>
+                    <ScopeBadges scopes={user.scopes} />
                   ) : (
                     <span className="text-gray-600">None</span>
                   )}

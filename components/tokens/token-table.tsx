@@ -6,18 +6,16 @@
 // the markup only for the HTML (see docs/performance.md).
 import type { TokenListQuery } from "@/lib/validation/token-list";
 import { Badge } from "@/components/ui/badge";
+import { thSortable, thStatic } from "@/components/ui/card-table";
 import { CopyButton } from "@/components/ui/copy-button";
 import { LocalTime, RelativeTime } from "@/components/ui/local-time";
+import { ScopeBadges } from "@/components/ui/scope-badges";
 import { expiryOf } from "./expiry";
 import { SortHeader } from "./sort-header";
 import { TokenRowActions } from "./token-row-actions";
 import { TokenStatusBadge } from "./token-status";
 import type { Token } from "./types";
 
-const th = "px-1.5 py-2.5 text-left align-bottom text-xs font-semibold tracking-wide text-gray-700 uppercase";
-/** Below xl a header that cannot sort is kept for screen readers only; the sortable ones form a "Sort by" bar. */
-const thStatic = `${th} max-xl:sr-only`;
-const thSortable = `${th} max-xl:p-0`;
 /**
  * Below xl each row is a card and each cell names its column itself, from data-label: the header
  * row is not above it any more. The row and cell styles are classes in app/globals.css
@@ -120,30 +118,13 @@ export function TokenTable({ tokens, query, now }: { tokens: Token[]; query: Tok
   );
 }
 
-function ScopeList({ scopes }: { scopes: string[] }) {
-  return (
-    <ul className="flex flex-wrap gap-1">
-      {scopes.map((scope) => (
-        <li key={scope} className="max-w-full">
-          <Badge tone="gray" className="max-w-full font-mono">
-            {/* A scope name may be 64 characters: cut to the column, whole on hover (and in the edit dialog). */}
-            <span className="truncate" title={scope}>
-              {scope}
-            </span>
-          </Badge>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
 /** The first few scopes, and the rest behind "+N more" (a native disclosure: it works before the page hydrates). */
 function Scopes({ scopes }: { scopes: string[] }) {
-  if (scopes.length <= SCOPES_SHOWN) return <ScopeList scopes={scopes} />;
+  if (scopes.length <= SCOPES_SHOWN) return <ScopeBadges scopes={scopes} />;
   const shown = SCOPES_SHOWN - 1;
   return (
     <div className="space-y-1">
-      <ScopeList scopes={scopes.slice(0, shown)} />
+      <ScopeBadges scopes={scopes.slice(0, shown)} />
       <details className="group">
         <summary className="inline-flex cursor-pointer list-none items-center rounded text-xs font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800 focus-visible:outline-2 focus-visible:outline-brand-600 max-sm:min-h-10 pointer-coarse:min-h-10 [&::-webkit-details-marker]:hidden">
           <span className="group-open:hidden">+{scopes.length - shown} more</span>
@@ -151,7 +132,7 @@ function Scopes({ scopes }: { scopes: string[] }) {
           <span className="sr-only"> scopes</span>
         </summary>
         <div className="mt-1">
-          <ScopeList scopes={scopes.slice(shown)} />
+          <ScopeBadges scopes={scopes.slice(shown)} />
         </div>
       </details>
     </div>

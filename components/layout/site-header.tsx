@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { ADMIN_PATH } from "@/lib/paths";
 import { SignOutButton } from "./sign-out-button";
 
 /** The bar across every signed-in page: home link, Admin (for administrators), API docs, who is signed in, and sign out. */
@@ -17,7 +18,7 @@ export function SiteHeader({ user }: { user: { name: string; email: string; isAd
         </Link>
         <div className="flex min-w-0 items-center gap-4 text-sm">
           {user.isAdmin && (
-            <Link href="/admin" prefetch={false} className="inline-flex min-h-10 shrink-0 items-center whitespace-nowrap text-gray-700 hover:text-gray-900 hover:underline">
+            <Link href={ADMIN_PATH} prefetch={false} className="inline-flex min-h-10 shrink-0 items-center whitespace-nowrap text-gray-700 hover:text-gray-900 hover:underline">
               Admin
             </Link>
           )}

@@ -180,7 +180,7 @@ export function PoliciesForm({ policies, save }: { policies: Policies; save: (in
                 value={values.overlap.unit}
                 disabled={!values.overlap.limited}
                 onChange={(e) => change("overlap", { unit: e.target.value as Unit })}
-                className={`${inputClasses(undefined)} w-auto`}
+                className={`${inputClasses(undefined)} w-auto!`}
               >
                 {UNITS.map((u) => (
                   <option key={u.value} value={u.value}>
@@ -264,7 +264,7 @@ function LimitField({
             disabled={!limit.limited}
             onChange={(e) => onChange({ amount: e.target.value })}
             {...invalidity(id, errors)}
-            className={`${inputClasses(errors)} w-28`}
+            className={`${inputClasses(errors)} w-28!`}
           />
           {unit}
         </div>

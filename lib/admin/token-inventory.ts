@@ -2,7 +2,7 @@ import "server-only";
 import { prisma } from "@/lib/db";
 import { ValidationError, fieldErrorsOf } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { getPolicies, type Policies } from "@/lib/policies/service";
+import { getPolicies, policyBreachSql, type Policies } from "@/lib/policies/service";
 import { tokenInclude, toView, type TokenView } from "@/lib/tokens/service";
 import { guidSchema } from "@/lib/validation/tokens";
 import { inventoryQuerySchema, type InventoryQuery, type InventorySort } from "@/lib/validation/admin-tokens";
@@ -92,23 +92,9 @@ function segmentsFor(sort: InventorySort, order: Direction, now: Date): Segment[
   }
 }
 
-/** The one rule of "breaks policy", used by the filter and by each row's flag alike. */
+/** "Breaks policy", for the filter and each row's flag alike: the policies' own rule (lib/policies/service.ts). */
 function breaksPolicySql(policies: Policies, now: Date): Prisma.Sql {
-  const rules: Prisma.Sql[] = [];
-  if (policies.maxTokenLifetimeDays !== null) {
-    rules.push(
-      Prisma.sql`(t."valid_to" IS NULL OR t."valid_to" > GREATEST(t."valid_from", t."created_at") + make_interval(days => ${policies.maxTokenLifetimeDays}::int))`,
-    );
-  }
-  if (policies.maxRotationOverlapSeconds !== null) {
-    // The overlap runs from the rotation (the current secret's creation) to the previous secret's end, which the token's own end caps.
-    rules.push(Prisma.sql`EXISTS (
-      SELECT 1 FROM "token_secrets" p JOIN "token_secrets" c ON c."token_guid" = p."token_guid" AND c."expires_at" IS NULL
-      WHERE p."token_guid" = t."guid" AND p."expires_at" > ${now}
-        AND LEAST(p."expires_at", COALESCE(t."valid_to", p."expires_at")) > c."created_at" + make_interval(secs => ${policies.maxRotationOverlapSeconds}::int))`);
-  }
-  if (!rules.length) return Prisma.sql`FALSE`;
-  return Prisma.sql`(t."revoked_at" IS NULL AND (t."valid_to" IS NULL OR t."valid_to" > ${now}) AND (${Prisma.join(rules, " OR ")}))`;
+  return policyBreachSql(policies, now) ?? Prisma.sql`FALSE`;
 }
 
 const DAY_MS = 86_400_000;

@@ -141,9 +141,9 @@ export const policiesChangeSchema = policiesSchema
     breakingTokens: z
       .object({
         total: breachCount("break any policy, each counted once (the inventory's filter breaksPolicy=1)"),
-        maxTokenLifetimeDays: breachCount("never expire or end later than the lifetime allows from now"),
-        maxRotationOverlapSeconds: breachCount("have a previous secret working longer than the overlap allows from now"),
-        maxActiveTokensPerUser: breachCount("are beyond their owner's first N live tokens, oldest first"),
+        maxTokenLifetimeDays: breachCount("never expire, or whose window (from their start or creation) is longer than the lifetime allows"),
+        maxRotationOverlapSeconds: breachCount("have a previous secret working longer after the rotation than the overlap allows"),
+        maxActiveTokensPerUser: breachCount("are beyond their owner's first N live tokens, oldest first (not in total: the limit is a person's)"),
       })
       .meta({ description: "Existing tokens that break the policies as saved. They keep working; the administrators' token list flags them." }),
   })

@@ -66,38 +66,55 @@ export async function setPolicies(admin: AdminActor, input: unknown, now = new D
 type BreachRow = { total: bigint; lifetime: bigint; overlap: bigint; active: bigint };
 
 /**
- * Tokens still live (not revoked, not ended) that the policies would refuse if they were set now:
- * - lifetime: no end, or an end later than latestValidTo (start or now, whichever is later, + N days);
- * - overlap: a previous secret that works beyond now + the limit (never past the token's end);
- * - active tokens: each owner's live tokens beyond the first N, oldest first (the ones that a
- *   create would have been refused for).
- * One pass over the live tokens, plus the few secrets winding down; each owner's ranking only when
- * that limit is set, since it sorts every live token (docs/security.md, "Policies", has timings).
- * A 24-hour day is 86,400 seconds, as in ./rules.ts.
+ * What "breaks a policy" means for an existing token (`t` in the query), one SQL rule shared by the
+ * inventory's filter and badge (lib/admin/token-inventory.ts) and the count below, so the number an
+ * administrator is told on saving is the number of tokens the inventory then flags. A live token
+ * (not revoked, not ended) breaks
+ * - the lifetime limit when its whole window is longer (no end, or an end later than its start or
+ *   creation, whichever is later, + N days of 86,400 s), as GitHub judges non-compliant tokens;
+ * - the overlap limit when a previous secret still working outlasts the rotation (the current
+ *   secret's creation) by more than the limit, its end capped by the token's.
+ * Null when no such limit is set. The active-token limit is a person's, not a token's: it is
+ * counted apart and not flagged.
+ */
+export function policyBreachSql(policies: Policies, now: Date): Prisma.Sql | null {
+  const rules: Prisma.Sql[] = [];
+  if (policies.maxTokenLifetimeDays !== null) {
+    rules.push(
+      Prisma.sql`(t."valid_to" IS NULL OR t."valid_to" > GREATEST(t."valid_from", t."created_at") + make_interval(secs => ${policies.maxTokenLifetimeDays}::int * 86400))`,
+    );
+  }
+  if (policies.maxRotationOverlapSeconds !== null) rules.push(overlapBreachSql(policies.maxRotationOverlapSeconds, now));
+  if (!rules.length) return null;
+  return Prisma.sql`(t."revoked_at" IS NULL AND (t."valid_to" IS NULL OR t."valid_to" > ${now}) AND (${Prisma.join(rules, " OR ")}))`;
+}
+
+function overlapBreachSql(seconds: number, now: Date): Prisma.Sql {
+  return Prisma.sql`EXISTS (
+    SELECT 1 FROM "token_secrets" p JOIN "token_secrets" c ON c."token_guid" = p."token_guid" AND c."expires_at" IS NULL
+    WHERE p."token_guid" = t."guid" AND p."expires_at" > ${now}
+      AND LEAST(p."expires_at", COALESCE(t."valid_to", p."expires_at")) > c."created_at" + make_interval(secs => ${seconds}::int))`;
+}
+
+/**
+ * Existing tokens that break the policies: `total` is what the inventory flags (lifetime or
+ * overlap, each token once); `maxActiveTokensPerUser` counts each owner's live tokens beyond the
+ * first N, oldest first (the ones a create would have been refused for). Each owner's ranking only
+ * when that limit is set, since it sorts every live token (docs/security.md, "Policies").
  */
 export async function countPolicyBreaches(policies: Policies, now = new Date()): Promise<PolicyBreaches> {
   const { maxTokenLifetimeDays: days, maxRotationOverlapSeconds: overlap, maxActiveTokensPerUser: active } = policies;
-  const rank =
-    active === null ? Prisma.sql`0::bigint` : Prisma.sql`row_number() OVER (PARTITION BY t.user_id ORDER BY t.created_at, t.guid)`;
+  const lifetime = days === null ? Prisma.sql`FALSE` : policyBreachSql({ ...NO_POLICIES, maxTokenLifetimeDays: days }, now)!;
+  const overlapping = overlap === null ? Prisma.sql`FALSE` : policyBreachSql({ ...NO_POLICIES, maxRotationOverlapSeconds: overlap }, now)!;
+  const beyond = active === null ? Prisma.sql`FALSE` : Prisma.sql`row_number() OVER (PARTITION BY t.user_id ORDER BY t.created_at, t.guid) > ${active}::int`;
   const db = await prisma();
   const [row] = await db.$queryRaw<BreachRow[]>`
-    WITH live AS (
-      SELECT t.guid, t.valid_from, t.valid_to, ${rank} AS rank
+    WITH judged AS MATERIALIZED (
+      SELECT ${lifetime} AS lifetime, ${overlapping} AS overlap, ${beyond} AS active
       FROM tokens t
       WHERE t.revoked_at IS NULL AND (t.valid_to IS NULL OR t.valid_to > ${now}::timestamptz)
-    ), overlapping AS (
-      SELECT DISTINCT s.token_guid FROM token_secrets s
-      WHERE ${overlap}::int IS NOT NULL AND s.expires_at > ${now}::timestamptz + make_interval(secs => ${overlap}::int)
-    ), judged AS MATERIALIZED (
-      SELECT
-        (${days}::int IS NOT NULL AND (live.valid_to IS NULL
-          OR live.valid_to > GREATEST(live.valid_from, ${now}::timestamptz) + make_interval(secs => ${days}::int * 86400))) AS lifetime,
-        (o.token_guid IS NOT NULL
-          AND (live.valid_to IS NULL OR live.valid_to > ${now}::timestamptz + make_interval(secs => ${overlap}::int))) AS overlap,
-        (${active}::int IS NOT NULL AND live.rank > ${active}::int) AS active
-      FROM live LEFT JOIN overlapping o ON o.token_guid = live.guid
     )
-    SELECT count(*) FILTER (WHERE lifetime OR overlap OR active) AS total,
+    SELECT count(*) FILTER (WHERE lifetime OR overlap) AS total,
            count(*) FILTER (WHERE lifetime) AS lifetime,
            count(*) FILTER (WHERE overlap) AS overlap,
            count(*) FILTER (WHERE active) AS active

@@ -467,7 +467,7 @@ export async function rotateToken(actor: Actor, guid: string, input: unknown, no
       await tx.tokenSecret.updateMany({ where: { tokenGuid: existing.guid, expiresAt: null }, data: { expiresAt: until } });
       await tx.tokenSecret.updateMany({ where: { tokenGuid: existing.guid, expiresAt: { gt: until } }, data: { expiresAt: until } });
     }
-    await tx.tokenSecret.create({ data: { tokenGuid: existing.guid, hash: hashSecret(secret, config().tokenHashKey) } });
+    await tx.tokenSecret.create({ data: { tokenGuid: existing.guid, hash: hashSecret(secret, config().tokenHashKey), createdAt: now } });
     // Read again for the secrets' new ends (previousSecretExpiresAt).
     return tx.token.findUniqueOrThrow({ where: { guid: existing.guid }, include: tokenInclude(now) });
   });

@@ -1,6 +1,7 @@
 import type { AdminActor } from "@/lib/admin/actor";
 import { prisma } from "@/lib/db";
 import { PolicyViolationError, ValidationError } from "@/lib/errors";
+import { listAllTokens } from "@/lib/admin/token-inventory";
 import { countPolicyBreaches, getPolicies, NO_POLICIES, setPolicies } from "@/lib/policies/service";
 import { createToken, revokeToken, rotateToken, updateToken } from "@/lib/tokens/service";
 import { useFreshDatabase } from "../helpers/database";
@@ -268,7 +269,7 @@ describe("existing tokens that break the policies", () => {
     const user = await owner();
     const other = await owner();
     const make = (userId: string, name: string, fields: Record<string, unknown> = {}) => createToken(userId, { name, scopes, ...fields }, T0);
-    // Lifetime 30 days from now (T0): forever and 30 days + 1 ms break it; exactly 30 days does not.
+    // Lifetime 30 days from the start (T0): forever and 30 days + 1 ms break it; exactly 30 days does not.
     const mine = [
       await make(user.id, "Forever", { validTo: null }),
       await make(user.id, "At the limit", { validTo: iso(at(30 * DAY)) }),
@@ -291,12 +292,16 @@ describe("existing tokens that break the policies", () => {
     expect(await countPolicyBreaches({ ...policies, maxRotationOverlapSeconds: 7200 }, T0)).toMatchObject({ maxRotationOverlapSeconds: 0 });
     expect(await countPolicyBreaches({ ...policies, maxActiveTokensPerUser: 3 }, T0)).toMatchObject({ maxActiveTokensPerUser: 0 });
     expect(await countPolicyBreaches(NO_POLICIES, T0)).toEqual({ total: 0, maxTokenLifetimeDays: 0, maxRotationOverlapSeconds: 0, maxActiveTokensPerUser: 0 });
-    // Time passing brings the 30 days + 1 ms token within the limit a millisecond later.
-    expect(await countPolicyBreaches({ ...NO_POLICIES, maxTokenLifetimeDays: 30 }, at(1))).toMatchObject({ maxTokenLifetimeDays: 1 });
+    // A lifetime is the token's whole window: time passing does not bring the 30 days + 1 ms token within the limit.
+    expect(await countPolicyBreaches({ ...NO_POLICIES, maxTokenLifetimeDays: 30 }, at(DAY))).toMatchObject({ maxTokenLifetimeDays: 2 });
 
     const before = await db.token.findMany({ orderBy: { guid: "asc" } });
     const { breaches } = await setPolicies(admin, policies, T0);
     expect(breaches.total).toBe(3);
     expect(await db.token.findMany({ orderBy: { guid: "asc" } })).toEqual(before);
+    // The inventory's "breaks policy" flags exactly the tokens the save counted.
+    const flagged = await listAllTokens({ breaksPolicy: "true", perPage: 100 }, T0);
+    expect(flagged.tokens.map((t) => t.name).sort()).toEqual(["A millisecond over", "Forever", "Rotated"]);
+    expect(flagged.tokens.every((t) => t.breaksPolicy)).toBe(true);
   });
 });

@@ -1,37 +1,11 @@
-"use client";
-
-import clsx from "clsx";
-import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { ACCOUNT_PATH, TOKENS_PATH } from "@/lib/paths";
+import { TabNav } from "./tab-nav";
 
 const ITEMS = [
-  { href: "/settings", label: "Account", exact: true },
-  { href: "/settings/tokens", label: "API tokens", exact: false },
-] as const;
+  { href: ACCOUNT_PATH, label: "Account", exact: true },
+  { href: TOKENS_PATH, label: "API tokens" },
+];
 
 export function SettingsNav() {
-  const pathname = usePathname();
-  return (
-    <nav aria-label="Settings">
-      <ul className="flex gap-1 border-b border-gray-200 pb-2">
-        {ITEMS.map((item) => {
-          const current = item.exact ? pathname === item.href : pathname === item.href || pathname.startsWith(`${item.href}/`);
-          return (
-            <li key={item.href}>
-              <Link
-                href={item.href}
-                aria-current={current ? "page" : undefined}
-                className={clsx(
-                  "block rounded-md px-3 py-2.5 text-sm font-medium",
-                  current ? "bg-brand-50 text-brand-800" : "text-gray-700 hover:bg-gray-100 hover:text-gray-900",
-                )}
-              >
-                {item.label}
-              </Link>
-            </li>
-          );
-        })}
-      </ul>
-    </nav>
-  );
+  return <TabNav label="Settings" items={ITEMS} />;
 }

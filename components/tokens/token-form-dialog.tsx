@@ -75,7 +75,7 @@ function TokenForm<R extends ActionResult>({
   onSaved,
 }: Omit<Props<R>, "open" | "onOpenChange" | "returnFocusTo">) {
   const id = useId();
-  const [values, setValues] = useState<TokenFormValues>(() => initialValues(token, latestEnd(policies, null, new Date())));
+  const [values, setValues] = useState<TokenFormValues>(() => initialValues(token, policies));
   const [touched, setTouched] = useState<ReadonlySet<Field>>(new Set());
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState("");

@@ -100,9 +100,11 @@ function toIso(local: string, stored: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? local : date.toISOString();
 }
 
-/** `latest`: the lifetime policy's latest end for a token starting now, which picks a new token's default expiry. */
-export function initialValues(token?: Token, latest: Date | null = null, now = new Date()): TokenFormValues {
+/** A new token's fields start empty, with the longest default expiry the lifetime policy allows; an edit's start as the token is. */
+export function initialValues(token?: Token, policies: TokenPolicies = NO_TOKEN_POLICIES, now = new Date()): TokenFormValues {
   if (!token) {
+    // One instant for the limit and the presets: a millisecond between two clocks would rule out the 30 days a 30-day limit allows.
+    const latest = latestEnd(policies, null, now);
     const expiry = defaultExpiry(latest, now);
     // With no preset short enough, the custom date starts at the latest allowed (datetime-local drops the seconds, so it is within).
     const validTo = expiry === "custom" && latest ? toLocalInput(latest) : "";

@@ -61,6 +61,28 @@ describe("the expiry picker under a maximum lifetime", () => {
     expect(select).toHaveValue("7d");
   });
 
+  test("exactly 30 days: 30 days is the default even when the clock moves on between two reads of it", async () => {
+    // Every read of the clock is a millisecond later, as on a slow machine; the limit and the presets must share one instant.
+    const RealDate = Date;
+    let tick = RealDate.UTC(2030, 0, 31, 9, 30);
+    class TickingDate extends RealDate {
+      constructor(...args: ConstructorParameters<DateConstructor> | []) {
+        if (args.length === 0) super(tick++);
+        else super(...(args as ConstructorParameters<DateConstructor>));
+      }
+      static now = () => tick++;
+    }
+    global.Date = TickingDate as DateConstructor;
+    try {
+      const { dialog } = await openCreate(policies({ maxTokenLifetimeDays: 30 }));
+      const select = within(dialog).getByLabelText("Expires after");
+      expect(optionsOf(select)).toEqual(["7 days", "30 days", "A date of my choice"]);
+      expect(select).toHaveValue("30d");
+    } finally {
+      global.Date = RealDate;
+    }
+  });
+
   test("3 days: no preset fits, so the custom date starts at the latest allowed and cannot go past it", async () => {
     const before = Date.now();
     const { dialog } = await openCreate(policies({ maxTokenLifetimeDays: 3 }));

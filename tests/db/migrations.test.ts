@@ -375,9 +375,28 @@ describe("the migrated schema is the one Prisma expects", () => {
       details: { before: { description: "é" }, after: { description: "ü" }, count: 3 },
       ip: token.lastUsedIp,
       userAgent: token.lastUsedUserAgent,
+      dedupeKey: "k".repeat(200),
     };
     await db.auditEvent.create({ data: event });
     expect(await db.auditEvent.findUniqueOrThrow({ where: { id: event.id } })).toEqual(event);
+    await expect(db.auditEvent.create({ data: { ...event, id: "8b4d5e6f-7081-4c92-9dae-1f2a3b4c5d6e" } })).rejects.toThrow();
+
+    const history = { id: "9c5e6f70-8192-4da3-8ebf-2a3b4c5d6e7f", tokenGuid: guid, partial: "p".repeat(32), issuedAt: at("2030-01-05T00:00:00.017Z"), stoppedAt: at("2030-01-07T00:00:00.018Z") };
+    const usage = { tokenGuid: guid, hour: at("2030-01-05T12:00:00Z"), source: "6f2b3c4d-5e6f-4a70-9b8c-9d0e1f2a3b4c", answered: 2_147_483_647, refusedScope: 1, refusedRate: 2 };
+    const address = {
+      tokenGuid: guid,
+      ip: token.lastUsedIp,
+      firstSeenAt: at("2030-01-05T12:00:00.019Z"),
+      lastSeenAt: at("2030-01-05T13:00:00.020Z"),
+      uses: 3,
+      userAgent: token.lastUsedUserAgent,
+    };
+    await db.tokenSecretHistory.create({ data: history });
+    await db.tokenUsage.create({ data: usage });
+    await db.tokenAddress.create({ data: address });
+    expect(await db.tokenSecretHistory.findUniqueOrThrow({ where: { id: history.id } })).toEqual(history);
+    expect(await db.tokenUsage.findUniqueOrThrow({ where: { tokenGuid_hour_source: { tokenGuid: guid, hour: usage.hour, source: usage.source } } })).toEqual(usage);
+    expect(await db.tokenAddress.findUniqueOrThrow({ where: { tokenGuid_ip: { tokenGuid: guid, ip: address.ip } } })).toEqual(address);
 
     // Optional fields take null, and defaults fill what is left out.
     const bare = await db.token.create({
@@ -405,6 +424,16 @@ describe("the migrated schema is the one Prisma expects", () => {
     expect(await Promise.all([db.userScope.count({ where: { userId } }), db.tokenScope.count({ where: { tokenGuid: guid } }), db.token.count({ where: { userId } })])).toEqual([0, 0, 2]);
     // ...and deleting the user removes everything that hangs off it.
     await db.user.delete({ where: { id: userId } });
-    expect(await Promise.all([db.token.count({ where: { userId } }), db.tokenSecret.count({ where: { tokenGuid: guid } })])).toEqual([0, 0]);
+    expect(
+      await Promise.all([
+        db.token.count({ where: { userId } }),
+        db.tokenSecret.count({ where: { tokenGuid: guid } }),
+        db.tokenSecretHistory.count({ where: { tokenGuid: guid } }),
+        db.tokenUsage.count({ where: { tokenGuid: guid } }),
+        db.tokenAddress.count({ where: { tokenGuid: guid } }),
+      ]),
+    ).toEqual([0, 0, 0, 0, 0]);
+    // The record outlives what it is about: audit events have no foreign keys.
+    expect(await db.auditEvent.count({ where: { id: event.id } })).toBe(1);
   });
 });

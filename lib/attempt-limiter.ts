@@ -23,11 +23,13 @@ export class AttemptLimiter {
     return Math.max(1, Math.ceil(this.windows.getRemainingTTL(key) / 1000));
   }
 
-  record(key: string): void {
+  /** Counts an attempt; true when it is the one that blocks the key (a pause begins). */
+  record(key: string): boolean {
     const window = this.windows.get(key);
     // Counted in place: the window keeps the end its first attempt gave it.
     if (window) window.attempts++;
     else this.windows.set(key, { attempts: 1 });
+    return (window?.attempts ?? 1) === this.limit;
   }
 
   /** Forgets the key's attempts: a correct password ends an account's run of wrong ones. */

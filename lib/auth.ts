@@ -89,7 +89,7 @@ export function authOptions(): NextAuthOptions {
           // next-auth hands over the request's headers as a plain object.
           const client = clientOf(new Headers(request.headers as Record<string, string>));
           try {
-            return await signInWithLimits(credentials, client.key);
+            return await signInWithLimits(credentials, client);
           } catch (error) {
             // Thrown, next-auth answers with the message as its error code.
             if (error instanceof TooManyAttemptsError) throw new Error(SIGN_IN_PAUSED);
@@ -115,11 +115,11 @@ export function authOptions(): NextAuthOptions {
         }
         return true;
       },
-      async jwt({ token, user }) {
+      async jwt({ token, user, account }) {
         if (user) {
           // Sign-in: the cookie about to be issued names a new server-side session.
           token.sub = user.id;
-          token.sid = await createSession(user.id, clientOf(await headers()));
+          token.sid = await createSession(user.id, clientOf(await headers()), new Date(), account?.provider ?? "credentials");
           return token;
         }
         // Every other use (the session endpoint, getServerSession): only a live session is renewed.
@@ -137,7 +137,7 @@ export function authOptions(): NextAuthOptions {
     events: {
       // The cookie is cleared by next-auth; the session it named ends on every instance.
       async signOut({ token }) {
-        await endSessionById(token?.sid);
+        await endSessionById(token?.sid, clientOf(await headers()));
       },
     },
   };

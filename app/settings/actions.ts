@@ -1,9 +1,7 @@
 "use server";
 
-import { headers } from "next/headers";
 import { serverActions } from "@/lib/actions/server-action";
 import type { ActionResult } from "@/lib/actions/result";
-import { clientOf } from "@/lib/client";
 import { ACCOUNT_PATH } from "@/lib/paths";
 import { endOtherSessions, endSession } from "@/lib/sessions/service";
 import { changePasswordWithLimits } from "@/lib/users/attempt-limits";
@@ -25,20 +23,19 @@ const accountAction = serverActions({
 });
 
 export async function endSessionAction(sessionId: unknown): Promise<AccountActionResult> {
-  return accountAction("end session", async (session) => {
-    await endSession(session.user.id, sessionId);
+  return accountAction("end session", async ({ actor }) => {
+    await endSession(actor, sessionId);
     return {};
   });
 }
 
 export async function endOtherSessionsAction(): Promise<AccountActionResult> {
-  return accountAction("end other sessions", async (session) => ({ ended: await endOtherSessions(session.user.id, session.sessionId) }));
+  return accountAction("end other sessions", async ({ user, sessionId, actor }) => ({ ended: await endOtherSessions(user.id, sessionId, actor) }));
 }
 
 export async function changePasswordAction(input: unknown): Promise<AccountActionResult> {
-  return accountAction("change password", async (session) => {
-    const client = clientOf(await headers());
-    await changePasswordWithLimits(session.user, session.sessionId, input, client.key);
+  return accountAction("change password", async ({ user, sessionId, client }) => {
+    await changePasswordWithLimits(user, sessionId, input, client);
     return {};
   });
 }

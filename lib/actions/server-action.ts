@@ -1,5 +1,8 @@
 import "server-only";
 import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import type { PersonActor } from "@/lib/audit/events";
+import { clientOf, type Client } from "@/lib/client";
 import { ConflictError, NotFoundError, PolicyViolationError, TooManyAttemptsError, ValidationError, isDatabaseUnavailable } from "@/lib/errors";
 import { currentSession, type CurrentSession } from "@/lib/session";
 import type { ActionFailure, ActionResult } from "./result";
@@ -19,18 +22,22 @@ export type ActionPage = {
 
 const NOT_AN_ACTION = "Not found.";
 
+/** Who calls: their session, and where from, for the record of what they do (`actor`). */
+export type ActionCaller = CurrentSession & { client: Client; actor: PersonActor };
+
 /**
  * The one skeleton of a server action: anyone can call one with any arguments, so it checks the
  * caller's live session itself, runs `body` for that person, and turns the domain's expected
  * errors into an ActionFailure (anything else is logged, never shown).
  */
 export function serverActions(page: ActionPage) {
-  return async function run<T extends object>(action: string, body: (session: CurrentSession) => Promise<T>): Promise<ActionResult<T>> {
+  return async function run<T extends object>(action: string, body: (caller: ActionCaller) => Promise<T>): Promise<ActionResult<T>> {
     const session = await currentSession();
     if (page.adminOnly && !session?.user.isAdmin) return { ok: false, error: NOT_AN_ACTION };
     if (!session) return { ok: false, error: page.signedOut };
     try {
-      const result = await body(session);
+      const client = clientOf(await headers());
+      const result = await body({ ...session, client, actor: { userId: session.user.id, email: session.user.email, client } });
       revalidatePath(page.path);
       return { ok: true, ...result } as ActionResult<T>;
     } catch (error) {

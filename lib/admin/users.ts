@@ -104,11 +104,7 @@ export async function grantToUser(admin: AdminActor, userId: unknown, scope: unk
   if (isAdminOnlyScope(scopeName) && !user.isAdmin) {
     throw new ConflictError(`${scopeName} can be granted only to administrators, and ${user.email} is not one.`);
   }
-  await grantScope(user.id, scopeName);
-  if (!user.grants.some((g) => g.scopeName === scopeName)) {
-    const db = await prisma();
-    await recordAdminEvent(db, admin, { action: "user.scope_granted", targetUser: user.id, targetScope: scopeName, details: { email: user.email } });
-  }
+  await grantScope(user.id, scopeName, admin);
   return getUser(user.id);
 }
 
@@ -116,11 +112,7 @@ export async function grantToUser(admin: AdminActor, userId: unknown, scope: unk
 export async function withdrawFromUser(admin: AdminActor, userId: unknown, scope: unknown): Promise<AdminUserView> {
   const user = await findUser(userId);
   const scopeName = scopeNameOf(scope);
-  await withdrawScope(user.id, scopeName);
-  if (user.grants.some((g) => g.scopeName === scopeName)) {
-    const db = await prisma();
-    await recordAdminEvent(db, admin, { action: "user.scope_withdrawn", targetUser: user.id, targetScope: scopeName, details: { email: user.email } });
-  }
+  await withdrawScope(user.id, scopeName, admin);
   return getUser(user.id);
 }
 

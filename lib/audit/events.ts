@@ -77,6 +77,17 @@ export type EventActor =
 
 export const SYSTEM: EventActor = { kind: "system" };
 
+/**
+ * A person acting for themselves: on a page (with the request's client), or named by a bare user
+ * id (scripts, tests), which records them without an address.
+ */
+export type PersonActor = { userId: string; email?: string | null; client?: Client | null };
+
+export function personEventActor(person: string | PersonActor): EventActor {
+  if (typeof person === "string") return { kind: "person", userId: person };
+  return { kind: "person", userId: person.userId, label: person.email ?? null, client: person.client ?? null };
+}
+
 export type AuditEvent = {
   action: EventAction;
   targetUser?: string | null;

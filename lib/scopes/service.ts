@@ -243,9 +243,10 @@ export async function retireScope(admin: AdminActor, name: string, now = new Dat
 
 /**
  * Grants a catalogue scope to a user. Idempotent. A retired scope cannot be granted (ConflictError),
- * nor an administrators' scope to anyone who is not one.
+ * nor an administrators' scope to anyone who is not one. A grant that adds the scope is recorded
+ * (user.scope_granted) in the same transaction, as `by`'s doing (null: the system, a script).
  */
-export async function grantScope(userId: string, scopeName: string): Promise<void> {
+export async function grantScope(userId: string, scopeName: string, by: AdminActor | null = null): Promise<void> {
   if (!isScopeName(scopeName)) throw notInCatalogue(String(scopeName));
   if (!isUserId(userId)) throw new NotFoundError("No such user.");
   const db = await prisma();
@@ -254,23 +255,30 @@ export async function grantScope(userId: string, scopeName: string): Promise<voi
     const [scope] = await tx.$queryRaw<{ retired_at: Date | null }[]>`SELECT retired_at FROM scopes WHERE name = ${scopeName} FOR SHARE`;
     if (!scope) throw notInCatalogue(scopeName);
     if (scope.retired_at) throw new ConflictError(`${scopeName} is retired and can no longer be granted.`);
-    const [user] = await tx.$queryRaw<{ is_admin: boolean }[]>`SELECT is_admin FROM users WHERE id = ${userId}::uuid FOR SHARE`;
+    const [user] = await tx.$queryRaw<{ is_admin: boolean; email: string }[]>`SELECT is_admin, email FROM users WHERE id = ${userId}::uuid FOR SHARE`;
     if (!user) throw new NotFoundError("No such user.");
     if (isAdminOnlyScope(scopeName) && !user.is_admin) {
       throw new ConflictError(`${scopeName} can be held only by administrators; make this user an administrator first.`);
     }
-    await tx.userScope.upsert({ where: { userId_scopeName: { userId, scopeName } }, create: { userId, scopeName }, update: {} });
+    const { count } = await tx.userScope.createMany({ data: [{ userId, scopeName }], skipDuplicates: true });
+    if (count) await recordAdminEvent(tx, by, { action: "user.scope_granted", targetUser: userId, targetScope: scopeName, details: { email: user.email } });
   });
   await grantsChanged(userId);
 }
 
 /**
  * Withdraws a scope from a user. Their tokens keep the scope on record but lose it at once:
- * effective scopes are always computed against the grants held now.
+ * effective scopes are always computed against the grants held now. A withdrawal that removes the
+ * grant is recorded (user.scope_withdrawn) in the same transaction, as `by`'s doing.
  */
-export async function withdrawScope(userId: string, scopeName: string): Promise<void> {
+export async function withdrawScope(userId: string, scopeName: string, by: AdminActor | null = null): Promise<void> {
   if (!isUserId(userId)) throw new NotFoundError("No such user.");
   const db = await prisma();
-  await db.userScope.deleteMany({ where: { userId, scopeName } });
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.userScope.deleteMany({ where: { userId, scopeName } });
+    if (!count) return;
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true } });
+    await recordAdminEvent(tx, by, { action: "user.scope_withdrawn", targetUser: userId, targetScope: scopeName, details: { email: user?.email ?? null } });
+  });
   await grantsChanged(userId);
 }

@@ -1,23 +1,40 @@
+import { personEventActor, type EventActor, type PersonActor } from "@/lib/audit/events";
+import type { Client } from "@/lib/client";
 import { BeyondCallerError, type FieldErrors } from "@/lib/errors";
 
 /**
  * Who changes tokens, and how far they may go. A person (the token page, acting for whoever is
- * signed in; scripts) is named by their user id and has all of their grants. An API token acts
- * for its owner but only within itself: it cannot hand out, or reach, more than it holds, so a
- * leaked short-lived token cannot mint a broader or longer-lived one. See docs/security.md.
+ * signed in, with the request's client; scripts, by a bare user id) has all of their grants. An
+ * API token acts for its owner but only within itself: it cannot hand out, or reach, more than it
+ * holds, so a leaked short-lived token cannot mint a broader or longer-lived one. See
+ * docs/security.md. Either way the record of the change names them (lib/audit/events.ts).
  */
-export type Actor = string | TokenActor;
+export type Actor = string | PersonActor | TokenActor;
 
 export type TokenActor = {
   userId: string;
+  /** The calling token, named in the record of what it did. */
+  guid: string;
   /** The calling token's scopes as verified (already narrowed to its owner's grants then). */
   scopes: readonly string[];
   /** Its end; null when it never expires. */
   validTo: Date | null;
+  email?: string | null;
+  client?: Client | null;
 };
+
+export function isTokenActor(actor: Actor): actor is TokenActor {
+  return typeof actor !== "string" && "scopes" in actor;
+}
 
 export function ownerOf(actor: Actor): string {
   return typeof actor === "string" ? actor : actor.userId;
+}
+
+/** The actor as the record of the change keeps it. */
+export function eventActorOf(actor: Actor): EventActor {
+  if (!isTokenActor(actor)) return personEventActor(actor);
+  return { kind: "token", userId: actor.userId, tokenGuid: actor.guid, label: actor.email ?? null, client: actor.client ?? null };
 }
 
 /** A calling token's reach: its effective scopes (its own ∩ its owner's grants now) and its end. */

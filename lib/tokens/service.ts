@@ -15,14 +15,15 @@ import {
   type FilterName,
   type TokenListQuery,
 } from "@/lib/validation/token-list";
-import { assertReachable, assertScopesWithin, lifetimeProblems, ownerOf, reachOf, type Actor, type TokenActor } from "./actor";
+import { assertReachable, assertScopesWithin, eventActorOf, isTokenActor, lifetimeProblems, ownerOf, reachOf, type Actor, type TokenActor } from "./actor";
 import { generateSecret, hashSecret, partialOf } from "./secret";
 import { activeWhere, inactiveWhere, liveWhere, statusOf } from "./status";
 import type { TokenView } from "./contract";
 import { tokenChanged } from "./events";
 import type { VerifiedToken } from "./verify";
 import type { AdminActor } from "@/lib/admin/actor";
-import { recordAdminEvent } from "@/lib/audit/events";
+import { recordAdminEvent, recordEvent, type EventAction, type Writer } from "@/lib/audit/events";
+import type { Client } from "@/lib/client";
 import { adminRevokeSchema } from "@/lib/validation/admin-tokens";
 
 export type { Actor, TokenActor } from "./actor";
@@ -202,15 +203,33 @@ function assertHeld(held: readonly string[], scopes: string[]): void {
   }
 }
 
-/** The API token acting for a request, as the service's rules need it. */
-export function tokenActor(token: VerifiedToken): TokenActor {
-  return { userId: token.userId, scopes: token.scopes, validTo: token.validTo };
+/** The API token acting for a request, as the service's rules and the record of its changes need it. */
+export function tokenActor(token: VerifiedToken, client: Client): TokenActor {
+  return { userId: token.userId, guid: token.guid, scopes: token.scopes, validTo: token.validTo, email: token.userEmail, client };
 }
 
 /** A calling token's reach, read with its owner's grants as they are now; null for a person. */
 async function reachFor(actor: Actor, held?: readonly string[]) {
-  return typeof actor === "string" ? null : reachOf(actor, held ?? (await heldScopes(actor.userId)));
+  return isTokenActor(actor) ? reachOf(actor, held ?? (await heldScopes(actor.userId))) : null;
 }
+
+/**
+ * The record of a change to one of the owner's tokens, written in the change's transaction so
+ * that a change that fails leaves none. Details always carry the name (the token may be deleted
+ * later) and never a secret: partials only.
+ */
+function recordTokenEvent(
+  tx: Writer,
+  actor: Actor,
+  action: EventAction,
+  token: { guid: string; userId: string; name: string },
+  details: Prisma.InputJsonObject,
+  now: Date,
+) {
+  return recordEvent(tx, eventActorOf(actor), { action, targetUser: token.userId, targetToken: token.guid, details: { name: token.name, ...details } }, now);
+}
+
+const isoOrNull = (date: Date | null) => date?.toISOString() ?? null;
 
 const scopesOf = (row: TokenRow) => row.scopes.map((s) => s.scopeName);
 
@@ -250,6 +269,11 @@ async function assertRoomForOneMore(db: Pick<Prisma.TransactionClient, "token">,
   if (live >= max) throw new PolicyViolationError("maxActiveTokensPerUser", activeTokensMessage(max));
 }
 
+/** The earliest of the instants given (null: no end). */
+function earliest(first: Date, ...others: (Date | null)[]): Date {
+  return others.reduce<Date>((min, date) => (date && date.getTime() < min.getTime() ? date : min), first);
+}
+
 const isLive = (window: { validTo: Date | null }, now: Date) => window.validTo === null || window.validTo.getTime() > now.getTime();
 
 export async function createToken(actor: Actor, input: unknown, now = new Date()): Promise<TokenWithSecret> {
@@ -258,7 +282,7 @@ export async function createToken(actor: Actor, input: unknown, now = new Date()
   if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
   const fields = parsed.data;
   // A token that ends makes tokens that end: left out, valid-to is the caller's own (null, "never", must be asked for).
-  if (typeof actor !== "string" && (input as { validTo?: unknown }).validTo === undefined) fields.validTo = actor.validTo;
+  if (isTokenActor(actor) && (input as { validTo?: unknown }).validTo === undefined) fields.validTo = actor.validTo;
   const held = await heldScopes(userId);
   const reach = await reachFor(actor, held);
   const problems = { ...validityProblems(fields, now), ...(reach && lifetimeProblems(reach, fields)) };
@@ -270,31 +294,39 @@ export async function createToken(actor: Actor, input: unknown, now = new Date()
 
   const secret = generateSecret();
   const db = await prisma();
-  const insert = (tx: Pick<Prisma.TransactionClient, "token">) =>
-    tx.token.create({
-      data: {
-        guid: (fields.guid ?? randomUUID()).toLowerCase(),
-        userId,
-        name: fields.name,
-        description: fields.description,
-        partial: partialOf(secret),
-        validFrom: fields.validFrom ?? now,
-        validTo: fields.validTo,
-        scopes: { create: fields.scopes.map((scopeName) => ({ scopeName })) },
-        secrets: { create: { hash: hashSecret(secret, config().tokenHashKey) } },
-      },
-      include: tokenInclude(now),
-    });
+  const partial = partialOf(secret);
   try {
-    const row =
-      policies.maxActiveTokensPerUser === null
-        ? await insert(db)
-        : await db.$transaction(async (tx) => {
-            // The owner's row lock makes concurrent creates count one after another, so none slips past the limit.
-            await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
-            await assertRoomForOneMore(tx, policies, userId, now);
-            return insert(tx);
-          });
+    const row = await db.$transaction(async (tx) => {
+      if (policies.maxActiveTokensPerUser !== null) {
+        // The owner's row lock makes concurrent creates count one after another, so none slips past the limit.
+        await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+        await assertRoomForOneMore(tx, policies, userId, now);
+      }
+      const created = await tx.token.create({
+        data: {
+          guid: (fields.guid ?? randomUUID()).toLowerCase(),
+          userId,
+          name: fields.name,
+          description: fields.description,
+          partial,
+          validFrom: fields.validFrom ?? now,
+          validTo: fields.validTo,
+          scopes: { create: fields.scopes.map((scopeName) => ({ scopeName })) },
+          secrets: { create: { hash: hashSecret(secret, config().tokenHashKey) } },
+          secretHistory: { create: { partial, issuedAt: now } },
+        },
+        include: tokenInclude(now),
+      });
+      await recordTokenEvent(
+        tx,
+        actor,
+        "token.created",
+        created,
+        { description: created.description, scopes: scopesOf(created).sort(), validFrom: created.validFrom.toISOString(), validTo: isoOrNull(created.validTo), partial },
+        now,
+      );
+      return created;
+    });
     return { token: toView(row, now), secret };
   } catch (error) {
     if (prismaErrorCode(error) === "P2002") throw new ValidationError({ guid: ["This GUID is already in use. Regenerate it and save again."] });
@@ -334,22 +366,51 @@ export async function updateToken(actor: Actor, guid: string, input: unknown, no
 
   const db = await prisma();
   const row = await unlessDeleted(
-    db.token.update({
-      where: { guid: existing.guid },
-      data: {
-        name: patch.name,
-        description: patch.description,
-        validFrom,
-        validTo,
-        ...(patch.scopes && {
-          scopes: { deleteMany: {}, create: patch.scopes.map((scopeName) => ({ scopeName })) },
-        }),
-      },
-      include: tokenInclude(now),
+    db.$transaction(async (tx) => {
+      // Locked and read again, so the record's "before" is what this edit replaced, even with a concurrent one.
+      await tx.$executeRaw`SELECT 1 FROM tokens WHERE guid = ${existing.guid}::uuid FOR UPDATE`;
+      const before = await tx.token.findUnique({ where: { guid: existing.guid }, include: tokenInclude(now) });
+      if (!before) throw new NotFoundError();
+      const updated = await tx.token.update({
+        where: { guid: existing.guid },
+        data: {
+          name: patch.name,
+          description: patch.description,
+          validFrom,
+          validTo,
+          ...(patch.scopes && {
+            scopes: { deleteMany: {}, create: patch.scopes.map((scopeName) => ({ scopeName })) },
+          }),
+        },
+        include: tokenInclude(now),
+      });
+      const changes = editedFields(before, updated);
+      // An edit that changes nothing (the dialog saved as it was) is not an event.
+      if (Object.keys(changes).length) await recordTokenEvent(tx, actor, "token.edited", updated, { changes }, now);
+      return updated;
     }),
   );
   await tokenChanged(row.guid);
   return toView(row, now);
+}
+
+type Edited = { before: Prisma.InputJsonValue | null; after: Prisma.InputJsonValue | null };
+
+/** The fields an edit changed, each with its value before and after (dates as ISO strings, scopes sorted). */
+function editedFields(before: TokenRow, after: TokenRow): Record<string, Edited> {
+  const shown = (row: TokenRow) => ({
+    name: row.name,
+    description: row.description,
+    scopes: scopesOf(row).sort(),
+    validFrom: row.validFrom.toISOString(),
+    validTo: isoOrNull(row.validTo),
+  });
+  const [was, is] = [shown(before), shown(after)];
+  const changes: Record<string, Edited> = {};
+  for (const field of Object.keys(was) as (keyof typeof was)[]) {
+    if (JSON.stringify(was[field]) !== JSON.stringify(is[field])) changes[field] = { before: was[field], after: is[field] };
+  }
+  return changes;
 }
 
 /** The one revoke rule, for owners and administrators alike: only an active token can be revoked. */
@@ -371,13 +432,14 @@ export async function revokeToken(actor: Actor, guid: string, now = new Date()):
   if (existing.revokedAt) return toView(existing, now);
   assertRevocable(existing, now);
   const db = await prisma();
-  const row = await unlessDeleted(
-    db.token.update({
-      where: { guid: existing.guid },
-      data: { revokedAt: now, validTo: now },
-      include: tokenInclude(now),
-    }),
-  );
+  const row = await db.$transaction(async (tx) => {
+    // Only the revocation that ends the token is recorded: a concurrent one (owner's or administrator's) finds it ended.
+    const { count } = await tx.token.updateMany({ where: { guid: existing.guid, revokedAt: null }, data: { revokedAt: now, validTo: now } });
+    const revoked = await tx.token.findUnique({ where: { guid: existing.guid }, include: tokenInclude(now) });
+    if (!revoked) throw new NotFoundError();
+    if (count) await recordTokenEvent(tx, actor, "token.revoked", revoked, { partial: revoked.partial }, now);
+    return revoked;
+  });
   await tokenChanged(row.guid);
   return toView(row, now);
 }
@@ -446,13 +508,17 @@ export async function rotateToken(actor: Actor, guid: string, input: unknown, no
 
   const secret = generateSecret();
   const db = await prisma();
+  const partial = partialOf(secret);
   const transaction = db.$transaction(async (tx) => {
-    // Updating the token first locks its row until commit, so concurrent rotations (and a revoke)
-    // take turns: each one's deleteMany below then sees the secret the previous one created, and
+    // Locking the token's row first (until commit) makes concurrent rotations (and a revoke) take
+    // turns: each one's deleteMany below then sees the secret the previous one created, and
     // exactly one secret without an end survives. The revoked check reads that locked row.
+    const [was] = await tx.$queryRaw<{ partial: string; valid_to: Date | null }[]>`
+      SELECT partial, valid_to FROM tokens WHERE guid = ${existing.guid}::uuid FOR UPDATE`;
+    if (!was) throw new NotFoundError();
     const row = await tx.token.update({
       where: { guid: existing.guid },
-      data: { partial: partialOf(secret), ...(validTo !== undefined && { validTo }) },
+      data: { partial, ...(validTo !== undefined && { validTo }) },
       include: tokenInclude(now),
     });
     if (row.revokedAt) throw new ConflictError("A revoked token cannot be rotated. Create a new token instead.");
@@ -468,6 +534,22 @@ export async function rotateToken(actor: Actor, guid: string, input: unknown, no
       await tx.tokenSecret.updateMany({ where: { tokenGuid: existing.guid, expiresAt: { gt: until } }, data: { expiresAt: until } });
     }
     await tx.tokenSecret.create({ data: { tokenGuid: existing.guid, hash: hashSecret(secret, config().tokenHashKey), createdAt: now } });
+    // The history: the secrets in use stop when they stop working (above), never later than the
+    // token lets them; without an overlap, never later than the token's end before this rotation either.
+    const stop = earliest(overlapSeconds > 0 ? new Date(now.getTime() + overlapSeconds * 1000) : now, row.validTo, overlapSeconds > 0 ? null : was.valid_to);
+    await tx.tokenSecretHistory.updateMany({
+      where: { tokenGuid: existing.guid, OR: [{ stoppedAt: null }, { stoppedAt: { gt: stop } }] },
+      data: { stoppedAt: stop },
+    });
+    await tx.tokenSecretHistory.create({ data: { tokenGuid: existing.guid, partial, issuedAt: now } });
+    await recordTokenEvent(
+      tx,
+      actor,
+      "token.rotated",
+      row,
+      { overlapSeconds, previousPartial: was.partial, partial, ...(validTo !== undefined && { validTo: isoOrNull(row.validTo) }) },
+      now,
+    );
     // Read again for the secrets' new ends (previousSecretExpiresAt).
     return tx.token.findUniqueOrThrow({ where: { guid: existing.guid }, include: tokenInclude(now) });
   });
@@ -485,11 +567,19 @@ export async function rotateToken(actor: Actor, guid: string, input: unknown, no
 export async function endOverlap(actor: Actor, guid: string, now = new Date()): Promise<TokenView> {
   const userId = ownerOf(actor);
   const existing = await findOwned(userId, guid, now);
-  if (!previousSecretEnd(existing, now)) {
-    throw new ConflictError("This token has no previous secret that still works: there is no overlap to end.");
-  }
+  const noOverlap = () => new ConflictError("This token has no previous secret that still works: there is no overlap to end.");
+  if (!previousSecretEnd(existing, now)) throw noOverlap();
   const db = await prisma();
-  await db.tokenSecret.deleteMany({ where: { tokenGuid: existing.guid, expiresAt: { not: null } } });
+  await db.$transaction(async (tx) => {
+    // Locked like a rotation and checked again, so that of two concurrent ends only one ends anything (and is recorded).
+    await tx.$executeRaw`SELECT 1 FROM tokens WHERE guid = ${existing.guid}::uuid FOR UPDATE`;
+    const locked = await tx.token.findUnique({ where: { guid: existing.guid }, include: tokenInclude(now) });
+    if (!locked) throw new NotFoundError();
+    if (!previousSecretEnd(locked, now)) throw noOverlap();
+    await tx.tokenSecret.deleteMany({ where: { tokenGuid: existing.guid, expiresAt: { not: null } } });
+    await tx.tokenSecretHistory.updateMany({ where: { tokenGuid: existing.guid, stoppedAt: { gt: now } }, data: { stoppedAt: now } });
+    await recordTokenEvent(tx, actor, "token.overlap_ended", locked, { partial: locked.partial }, now);
+  });
   await tokenChanged(existing.guid);
   return toView(await findOwned(userId, guid, now), now);
 }
@@ -507,7 +597,11 @@ export async function deleteToken(actor: Actor, guid: string, now = new Date()):
     assertReachable(reach, { scopes: scopesOf(existing), validTo: existing.validTo }, "delete");
   }
   const db = await prisma();
-  const { count } = await db.token.deleteMany({ where: { guid: guid.toLowerCase(), userId } });
-  if (count === 0) throw new NotFoundError();
+  await unlessDeleted(
+    db.$transaction(async (tx) => {
+      const deleted = await tx.token.delete({ where: { guid: guid.toLowerCase(), userId } });
+      await recordTokenEvent(tx, actor, "token.deleted", deleted, { partial: deleted.partial }, now);
+    }),
+  );
   await tokenChanged(guid.toLowerCase());
 }

@@ -1,9 +1,12 @@
 import "server-only";
 import { apiConfig } from "@/lib/config";
-import { TooManyAttemptsError, ValidationError, fieldErrorsOf } from "@/lib/errors";
+import { personEventActor, recordEvent } from "@/lib/audit/events";
+import type { Client } from "@/lib/client";
+import { prisma } from "@/lib/db";
+import { AccountDisabledError, TooManyAttemptsError, ValidationError, fieldErrorsOf } from "@/lib/errors";
 import { AttemptLimiter } from "@/lib/attempt-limiter";
 import { changePasswordSchema, signInSchema, signUpSchema } from "@/lib/validation/accounts";
-import { checkCredentials, checkPassword, setPassword, signUp, type AccountUser } from "./service";
+import { checkPassword, credentialCheck, setPassword, signUp, type AccountUser } from "./service";
 
 /**
  * Password guessing and bulk sign-ups, slowed down: per account, per address, and sign-ups per
@@ -30,26 +33,67 @@ function minutes(seconds: number): string {
   return n === 1 ? "a minute" : `${n} minutes`;
 }
 
+/** A caller named only by its key (tests, scripts): counted, and recorded without an address. */
+const clientFor = (client: Client | string): Client => (typeof client === "string" ? { address: null, key: client, userAgent: null } : client);
+
+// Failed sign-ins are recorded without the answer waiting, so that a wrong password for an existing
+// account (recorded) takes as long as one for an unknown email (not recorded: no account to show it to).
+const holderOfRecords = globalThis as unknown as { tollgateSignInRecords?: Set<Promise<void>> };
+const pendingRecords = (holderOfRecords.tollgateSignInRecords ??= new Set());
+
+/** Resolves once the failed sign-ins recorded so far are written (tests; shutdown needs nothing more). */
+export async function signInRecordsWritten(): Promise<void> {
+  await Promise.all([...pendingRecords]);
+}
+
+/**
+ * A failed authentication of an existing account (a wrong password, at sign-in or when changing
+ * it; the right password of a disabled account), and any pause it began: account (its email) or
+ * address. The actor is the account as claimed, with the caller's address and user agent.
+ */
+function recordFailure(account: { id: string; email: string }, client: Client, details: { reason: string; during?: string }, paused: { account: boolean; address: boolean }) {
+  const actor = personEventActor({ userId: account.id, email: account.email, client });
+  const now = new Date();
+  const windowMinutes = SIGN_IN_WINDOW_SECONDS / 60;
+  const write = (async () => {
+    const db = await prisma();
+    await recordEvent(db, actor, { action: "user.sign_in_failed", targetUser: account.id, details }, now);
+    if (paused.account) await recordEvent(db, actor, { action: "user.sign_in_paused", targetUser: account.id, details: { paused: "account", minutes: windowMinutes } }, now);
+    if (paused.address) {
+      await recordEvent(db, actor, { action: "user.sign_in_paused", targetUser: account.id, details: { paused: "address", address: client.address ?? client.key, minutes: windowMinutes } }, now);
+    }
+  })()
+    .catch((error) => console.error("Could not record a failed sign-in:", error))
+    .finally(() => pendingRecords.delete(write));
+  pendingRecords.add(write);
+}
+
 /**
  * The user for a correct email and password, or null; throws TooManyAttemptsError while the
- * account or the address is paused. `clientKey` is the caller's address (lib/client.ts).
+ * account or the address is paused, AccountDisabledError for the right password of a disabled
+ * account. `client` is the caller (lib/client.ts), or just the key its failures count under.
  */
-export async function signInWithLimits(input: unknown, clientKey: string): Promise<AccountUser | null> {
+export async function signInWithLimits(input: unknown, caller: Client | string): Promise<AccountUser | null> {
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) return null;
+  const client = clientFor(caller);
   const { accounts, addresses } = limiters();
   const account = parsed.data.email;
-  const wait = Math.max(accounts.blockedSeconds(account), addresses.blockedSeconds(clientKey));
+  const wait = Math.max(accounts.blockedSeconds(account), addresses.blockedSeconds(client.key));
   if (wait > 0) {
     throw new TooManyAttemptsError(`Too many failed sign-ins. Wait ${minutes(wait)} and try again.`, wait);
   }
-  const user = await checkCredentials(parsed.data);
-  if (user) {
+  const result = await credentialCheck(parsed.data);
+  if ("user" in result) {
     accounts.clear(account);
-    return user;
+    return result.user;
   }
-  accounts.record(account);
-  addresses.record(clientKey);
+  if (result.disabled) {
+    recordFailure(result.failed!, client, { reason: "account_disabled" }, { account: false, address: false });
+    throw new AccountDisabledError();
+  }
+  const paused = { account: accounts.record(account), address: addresses.record(client.key) };
+  if (result.failed) recordFailure(result.failed, client, { reason: "wrong_password" }, paused);
   return null;
 }
 
@@ -72,21 +116,22 @@ export async function signUpWithLimits(input: unknown, clientKey: string): Promi
  * Changes the signed-in person's password after checking the current one; every other session
  * ends. ValidationError names the field at fault; TooManyAttemptsError while paused.
  */
-export async function changePasswordWithLimits(user: AccountUser, sessionId: string, input: unknown, clientKey: string): Promise<void> {
+export async function changePasswordWithLimits(user: AccountUser, sessionId: string, input: unknown, caller: Client | string): Promise<void> {
   const parsed = changePasswordSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
+  const client = clientFor(caller);
   const { accounts, addresses } = limiters();
-  const wait = Math.max(accounts.blockedSeconds(user.email), addresses.blockedSeconds(clientKey));
+  const wait = Math.max(accounts.blockedSeconds(user.email), addresses.blockedSeconds(client.key));
   if (wait > 0) {
     throw new TooManyAttemptsError(`Too many wrong passwords. Wait ${minutes(wait)} and try again.`, wait);
   }
   const ok = await checkPassword(user.id, parsed.data.currentPassword);
   if (ok === null) throw new ValidationError({ currentPassword: ["Your account has no password: you sign in with GitHub or GitLab."] });
   if (!ok) {
-    accounts.record(user.email);
-    addresses.record(clientKey);
+    const paused = { account: accounts.record(user.email), address: addresses.record(client.key) };
+    recordFailure(user, client, { reason: "wrong_password", during: "password_change" }, paused);
     throw new ValidationError({ currentPassword: ["That is not your current password."] });
   }
   accounts.clear(user.email);
-  await setPassword(user.id, parsed.data.newPassword, sessionId);
+  await setPassword({ userId: user.id, email: user.email, client }, parsed.data.newPassword, sessionId);
 }

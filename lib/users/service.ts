@@ -1,9 +1,9 @@
 import "server-only";
+import { personEventActor, recordEvent, type PersonActor } from "@/lib/audit/events";
 import { prisma } from "@/lib/db";
 import { AccountDisabledError, ValidationError, fieldErrorsOf } from "@/lib/errors";
 import { defaultScopesForNewAccounts } from "@/lib/scopes/service";
 import { forgetUserSessions } from "@/lib/sessions/check";
-import { endOtherSessions } from "@/lib/sessions/service";
 import { grantsChanged } from "@/lib/tokens/events";
 import { guidSchema } from "@/lib/validation/tokens";
 import { emailSchema, signInSchema, signUpSchema } from "@/lib/validation/accounts";
@@ -44,14 +44,28 @@ export async function signUp(input: unknown): Promise<AccountUser> {
  * AccountDisabledError for the right password of a disabled account (never for a wrong one).
  */
 export async function checkCredentials(input: unknown): Promise<AccountUser | null> {
+  const result = await credentialCheck(input);
+  if ("disabled" in result) throw new AccountDisabledError();
+  return "user" in result ? result.user : null;
+}
+
+/**
+ * The same check, saying whose password was wrong (`failed`: the account, or null for an email
+ * with no account) for the record of failed sign-ins (lib/users/attempt-limits.ts).
+ * `disabled`: the right password of a disabled account; checkCredentials throws it.
+ */
+export async function credentialCheck(
+  input: unknown,
+): Promise<{ user: AccountUser } | { failed: { id: string; email: string } | null; disabled?: true }> {
   const parsed = signInSchema.safeParse(input);
-  if (!parsed.success) return null;
+  if (!parsed.success) return { failed: null };
   const db = await prisma();
   const user = await db.user.findUnique({ where: { email: parsed.data.email } });
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), parsed.data.password);
-  if (!user || !ok) return null;
-  if (user.disabledAt) throw new AccountDisabledError();
-  return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
+  if (!user) return { failed: null };
+  if (!ok) return { failed: { id: user.id, email: user.email } };
+  if (user.disabledAt) return { failed: { id: user.id, email: user.email }, disabled: true };
+  return { user: { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin } };
 }
 
 export async function findUser(id: string): Promise<AccountUser | null> {
@@ -101,11 +115,20 @@ export async function checkPassword(userId: string, password: string): Promise<b
   return verifyPassword(user.passwordHash, password);
 }
 
-/** A new password; every session but `keepSessionId` ends, so whoever knew the old one is out. */
-export async function setPassword(userId: string, password: string, keepSessionId: string): Promise<void> {
+/**
+ * A new password; every session but `keepSessionId` ends, so whoever knew the old one is out.
+ * Recorded (user.password_changed, with how many sessions ended) in the same transaction.
+ */
+export async function setPassword(person: string | PersonActor, password: string, keepSessionId: string, now = new Date()): Promise<void> {
+  const userId = typeof person === "string" ? person : person.userId;
+  const passwordHash = await hashPassword(password);
   const db = await prisma();
-  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password) } });
-  await endOtherSessions(userId, keepSessionId);
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, data: { passwordHash } });
+    const { count } = await tx.session.deleteMany({ where: { userId, id: { not: keepSessionId } } });
+    await recordEvent(tx, personEventActor(person), { action: "user.password_changed", targetUser: userId, details: { otherSessionsEnded: count } }, now);
+  });
+  forgetUserSessions(userId);
 }
 
 /**

@@ -4,7 +4,7 @@ import { assertReachable, assertScopesWithin, lifetimeProblems, ownerOf, reachOf
 /** The rule "a token never reaches beyond itself", on plain values (over HTTP: tests/api/token-reach.test.ts). */
 
 const end = new Date("2030-01-01T12:00:00Z");
-const caller: TokenActor = { userId: "u", scopes: ["tokens:read", "tokens:write", "tokens:introspect"], validTo: end };
+const caller: TokenActor = { userId: "u", guid: "g", scopes: ["tokens:read", "tokens:write", "tokens:introspect"], validTo: end };
 // The owner has since lost tokens:introspect: it is no longer the token's to give.
 const reach = reachOf(caller, ["tokens:read", "tokens:write", "metrics:read"]);
 const forever = reachOf({ ...caller, validTo: null }, ["tokens:read", "tokens:write"]);

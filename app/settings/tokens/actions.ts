@@ -15,34 +15,34 @@ const tokenAction = serverActions({
 });
 
 export async function createTokenAction(input: unknown): Promise<SecretResult> {
-  return tokenAction("create", async ({ user }) => {
-    const { token, secret } = await createToken(user.id, input);
+  return tokenAction("create", async ({ actor }) => {
+    const { token, secret } = await createToken(actor, input);
     return { token: serializeToken(token), secret };
   });
 }
 
 export async function updateTokenAction(guid: string, input: unknown): Promise<TokenResult> {
-  return tokenAction("update", async ({ user }) => ({ token: serializeToken(await updateToken(user.id, guid, input)) }));
+  return tokenAction("update", async ({ actor }) => ({ token: serializeToken(await updateToken(actor, guid, input)) }));
 }
 
 export async function revokeTokenAction(guid: string): Promise<TokenResult> {
-  return tokenAction("revoke", async ({ user }) => ({ token: serializeToken(await revokeToken(user.id, guid)) }));
+  return tokenAction("revoke", async ({ actor }) => ({ token: serializeToken(await revokeToken(actor, guid)) }));
 }
 
 export async function rotateTokenAction(guid: string, input: unknown): Promise<SecretResult> {
-  return tokenAction("rotate", async ({ user }) => {
-    const { token, secret } = await rotateToken(user.id, guid, input);
+  return tokenAction("rotate", async ({ actor }) => {
+    const { token, secret } = await rotateToken(actor, guid, input);
     return { token: serializeToken(token), secret };
   });
 }
 
 export async function endOverlapAction(guid: string): Promise<TokenResult> {
-  return tokenAction("end overlap", async ({ user }) => ({ token: serializeToken(await endOverlap(user.id, guid)) }));
+  return tokenAction("end overlap", async ({ actor }) => ({ token: serializeToken(await endOverlap(actor, guid)) }));
 }
 
 export async function deleteTokenAction(guid: string): Promise<ActionResult> {
-  return tokenAction("delete", async ({ user }) => {
-    await deleteToken(user.id, guid);
+  return tokenAction("delete", async ({ actor }) => {
+    await deleteToken(actor, guid);
     return {};
   });
 }

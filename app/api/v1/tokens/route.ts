@@ -12,7 +12,7 @@ export const GET = withBearer("tokens:read", async ({ request, token }) =>
   json(tokenPageView(await listTokens(token.userId, listQueryOf(request.nextUrl.searchParams)))),
 );
 
-export const POST = withBearer("tokens:write", async ({ request, token }) => {
-  const created = await createToken(tokenActor(token), await readJsonObject(request));
+export const POST = withBearer("tokens:write", async ({ request, token, client }) => {
+  const created = await createToken(tokenActor(token, client), await readJsonObject(request));
   return json(tokenWithSecretView(created), { status: 201, headers: { Location: `/api/v1/tokens/${created.token.guid}` } });
 });

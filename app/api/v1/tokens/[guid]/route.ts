@@ -11,11 +11,11 @@ type Params = { guid: string };
 
 export const GET = withBearer<Params>("tokens:read", async ({ token, params }) => json(serializeToken(await getToken(token.userId, params.guid))));
 
-export const PATCH = withBearer<Params>("tokens:write", async ({ request, token, params }) =>
-  json(serializeToken(await updateToken(tokenActor(token), params.guid, await readJsonObject(request)))),
+export const PATCH = withBearer<Params>("tokens:write", async ({ request, token, params, client }) =>
+  json(serializeToken(await updateToken(tokenActor(token, client), params.guid, await readJsonObject(request)))),
 );
 
-export const DELETE = withBearer<Params>("tokens:write", async ({ token, params }) => {
-  await deleteToken(tokenActor(token), params.guid);
+export const DELETE = withBearer<Params>("tokens:write", async ({ token, params, client }) => {
+  await deleteToken(tokenActor(token, client), params.guid);
   return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
 });

@@ -1,3 +1,4 @@
+import { ADMIN_ACTIONS } from "@/lib/audit/events";
 import { randomUUID } from "node:crypto";
 import type { AdminActor } from "@/lib/admin/actor";
 import {
@@ -35,7 +36,8 @@ async function makeAdmin(name = "Admin"): Promise<{ id: string; email: string; a
 
 async function events(targetUser: string) {
   const db = await prisma();
-  const rows = await db.auditEvent.findMany({ where: { targetUser }, orderBy: { occurredAt: "asc" } });
+  // Administrators' actions only: the person's own (their tokens, sign-ins) are recorded too.
+  const rows = await db.auditEvent.findMany({ where: { targetUser, action: { in: [...ADMIN_ACTIONS] } }, orderBy: { occurredAt: "asc" } });
   return rows.map((row) => ({ action: row.action, actor: row.actorUserId, scope: row.targetScope, details: row.details }));
 }
 

@@ -1,3 +1,4 @@
+import { ADMIN_ACTIONS } from "@/lib/audit/events";
 import { makeAdministrator, unmakeAdministrator } from "@/lib/admin/administrators";
 import { prisma } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
@@ -23,7 +24,8 @@ async function standing(userId: string) {
 }
 
 async function eventsFor(userId: string) {
-  const rows = await (await prisma()).auditEvent.findMany({ where: { targetUser: userId }, orderBy: { occurredAt: "asc" } });
+  // Administrators' actions only: the person's own (their tokens, sign-ins) are recorded too.
+  const rows = await (await prisma()).auditEvent.findMany({ where: { targetUser: userId, action: { in: [...ADMIN_ACTIONS] } }, orderBy: { occurredAt: "asc" } });
   return rows.map(({ action, actorKind, actorUserId, actorLabel, actorToken, targetUser, targetToken, targetScope, details, ip, userAgent, occurredAt }) => ({
     action,
     actorKind,

@@ -6,6 +6,7 @@
  *   with a session of the user a test chooses (the real sign-in → cookie → user path is covered by the browser tests).
  * - next/cache's revalidatePath throws without a request's static-generation store; here it only
  *   records its calls, which also lets the tests check that the page is refreshed after a change and only then.
+ * - next/headers' headers() needs a request too; here it answers with fixed ones (the caller's address and browser).
  */
 import { revalidatePath } from "next/cache";
 import { currentSession } from "@/lib/session";
@@ -26,6 +27,8 @@ import { createUser } from "../helpers/users";
 
 jest.mock("@/lib/session", () => ({ currentSession: jest.fn() }));
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
+// The request's headers, as server.js leaves them: the address it decided, and the browser's user agent.
+jest.mock("next/headers", () => ({ headers: async () => new Headers({ "x-forwarded-for": "198.51.100.23", "user-agent": "Firefox/140.0" }) }));
 
 useFreshDatabase();
 

@@ -437,3 +437,37 @@ describe("the migrated schema is the one Prisma expects", () => {
     expect(await db.auditEvent.count({ where: { id: event.id } })).toBe(1);
   });
 });
+
+describe("the activity migration's backfill", () => {
+  test("a token from before it gets its current secret as the first of its history, issued when that secret was made", async () => {
+    const scratch = await emptyDatabase();
+    try {
+      const migrations = readMigrations();
+      const activity = migrations.findIndex((m) => m.name === "20261201180000_activity");
+      expect(activity).toBeGreaterThan(0);
+      await applyMigrations(scratch.session, migrations.slice(0, activity));
+      const user = "7d0c3e6a-1b2c-4d5e-8f90-a1b2c3d4e5f6";
+      const [rotated, bare] = ["1f0c3e6a-1b2c-4d5e-8f90-a1b2c3d4e5f6", "2f0c3e6a-1b2c-4d5e-8f90-a1b2c3d4e5f6"];
+      await scratch.session.exec(`
+        INSERT INTO users (id, email, name, updated_at) VALUES ('${user}', 'before@example.com', 'Before', now());
+        INSERT INTO tokens (guid, user_id, name, partial, valid_from, created_at, updated_at) VALUES
+          ('${rotated}', '${user}', 'Rotated before', 'tgp_NEW1…abcd', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z', now()),
+          ('${bare}', '${user}', 'No secret left', 'tgp_OLD2…efgh', '2026-11-02T00:00:00Z', '2026-11-02T00:00:00Z', now());
+        -- The rotated token's previous secret winds down; its current one was made on 2026-11-20.
+        INSERT INTO token_secrets (hash, token_guid, created_at, expires_at) VALUES
+          ('${"a".repeat(64)}', '${rotated}', '2026-11-01T00:00:00Z', '2026-12-31T00:00:00Z'),
+          ('${"b".repeat(64)}', '${rotated}', '2026-11-20T00:00:00Z', NULL);
+      `);
+      expect(await applyMigrations(scratch.session)).toEqual(migrations.slice(activity).map((m) => m.name));
+      const { rows } = await scratch.session.query<{ token_guid: string; partial: string; issued_at: Date; stopped_at: Date | null }>(
+        `SELECT token_guid::text, partial, issued_at, stopped_at FROM token_secret_history ORDER BY token_guid`,
+      );
+      expect(rows.map((r) => ({ ...r, issued_at: new Date(r.issued_at).toISOString() }))).toEqual([
+        { token_guid: rotated, partial: "tgp_NEW1…abcd", issued_at: "2026-11-20T00:00:00.000Z", stopped_at: null },
+        { token_guid: bare, partial: "tgp_OLD2…efgh", issued_at: "2026-11-02T00:00:00.000Z", stopped_at: null },
+      ]);
+    } finally {
+      await scratch.close();
+    }
+  }, 60_000);
+});

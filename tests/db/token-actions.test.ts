@@ -22,8 +22,11 @@ import {
   rotateTokenAction,
   updateTokenAction,
 } from "@/app/settings/tokens/actions";
+import { changePasswordAction, endOtherSessionsAction, endSessionAction } from "@/app/settings/actions";
+import { prisma } from "@/lib/db";
+import { createSession } from "@/lib/sessions/service";
 import { useFreshDatabase } from "../helpers/database";
-import { createUser } from "../helpers/users";
+import { TEST_PASSWORD, createUser } from "../helpers/users";
 
 jest.mock("@/lib/session", () => ({ currentSession: jest.fn() }));
 jest.mock("next/cache", () => ({ revalidatePath: jest.fn() }));
@@ -430,5 +433,75 @@ describe("the page keeps the owner's full rights", () => {
     const result = await createTokenAction({ name: "Typo", scopes: ["tokens:read"], valid_to: inHours(1) });
     expect(result).toMatchObject({ ok: false, fieldErrors: { valid_to: [expect.stringMatching(/Did you mean validTo/)] } });
     expect(await tokenCount(user)).toBe(0);
+  });
+});
+
+describe("the record of what the page did", () => {
+  const FROM = { ip: "198.51.100.23", userAgent: "Firefox/140.0" };
+  const eventsAbout = async (userId: string) =>
+    (await prisma()).auditEvent.findMany({ where: { targetUser: userId }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }] });
+
+  test("each token action records one event: the signed-in person, with the request's address and user agent", async () => {
+    const user = await createUser({ scopes: ["tokens:read", "tokens:write"] });
+    actAs(user);
+    const created = await createTokenAction({ name: "From the page", scopes: ["tokens:read"] });
+    if (!created.ok) throw new Error(JSON.stringify(created));
+    const guid = created.token.guid;
+    await updateTokenAction(guid, { name: "Renamed on the page" });
+    const rotated = await rotateTokenAction(guid, { overlapSeconds: 3600 });
+    if (!rotated.ok) throw new Error(JSON.stringify(rotated));
+    await endOverlapAction(guid);
+    await revokeTokenAction(guid);
+    await deleteTokenAction(guid);
+
+    const rows = await eventsAbout(user.id);
+    expect(rows.map((r) => r.action)).toEqual(["token.created", "token.edited", "token.rotated", "token.overlap_ended", "token.revoked", "token.deleted"]);
+    for (const row of rows) {
+      expect(row).toMatchObject({ actorKind: "person", actorUserId: user.id, actorLabel: user.email, actorToken: null, targetToken: guid, ...FROM });
+      expect(JSON.stringify(row)).not.toContain(created.secret);
+      expect(JSON.stringify(row)).not.toContain(rotated.secret);
+    }
+  });
+
+  test("a refused action records nothing: invalid input, another person's token, a conflict, signed out", async () => {
+    const user = await createUser({ scopes: ["tokens:read", "tokens:write"] });
+    const other = await createUser({ scopes: ["tokens:read"] });
+    const { token: theirs } = await createToken(other.id, { name: "Theirs", scopes: ["tokens:read"] });
+    actAs(user);
+    expect(await createTokenAction({ name: "", scopes: ["tokens:read"] })).toMatchObject({ ok: false });
+    expect(await updateTokenAction(theirs.guid, { name: "Mine" })).toMatchObject({ ok: false, gone: true });
+    expect(await revokeTokenAction(theirs.guid)).toMatchObject({ ok: false, gone: true });
+    expect(await deleteTokenAction(theirs.guid)).toMatchObject({ ok: false, gone: true });
+    const mine = await createTokenAction({ name: "Mine", scopes: ["tokens:read"] });
+    if (!mine.ok) throw new Error(JSON.stringify(mine));
+    expect(await endOverlapAction(mine.token.guid)).toMatchObject({ ok: false });
+    actAs(null);
+    expect(await revokeTokenAction(mine.token.guid)).toMatchObject({ ok: false });
+    expect((await eventsAbout(user.id)).map((r) => r.action)).toEqual(["token.created"]);
+    expect((await eventsAbout(other.id)).map((r) => r.action)).toEqual(["token.created"]);
+  });
+
+  test("the account page: ending a session, the others, and changing the password, each once, from the request", async () => {
+    const user = await createUser();
+    const current = await createSession(user.id, { address: "192.0.2.1", userAgent: "Firefox/140.0" });
+    const elsewhere = await createSession(user.id, { address: "192.0.2.2", userAgent: "curl/8.5.0" });
+    await createSession(user.id, { address: "192.0.2.3", userAgent: "Safari" });
+    jest.mocked(currentSession).mockResolvedValue({ user, sessionId: current });
+    const signIns = (await eventsAbout(user.id)).length;
+
+    expect(await endSessionAction(elsewhere)).toEqual({ ok: true });
+    expect(await endSessionAction(elsewhere)).toMatchObject({ ok: false, gone: true });
+    expect(await endOtherSessionsAction()).toEqual({ ok: true, ended: 1 });
+    expect(await changePasswordAction({ currentPassword: "wrong!", newPassword: "a brand new passphrase", confirmPassword: "a brand new passphrase" })).toMatchObject({ ok: false });
+    const changed = await changePasswordAction({ currentPassword: TEST_PASSWORD, newPassword: "a brand new passphrase", confirmPassword: "a brand new passphrase" });
+    expect(changed).toEqual({ ok: true });
+
+    const rows = (await eventsAbout(user.id)).slice(signIns).filter((r) => r.action !== "user.sign_in_failed");
+    expect(rows.map((r) => [r.action, r.details])).toEqual([
+      ["user.session_ended", { how: "ended", device: "curl", address: "192.0.2.2" }],
+      ["user.session_ended", { how: "ended_others", count: 1 }],
+      ["user.password_changed", { otherSessionsEnded: 0 }],
+    ]);
+    for (const row of rows) expect(row).toMatchObject({ actorKind: "person", actorUserId: user.id, ...FROM });
   });
 });

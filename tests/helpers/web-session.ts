@@ -94,11 +94,19 @@ export function serverActionId(exportedName: string): string {
  * Calls a server action with `args`, as the page at `pagePath` would, with the cookies in `jar`.
  * Returns the action's result, read from the React Server Components reply.
  */
-export async function callServerAction(baseUrl: string, pagePath: string, name: string, args: unknown[], jar: Jar): Promise<{ status: number; result: unknown }> {
+export async function callServerAction(
+  baseUrl: string,
+  pagePath: string,
+  name: string,
+  args: unknown[],
+  jar: Jar,
+  extraHeaders: Record<string, string> = {},
+): Promise<{ status: number; result: unknown }> {
   const response = await fetch(baseUrl + pagePath, {
     method: "POST",
     redirect: "manual",
     headers: {
+      ...extraHeaders,
       accept: "text/x-component",
       "content-type": "text/plain;charset=UTF-8",
       "next-action": serverActionId(name),

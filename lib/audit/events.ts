@@ -83,6 +83,8 @@ export const SYSTEM: EventActor = { kind: "system" };
  */
 export type PersonActor = { userId: string; email?: string | null; client?: Client | null };
 
+export const userIdOf = (person: string | PersonActor): string => (typeof person === "string" ? person : person.userId);
+
 export function personEventActor(person: string | PersonActor): EventActor {
   if (typeof person === "string") return { kind: "person", userId: person };
   return { kind: "person", userId: person.userId, label: person.email ?? null, client: person.client ?? null };

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { personEventActor, recordEvent, type PersonActor } from "@/lib/audit/events";
+import { personEventActor, recordEvent, userIdOf, type PersonActor } from "@/lib/audit/events";
 import type { Client } from "@/lib/client";
 import { prisma, type Prisma } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
@@ -81,7 +81,7 @@ export async function listSessions(userId: string, currentId: string | null, now
  * Ends one session and records it (user.session_ended) with the device and address it was
  * signed in from, in one transaction; false when it had ended already (nothing recorded).
  */
-async function endAndRecord(where: Prisma.SessionWhereInput, actor: (userId: string, email: string) => PersonActor, how: string, now: Date): Promise<boolean> {
+async function endAndRecord(where: Prisma.SessionWhereInput, actor: (userId: string, email: string) => string | PersonActor, how: string, now: Date): Promise<boolean> {
   const db = await prisma();
   return db.$transaction(async (tx) => {
     const session = await tx.session.findFirst({ where, select: { id: true, userId: true, ip: true, lastSeenIp: true, userAgent: true, user: { select: { email: true } } } });
@@ -103,8 +103,7 @@ async function endAndRecord(where: Prisma.SessionWhereInput, actor: (userId: str
 /** Ends one of the person's sessions (signed out there at its next request, on any instance). */
 export async function endSession(person: string | PersonActor, sessionId: unknown, now = new Date()): Promise<void> {
   if (typeof sessionId !== "string" || !UUID.test(sessionId)) throw new NotFoundError("Session not found.");
-  const owner = typeof person === "string" ? { userId: person } : person;
-  const ended = await endAndRecord({ id: sessionId, userId: owner.userId }, () => owner, "ended", now);
+  const ended = await endAndRecord({ id: sessionId, userId: userIdOf(person) }, () => person, "ended", now);
   forgetSession(sessionId);
   if (!ended) throw new NotFoundError("Session not found.");
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { personEventActor, recordEvent, type PersonActor } from "@/lib/audit/events";
+import { personEventActor, recordEvent, userIdOf, type PersonActor } from "@/lib/audit/events";
 import { prisma } from "@/lib/db";
 import { AccountDisabledError, ValidationError, fieldErrorsOf } from "@/lib/errors";
 import { defaultScopesForNewAccounts } from "@/lib/scopes/service";
@@ -120,7 +120,7 @@ export async function checkPassword(userId: string, password: string): Promise<b
  * Recorded (user.password_changed, with how many sessions ended) in the same transaction.
  */
 export async function setPassword(person: string | PersonActor, password: string, keepSessionId: string, now = new Date()): Promise<void> {
-  const userId = typeof person === "string" ? person : person.userId;
+  const userId = userIdOf(person);
   const passwordHash = await hashPassword(password);
   const db = await prisma();
   await db.$transaction(async (tx) => {

@@ -1,5 +1,6 @@
 import { closeDatabase } from "@/lib/db";
 import { flushUsage } from "@/lib/tokens/usage";
+import { signInRecordsWritten } from "@/lib/users/attempt-limits";
 
 /**
  * Writes the "last used" values still held in memory (lib/tokens/usage.ts) before the process exits.
@@ -48,6 +49,7 @@ export function flushOnShutdown(): void {
       const flushed = await withinTime(flushUsage(), "writing the last uses of tokens");
       if (flushed?.failed) console.error(`Shutdown: the last use of ${flushed.failed} token(s) could not be written.`);
       else if (flushed?.written) console.log(`Shutdown: wrote the last use of ${flushed.written} token(s).`);
+      await withinTime(signInRecordsWritten(), "recording the last failed sign-ins");
       await withinTime(closeDatabase(), "closing the database");
     } catch (error) {
       console.error("Shutdown did not finish cleanly:", error);

@@ -31,6 +31,8 @@ import { TEST_PASSWORD, createUser } from "../helpers/users";
  */
 process.env.SIGN_IN_FAILURE_LIMIT = "3";
 useFreshDatabase();
+// Each test hashes passwords and makes dozens of changes, on a shared, busy machine.
+jest.setTimeout(30_000);
 
 const NOW = new Date("2031-03-01T10:00:00.000Z");
 const MINUTE = 60_000;

@@ -63,8 +63,10 @@ export class UsageRecorder {
   private readonly pending = new Map<string, Use>();
   /** When each token was last written, by this recorder's clock. */
   private readonly written = new Map<string, number>();
-  private counts = new Map<string, Counts>();
-  private addresses = new Map<string, Seen>();
+  // By token GUID first: the GUID is the cached token's own string, whose hash V8 keeps, so a
+  // request costs no key building (a composite string key tripled the cost of noting a use).
+  private counts = new Map<string, Counts[]>();
+  private addresses = new Map<string, Map<string, Seen>>();
   /** Tokens given a new address whose trim to ADDRESSES_KEPT failed: trimmed by the next flush. */
   private readonly untrimmed = new Set<string>();
   private readonly minIntervalMs: number;
@@ -84,10 +86,14 @@ export class UsageRecorder {
     if (!previous || previous.at.getTime() <= use.at.getTime()) this.pending.set(token.guid, { at: use.at, ip, userAgent });
     this.count(token.guid, use.at, outcome);
     if (ip === null) return;
-    const key = `${token.guid} ${ip}`;
-    const seen = this.addresses.get(key);
+    let byIp = this.addresses.get(token.guid);
+    if (!byIp) {
+      byIp = new Map();
+      this.addresses.set(token.guid, byIp);
+    }
+    const seen = byIp.get(ip);
     if (!seen) {
-      this.addresses.set(key, { token, ip, firstSeen: use.at, firstUserAgent: userAgent, lastSeen: use.at, uses: 1, userAgent });
+      byIp.set(ip, { token, ip, firstSeen: use.at, firstUserAgent: userAgent, lastSeen: use.at, uses: 1, userAgent });
       return;
     }
     seen.uses++;
@@ -103,12 +109,24 @@ export class UsageRecorder {
 
   /** Counts a use in its hour, nothing more. `source`: "" for the token's own requests, else the introspecting token's GUID. */
   count(guid: string, at: Date, outcome: Outcome, source = ""): void {
-    const hour = Math.floor(at.getTime() / HOUR_MS) * HOUR_MS;
-    const key = `${guid} ${hour} ${source}`;
-    let counts = this.counts.get(key);
+    const time = at.getTime();
+    const hour = time - (time % HOUR_MS);
+    let rows = this.counts.get(guid);
+    if (!rows) {
+      rows = [];
+      this.counts.set(guid, rows);
+    }
+    // Mostly one row per token (this hour, its own requests): a scan beats building a key.
+    let counts: Counts | undefined;
+    for (const row of rows) {
+      if (row.hour === hour && row.source === source) {
+        counts = row;
+        break;
+      }
+    }
     if (!counts) {
       counts = { guid, hour, source, answered: 0, refusedScope: 0, refusedRate: 0 };
-      this.counts.set(key, counts);
+      rows.push(counts);
     }
     counts[outcome]++;
   }
@@ -120,7 +138,11 @@ export class UsageRecorder {
 
   /** Counter rows and addresses waiting to be written. */
   get pendingRows(): { counters: number; addresses: number } {
-    return { counters: this.counts.size, addresses: this.addresses.size };
+    let counters = 0;
+    let addresses = 0;
+    for (const rows of this.counts.values()) counters += rows.length;
+    for (const byIp of this.addresses.values()) addresses += byIp.size;
+    return { counters, addresses };
   }
 
   /**
@@ -151,9 +173,10 @@ export class UsageRecorder {
       db = await prisma();
     } catch (error) {
       console.error("Could not record token usage; will retry.", loggable(error));
+      const rows = this.pendingRows;
       result.failed = this.pending.size;
-      result.counters.failed = this.counts.size;
-      result.addresses.failed = this.addresses.size;
+      result.counters.failed = rows.counters;
+      result.addresses.failed = rows.addresses;
       return result;
     }
     // Uses noted while a statement runs go into fresh maps and wait for the next flush.
@@ -193,8 +216,8 @@ export class UsageRecorder {
    * deleted since are left out by the join; one deleted during the statement fails it, and the
    * next flush's join leaves it out. Rows in key order, so two instances lock them in one order.
    */
-  private async writeCounts(db: Awaited<ReturnType<typeof prisma>>, counts: Map<string, Counts>): Promise<PartResult> {
-    const rows = [...counts.values()].sort((a, b) => compare(a.guid, b.guid) || a.hour - b.hour || compare(a.source, b.source));
+  private async writeCounts(db: Awaited<ReturnType<typeof prisma>>, counts: Map<string, Counts[]>): Promise<PartResult> {
+    const rows = [...counts.values()].flat().sort((a, b) => compare(a.guid, b.guid) || a.hour - b.hour || compare(a.source, b.source));
     try {
       const written = await db.$queryRaw<{ n: number }[]>`
         ${Prisma.raw(BACKGROUND_TAG)} WITH added AS (
@@ -214,13 +237,15 @@ export class UsageRecorder {
       const n = Number(written[0]?.n ?? 0);
       return { written: n, failed: 0, dropped: rows.length - n };
     } catch (error) {
-      for (const [key, row] of counts) {
-        const later = this.counts.get(key);
-        if (!later) this.counts.set(key, row);
+      for (const row of rows) {
+        const later = this.counts.get(row.guid);
+        const same = later?.find((r) => r.hour === row.hour && r.source === row.source);
+        if (!later) this.counts.set(row.guid, [row]);
+        else if (!same) later.push(row);
         else {
-          later.answered += row.answered;
-          later.refusedScope += row.refusedScope;
-          later.refusedRate += row.refusedRate;
+          same.answered += row.answered;
+          same.refusedScope += row.refusedScope;
+          same.refusedRate += row.refusedRate;
         }
       }
       console.error("Could not record token usage counts; will retry.", loggable(error));
@@ -234,8 +259,8 @@ export class UsageRecorder {
    * when two instances see the address at once, as one of them inserts and the other updates.
    * A second statement then keeps each token's ADDRESSES_KEPT most recently seen.
    */
-  private async writeAddresses(db: Awaited<ReturnType<typeof prisma>>, addresses: Map<string, Seen>): Promise<PartResult & { added: number }> {
-    const rows = [...addresses.values()].sort((a, b) => compare(a.token.guid, b.token.guid) || compare(a.ip, b.ip));
+  private async writeAddresses(db: Awaited<ReturnType<typeof prisma>>, addresses: Map<string, Map<string, Seen>>): Promise<PartResult & { added: number }> {
+    const rows = [...addresses.values()].flatMap((byIp) => [...byIp.values()]).sort((a, b) => compare(a.token.guid, b.token.guid) || compare(a.ip, b.ip));
     const events = rows.map((row) => eventRow(newAddressActor(row), newAddressEvent(row), row.firstSeen));
     const part = { written: 0, failed: 0, dropped: 0, added: 0 };
     if (rows.length > 0) {
@@ -280,9 +305,14 @@ export class UsageRecorder {
           this.untrimmed.add(row.token_guid);
         }
       } catch (error) {
-        for (const [key, row] of addresses) {
-          const later = this.addresses.get(key);
-          if (!later) this.addresses.set(key, row);
+        for (const row of rows) {
+          let byIp = this.addresses.get(row.token.guid);
+          if (!byIp) {
+            byIp = new Map();
+            this.addresses.set(row.token.guid, byIp);
+          }
+          const later = byIp.get(row.ip);
+          if (!later) byIp.set(row.ip, row);
           else {
             later.uses += row.uses;
             if (row.firstSeen.getTime() < later.firstSeen.getTime()) {

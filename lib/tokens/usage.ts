@@ -6,7 +6,7 @@ import { loggable } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 /**
- * Use of tokens without a write per request (docs/architecture.md, "Usage"): a request notes its
+ * Use of tokens without a write per request (docs/architecture.md, "Usage counting"): a request notes its
  * use in memory, and a timer writes what gathered: each token's "last used" at most once per
  * `minIntervalMs`, and on every flush the hourly counters and the addresses, one statement each
  * for all tokens. Never throws into a request; what a flush could not write waits for the next.

@@ -8,8 +8,9 @@ import { Prisma } from "@/lib/generated/prisma/client";
 /**
  * Use of tokens without a write per request (docs/architecture.md, "Usage counting"): a request notes its
  * use in memory, and a timer writes what gathered: each token's "last used" at most once per
- * `minIntervalMs`, and on every flush the hourly counters and the addresses, one statement each
- * for all tokens. Never throws into a request; what a flush could not write waits for the next.
+ * `minIntervalMs`, and on every flush the hourly counters and the addresses, one statement for
+ * up to ROWS_PER_STATEMENT rows of all tokens. Never throws into a request; what a flush could not
+ * write waits for the next.
  */
 export type Use = { at: Date; ip: string | null; userAgent: string | null };
 
@@ -46,6 +47,11 @@ const USER_AGENT_MAX = 256;
 const HOUR_MS = 3_600_000;
 /** Addresses kept per token (the most recently seen). */
 export const ADDRESSES_KEPT = 20;
+/**
+ * Rows per statement. PGlite runs a statement on the server's own thread: 250 rows take it
+ * 40–100 ms, 1,000 up to 800 ms, during which no request is answered (docs/performance.md).
+ */
+export const ROWS_PER_STATEMENT = 250;
 
 type Counts = { guid: string; hour: number; source: string; answered: number; refusedScope: number; refusedRate: number };
 type Seen = {
@@ -211,13 +217,25 @@ export class UsageRecorder {
     return result;
   }
 
-  /**
-   * One statement adds every row's counts to what is stored (other instances add theirs). Tokens
-   * deleted since are left out by the join; one deleted during the statement fails it, and the
-   * next flush's join leaves it out. Rows in key order, so two instances lock them in one order.
-   */
-  private async writeCounts(db: Awaited<ReturnType<typeof prisma>>, counts: Map<string, Counts[]>): Promise<PartResult> {
+  /** The counters, ROWS_PER_STATEMENT at a time, in key order: two instances lock rows in one order and cannot deadlock. */
+  private async writeCounts(db: Database, counts: Map<string, Counts[]>): Promise<PartResult> {
     const rows = [...counts.values()].flat().sort((a, b) => compare(a.guid, b.guid) || a.hour - b.hour || compare(a.source, b.source));
+    const part = { written: 0, failed: 0, dropped: 0 };
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      const done = await this.writeCountRows(db, rows.slice(i, i + ROWS_PER_STATEMENT), part.failed === 0);
+      part.written += done.written;
+      part.failed += done.failed;
+      part.dropped += done.dropped;
+    }
+    return part;
+  }
+
+  /**
+   * One statement adds the rows' counts to what is stored (other instances add theirs). Tokens
+   * deleted since are left out by the join; one deleted during the statement fails it, and the
+   * next flush's join leaves it out.
+   */
+  private async writeCountRows(db: Database, rows: Counts[], log: boolean): Promise<PartResult> {
     try {
       const written = await db.$queryRaw<{ n: number }[]>`
         ${Prisma.raw(BACKGROUND_TAG)} WITH added AS (
@@ -248,83 +266,21 @@ export class UsageRecorder {
           same.refusedRate += row.refusedRate;
         }
       }
-      console.error("Could not record token usage counts; will retry.", loggable(error));
+      if (log) console.error("Could not record token usage counts; will retry.", loggable(error));
       return { written: 0, failed: rows.length, dropped: 0 };
     }
   }
 
-  /**
-   * One statement upserts every (token, address) and, for each row it inserted rather than
-   * updated (`xmax = 0`), records "token.new_address" in the same transaction: exactly once even
-   * when two instances see the address at once, as one of them inserts and the other updates.
-   * A second statement then keeps each token's ADDRESSES_KEPT most recently seen.
-   */
-  private async writeAddresses(db: Awaited<ReturnType<typeof prisma>>, addresses: Map<string, Map<string, Seen>>): Promise<PartResult & { added: number }> {
+  /** The addresses (ROWS_PER_STATEMENT at a time), then a trim to each token's ADDRESSES_KEPT most recently seen. */
+  private async writeAddresses(db: Database, addresses: Map<string, Map<string, Seen>>): Promise<PartResult & { added: number }> {
     const rows = [...addresses.values()].flatMap((byIp) => [...byIp.values()]).sort((a, b) => compare(a.token.guid, b.token.guid) || compare(a.ip, b.ip));
-    const events = rows.map((row) => eventRow(newAddressActor(row), newAddressEvent(row), row.firstSeen));
     const part = { written: 0, failed: 0, dropped: 0, added: 0 };
-    if (rows.length > 0) {
-      try {
-        const written = await db.$queryRaw<{ token_guid: string; inserted: boolean }[]>`
-          ${Prisma.raw(BACKGROUND_TAG)} WITH seen AS (
-            SELECT u.* FROM unnest(${rows.map((r) => r.token.guid)}::uuid[], ${rows.map((r) => r.ip)}::text[],
-                                   ${rows.map((r) => r.firstSeen)}::timestamptz[], ${rows.map((r) => r.lastSeen)}::timestamptz[],
-                                   ${rows.map((r) => r.uses)}::int[], ${rows.map((r) => r.userAgent)}::text[])
-              WITH ORDINALITY AS u(token_guid, ip, first_seen_at, last_seen_at, uses, user_agent, n)
-            JOIN tokens t ON t.guid = u.token_guid
-          ), upserted AS (
-            INSERT INTO token_addresses (token_guid, ip, first_seen_at, last_seen_at, uses, user_agent)
-            SELECT token_guid, ip, first_seen_at, last_seen_at, uses, user_agent FROM seen ORDER BY n
-            ON CONFLICT (token_guid, ip) DO UPDATE SET
-              first_seen_at = LEAST(token_addresses.first_seen_at, EXCLUDED.first_seen_at),
-              last_seen_at = GREATEST(token_addresses.last_seen_at, EXCLUDED.last_seen_at),
-              uses = token_addresses.uses + EXCLUDED.uses,
-              user_agent = CASE WHEN EXCLUDED.last_seen_at >= token_addresses.last_seen_at THEN EXCLUDED.user_agent ELSE token_addresses.user_agent END
-            RETURNING token_guid, ip, (xmax = 0) AS inserted
-          ), recorded AS (
-            INSERT INTO audit_events (id, occurred_at, action, actor_kind, actor_user_id, actor_label, actor_token_guid,
-                                      target_user_id, target_token_guid, details, ip, user_agent)
-            SELECT gen_random_uuid(), e.occurred_at, e.action, e.actor_kind, e.actor_user_id, e.actor_label, e.actor_token_guid,
-                   e.target_user_id, e.target_token_guid, e.details, e.ip, e.user_agent
-            FROM unnest(${events.map((e) => e.occurredAt)}::timestamptz[], ${events.map((e) => e.action)}::text[],
-                        ${events.map((e) => e.actorKind)}::text[], ${events.map((e) => e.actorUserId)}::uuid[],
-                        ${events.map((e) => e.actorLabel)}::text[], ${events.map((e) => e.actorToken)}::uuid[],
-                        ${events.map((e) => e.targetUser)}::uuid[], ${events.map((e) => e.targetToken)}::uuid[],
-                        ${events.map((e) => JSON.stringify(e.details))}::jsonb[], ${events.map((e) => e.ip)}::text[],
-                        ${events.map((e) => e.userAgent)}::text[])
-              AS e(occurred_at, action, actor_kind, actor_user_id, actor_label, actor_token_guid, target_user_id, target_token_guid, details, ip, user_agent)
-            JOIN upserted w ON w.inserted AND w.token_guid = e.target_token_guid AND w.ip = e.ip
-            RETURNING 1
-          )
-          SELECT token_guid::text AS token_guid, inserted FROM upserted`;
-        part.written = written.length;
-        part.dropped = rows.length - written.length;
-        for (const row of written) {
-          if (!row.inserted) continue;
-          part.added++;
-          this.untrimmed.add(row.token_guid);
-        }
-      } catch (error) {
-        for (const row of rows) {
-          let byIp = this.addresses.get(row.token.guid);
-          if (!byIp) {
-            byIp = new Map();
-            this.addresses.set(row.token.guid, byIp);
-          }
-          const later = byIp.get(row.ip);
-          if (!later) byIp.set(row.ip, row);
-          else {
-            later.uses += row.uses;
-            if (row.firstSeen.getTime() < later.firstSeen.getTime()) {
-              later.firstSeen = row.firstSeen;
-              later.firstUserAgent = row.firstUserAgent;
-            }
-          }
-        }
-        console.error("Could not record the addresses tokens were used from; will retry.", loggable(error));
-        part.failed = rows.length;
-        return part;
-      }
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      const done = await this.writeAddressRows(db, rows.slice(i, i + ROWS_PER_STATEMENT), part.failed === 0);
+      part.written += done.written;
+      part.failed += done.failed;
+      part.dropped += done.dropped;
+      part.added += done.added;
     }
     // Only a new row can push a token past the limit.
     if (this.untrimmed.size > 0) {
@@ -342,7 +298,80 @@ export class UsageRecorder {
     }
     return part;
   }
+
+  /**
+   * One statement upserts the (token, address) rows and, for each row it inserted rather than
+   * updated (`xmax = 0`), records "token.new_address" in the same transaction: exactly once even
+   * when two instances see the address at once, as one of them inserts and the other updates.
+   */
+  private async writeAddressRows(db: Database, rows: Seen[], log: boolean): Promise<PartResult & { added: number }> {
+    const events = rows.map((row) => eventRow(newAddressActor(row), newAddressEvent(row), row.firstSeen));
+    const part = { written: 0, failed: 0, dropped: 0, added: 0 };
+    try {
+      const written = await db.$queryRaw<{ token_guid: string; inserted: boolean }[]>`
+        ${Prisma.raw(BACKGROUND_TAG)} WITH seen AS (
+          SELECT u.* FROM unnest(${rows.map((r) => r.token.guid)}::uuid[], ${rows.map((r) => r.ip)}::text[],
+                                 ${rows.map((r) => r.firstSeen)}::timestamptz[], ${rows.map((r) => r.lastSeen)}::timestamptz[],
+                                 ${rows.map((r) => r.uses)}::int[], ${rows.map((r) => r.userAgent)}::text[])
+            WITH ORDINALITY AS u(token_guid, ip, first_seen_at, last_seen_at, uses, user_agent, n)
+          JOIN tokens t ON t.guid = u.token_guid
+        ), upserted AS (
+          INSERT INTO token_addresses (token_guid, ip, first_seen_at, last_seen_at, uses, user_agent)
+          SELECT token_guid, ip, first_seen_at, last_seen_at, uses, user_agent FROM seen ORDER BY n
+          ON CONFLICT (token_guid, ip) DO UPDATE SET
+            first_seen_at = LEAST(token_addresses.first_seen_at, EXCLUDED.first_seen_at),
+            last_seen_at = GREATEST(token_addresses.last_seen_at, EXCLUDED.last_seen_at),
+            uses = token_addresses.uses + EXCLUDED.uses,
+            user_agent = CASE WHEN EXCLUDED.last_seen_at >= token_addresses.last_seen_at THEN EXCLUDED.user_agent ELSE token_addresses.user_agent END
+          RETURNING token_guid, ip, (xmax = 0) AS inserted
+        ), recorded AS (
+          INSERT INTO audit_events (id, occurred_at, action, actor_kind, actor_user_id, actor_label, actor_token_guid,
+                                    target_user_id, target_token_guid, details, ip, user_agent)
+          SELECT gen_random_uuid(), e.occurred_at, e.action, e.actor_kind, e.actor_user_id, e.actor_label, e.actor_token_guid,
+                 e.target_user_id, e.target_token_guid, e.details, e.ip, e.user_agent
+          FROM unnest(${events.map((e) => e.occurredAt)}::timestamptz[], ${events.map((e) => e.action)}::text[],
+                      ${events.map((e) => e.actorKind)}::text[], ${events.map((e) => e.actorUserId)}::uuid[],
+                      ${events.map((e) => e.actorLabel)}::text[], ${events.map((e) => e.actorToken)}::uuid[],
+                      ${events.map((e) => e.targetUser)}::uuid[], ${events.map((e) => e.targetToken)}::uuid[],
+                      ${events.map((e) => JSON.stringify(e.details))}::jsonb[], ${events.map((e) => e.ip)}::text[],
+                      ${events.map((e) => e.userAgent)}::text[])
+            AS e(occurred_at, action, actor_kind, actor_user_id, actor_label, actor_token_guid, target_user_id, target_token_guid, details, ip, user_agent)
+          JOIN upserted w ON w.inserted AND w.token_guid = e.target_token_guid AND w.ip = e.ip
+          RETURNING 1
+        )
+        SELECT token_guid::text AS token_guid, inserted FROM upserted`;
+      part.written = written.length;
+      part.dropped = rows.length - written.length;
+      for (const row of written) {
+        if (!row.inserted) continue;
+        part.added++;
+        this.untrimmed.add(row.token_guid);
+      }
+    } catch (error) {
+      for (const row of rows) {
+        let byIp = this.addresses.get(row.token.guid);
+        if (!byIp) {
+          byIp = new Map();
+          this.addresses.set(row.token.guid, byIp);
+        }
+        const later = byIp.get(row.ip);
+        if (!later) byIp.set(row.ip, row);
+        else {
+          later.uses += row.uses;
+          if (row.firstSeen.getTime() < later.firstSeen.getTime()) {
+            later.firstSeen = row.firstSeen;
+            later.firstUserAgent = row.firstUserAgent;
+          }
+        }
+      }
+      if (log) console.error("Could not record the addresses tokens were used from; will retry.", loggable(error));
+      part.failed = rows.length;
+    }
+    return part;
+  }
 }
+
+type Database = Awaited<ReturnType<typeof prisma>>;
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

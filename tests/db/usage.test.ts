@@ -1,7 +1,7 @@
 import { latestEvents } from "@/lib/audit/query";
 import { databaseStats, prisma } from "@/lib/db";
 import { createToken, getToken } from "@/lib/tokens/service";
-import { UsageRecorder, type Use, type UsedToken } from "@/lib/tokens/usage";
+import { ROWS_PER_STATEMENT, UsageRecorder, type Use, type UsedToken } from "@/lib/tokens/usage";
 import { useFreshDatabase } from "../helpers/database";
 import { createUser } from "../helpers/users";
 
@@ -409,4 +409,24 @@ test("the first use from an address records one event; later uses of it none; a 
   here.record(token, use(200, "192.0.2.1"));
   expect((await here.flush()).addresses.added).toBe(1);
   expect((await newAddressEvents(token)).filter((e) => e.details.ip === "192.0.2.1")).toHaveLength(2);
+});
+
+test("more rows than one statement takes are written by several, every one of them", async () => {
+  const token = await newToken();
+  const { recorder } = recorderAt();
+  const n = 2 * ROWS_PER_STATEMENT + 1;
+  for (let i = 0; i < n; i++) recorder.count(token.guid, use(0).at, "answered", `source-${i}`);
+  for (let i = 0; i < n; i++) recorder.record(token, use(i, `10.0.${Math.floor(i / 200)}.${i % 200}`));
+  const before = databaseStats().backgroundQueries;
+  const result = await recorder.flush();
+  // Counters: n + 1 rows (the token's own and n sources), three statements; addresses: n rows,
+  // three statements and the trim; one "last used".
+  expect(databaseStats().backgroundQueries - before).toBe(3 + 3 + 1 + 1);
+  expect(result.counters).toEqual({ written: n + 1, failed: 0, dropped: 0 });
+  expect(result.addresses).toEqual({ written: n, failed: 0, dropped: 0, added: n });
+  const usage = await usageOf(token);
+  expect(usage).toHaveLength(n + 1);
+  expect(usage.reduce((sum, row) => sum + row.answered, 0)).toBe(2 * n);
+  expect(await addressesOf(token)).toHaveLength(20);
+  expect(await newAddressEvents(token)).toHaveLength(n);
 });

@@ -3,7 +3,8 @@ import { flushUsage } from "@/lib/tokens/usage";
 import { signInRecordsWritten } from "@/lib/users/attempt-limits";
 
 /**
- * Writes the "last used" values still held in memory (lib/tokens/usage.ts) before the process exits.
+ * Writes the "last used" values, usage counts and addresses still held in memory (lib/tokens/usage.ts)
+ * before the process exits.
  *
  * `npm start` runs server.js, a custom server: Next installs no signal handlers there, and
  * server.js sets NEXT_MANUAL_SIG_HANDLE=true to say that this handler owns shutdown (the same
@@ -47,8 +48,15 @@ export function flushOnShutdown(): void {
     stopping = true;
     try {
       const flushed = await withinTime(flushUsage(), "writing the last uses of tokens");
-      if (flushed?.failed) console.error(`Shutdown: the last use of ${flushed.failed} token(s) could not be written.`);
-      else if (flushed?.written) console.log(`Shutdown: wrote the last use of ${flushed.written} token(s).`);
+      if (flushed) {
+        const { written, failed, counters, addresses } = flushed;
+        if (failed || counters.failed || addresses.failed) {
+          console.error(`Shutdown: could not write the last use of ${failed} token(s), ${counters.failed} hourly usage count(s), ${addresses.failed} address(es).`);
+        }
+        if (written || counters.written || addresses.written) {
+          console.log(`Shutdown: wrote the last use of ${written} token(s), ${counters.written} hourly usage count(s) and ${addresses.written} address(es).`);
+        }
+      }
       await withinTime(signInRecordsWritten(), "recording the last failed sign-ins");
       await withinTime(closeDatabase(), "closing the database");
     } catch (error) {

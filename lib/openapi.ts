@@ -446,7 +446,9 @@ export function openApiDocument() {
           operationId: "introspectToken",
           tags: ["Introspection"],
           summary: "Is a token active? (RFC 7662)",
-          description: "Any user's token can be checked. An unknown, malformed or inactive token gives only {\"active\": false}.",
+          description:
+            "Any user's token can be checked. An unknown, malformed or inactive token gives only {\"active\": false}. " +
+            "An active one is counted in its hourly usage with the asking token as the source; its last use and addresses are not changed.",
           requestBody: {
             required: true,
             content: {

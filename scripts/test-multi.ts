@@ -10,8 +10,11 @@
  *    B answers 403 insufficient_scope to the user's tokens:read token; (b) a custom scope retired
  *    (billing:read, created, granted and put on a token first): B's introspection stops listing it;
  *    (c) an account disabled (POST /api/v1/admin/users/{id}/disable): B refuses its token with 401.
- * 4. Instance B is stopped with SIGTERM in the middle of a load of first-time token uses; every
- *    use B answered with 200 must have its "last used" in the database afterwards.
+ * 4. N requests with one token (and introspections of it), split across A and B: once both have
+ *    flushed, token_usage holds exactly N (and the introspections under the introspector's GUID),
+ *    and the address both saw has N uses and one "new address" event.
+ * 5. Instance B is stopped with SIGTERM in the middle of a load of first-time token uses; every
+ *    use B answered with 200 must have its "last used" and its count in the database afterwards.
  *
  * Starts its own PostgreSQL (scripts/start-postgres.sh) unless TEST_POSTGRES_URL names one.
  */
@@ -213,6 +216,66 @@ async function accountDisabled(a: AppProcess, b: AppProcess, seed: Seeded): Prom
   );
 }
 
+const COUNTED_USES = 200;
+const COUNTED_INTROSPECTIONS = 40;
+
+async function countsAddUp(a: AppProcess, b: AppProcess, token: { guid: string; secret: string }, introspector: { guid: string; secret: string }, databaseUrl: string): Promise<Check> {
+  const name = "uses split across A and B add up in token_usage";
+  let sent = 0;
+  const statuses: number[] = [];
+  const worker = async () => {
+    while (sent < COUNTED_USES + COUNTED_INTROSPECTIONS) {
+      const i = sent++;
+      const app = i % 2 === 0 ? a : b;
+      const response =
+        i < COUNTED_USES
+          ? await fetch(`${app.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token.secret}` } })
+          : await fetch(`${app.baseUrl}/api/v1/introspect`, {
+              method: "POST",
+              headers: { authorization: `Bearer ${introspector.secret}`, "content-type": "application/json" },
+              body: JSON.stringify({ token: token.secret }),
+            });
+      statuses.push(response.status);
+      await response.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  if (statuses.some((status) => status !== 200)) return { name, ok: false, detail: `not every request was answered 200: ${[...new Set(statuses)].join(", ")}` };
+
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const read = async () => {
+    const usage = await client.query<{ source: string; answered: number }>(
+      "SELECT source, sum(answered)::int AS answered FROM token_usage WHERE token_guid = $1 GROUP BY source",
+      [token.guid],
+    );
+    const bySource = Object.fromEntries(usage.rows.map((r) => [r.source, r.answered]));
+    return { own: bySource[""] ?? 0, introspected: bySource[introspector.guid] ?? 0 };
+  };
+  try {
+    // Each instance flushes every USAGE_FLUSH_SECONDS (2): wait for both, then one more round, which must add nothing.
+    let counts = await read();
+    for (let waited = 0; (counts.own < COUNTED_USES || counts.introspected < COUNTED_INTROSPECTIONS) && waited < 15_000; waited += 250) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      counts = await read();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    counts = await read();
+    const addresses = await client.query<{ uses: number }>("SELECT uses FROM token_addresses WHERE token_guid = $1", [token.guid]);
+    const events = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_events WHERE action = 'token.new_address' AND target_token_guid = $1", [token.guid]);
+    const uses = addresses.rows.map((r) => r.uses);
+    return {
+      name,
+      ok: counts.own === COUNTED_USES && counts.introspected === COUNTED_INTROSPECTIONS && uses.length === 1 && uses[0] === COUNTED_USES && events.rows[0]!.n === 1,
+      detail:
+        `${COUNTED_USES} uses and ${COUNTED_INTROSPECTIONS} introspections, half through each instance: token_usage holds ${counts.own} and ${counts.introspected} (introspector as source); ` +
+        `its one address has ${uses.join(", ") || "no"} uses and ${events.rows[0]!.n} "new address" event(s)`,
+    };
+  } finally {
+    await client.end();
+  }
+}
+
 async function noUsageLostOnShutdown(b: AppProcess, pool: { guid: string; secret: string }[], databaseUrl: string): Promise<Check> {
   const answered: string[] = [];
   let index = 0;
@@ -239,13 +302,21 @@ async function noUsageLostOnShutdown(b: AppProcess, pool: { guid: string; secret
     "SELECT guid FROM tokens WHERE guid = ANY($1::uuid[]) AND last_used_at IS NOT NULL",
     [answered],
   );
+  const counts = await client.query<{ guid: string }>(
+    "SELECT token_guid AS guid FROM token_usage WHERE token_guid = ANY($1::uuid[]) AND source = '' GROUP BY token_guid HAVING sum(answered) = 1",
+    [answered],
+  );
   await client.end();
   const recorded = new Set(rows.map((r) => r.guid));
   const lost = answered.filter((guid) => !recorded.has(guid));
+  const countedOnce = new Set(counts.rows.map((r) => r.guid));
+  const uncounted = answered.filter((guid) => !countedOnce.has(guid));
   return {
-    name: "SIGTERM mid-load loses no last-used update",
-    ok: lost.length === 0 && answered.length > 0 && answered.length < pool.length,
-    detail: `B answered ${answered.length} of ${pool.length} first uses with 200 before stopping (exit code ${exitCode}); ${lost.length} of those have no last-used time`,
+    name: "SIGTERM mid-load loses no last-used update and no count",
+    ok: lost.length === 0 && uncounted.length === 0 && answered.length > 0 && answered.length < pool.length,
+    detail:
+      `B answered ${answered.length} of ${pool.length} first uses with 200 before stopping (exit code ${exitCode}); ` +
+      `${lost.length} of those have no last-used time, ${uncounted.length} are not counted exactly once`,
   };
 }
 
@@ -285,6 +356,7 @@ async function main() {
     const watched = await createToken(user.id, { name: "used on both", scopes: ["tokens:read"] });
     const writer = await createToken(user.id, { name: "revoker", scopes: ["tokens:write"] });
     const introspector = await createToken(user.id, { name: "introspector", scopes: ["tokens:introspect"] });
+    const counted = await createToken(user.id, { name: "counted on both", scopes: ["tokens:read"] });
     // The administrator, made as an operator makes one (npm run admin -- grant), and their admin token.
     const admin = await signUp({ name: "Admin", email: "admin@tollgate.local", password: password() });
     await makeAdministrator(admin.email);
@@ -317,6 +389,7 @@ async function main() {
       await grantWithdrawn(a, b, seeded),
       await scopeRetired(a, b, seeded),
       await accountDisabled(a, b, seeded),
+      await countsAddUp(a, b, { guid: counted.token.guid, secret: counted.secret }, { guid: introspector.token.guid, secret: introspector.secret }, env.DATABASE_URL),
       await noUsageLostOnShutdown(b, pool, env.DATABASE_URL),
     ];
     for (const check of checks) console.log(`${check.ok ? "✓" : "✗"} ${check.name}: ${check.detail}`);

@@ -1,7 +1,7 @@
 import "server-only";
 import type { NextRequest } from "next/server";
-import { recordUsage, usageClosed } from "@/lib/tokens/usage";
-import { verifySecretMaybeSync, type VerifiedToken } from "@/lib/tokens/verify";
+import { countUsage, recordUsage, usageClosed } from "@/lib/tokens/usage";
+import { verifyFromMemory, verifySecretMaybeSync, type VerifiedToken } from "@/lib/tokens/verify";
 import { challenge, readCredential, refusalFor } from "./bearer";
 import { clientOf, type Client } from "@/lib/client";
 import { errorResponse, refusalResponse, type Refusal } from "./responses";
@@ -24,12 +24,20 @@ type RouteContext<Params> = { params: Promise<Params> };
 
 /**
  * The one way into a protected route: refuse an address that has failed too often, verify the
- * bearer token (counting a failure against the address), remember the use for "last used",
- * check the scope the route needs (`null`: any valid token), run the handler, and turn whatever
- * it throws into the API's error shape.
+ * bearer token (counting a failure against the address), check the scope the route needs
+ * (`null`: any valid token), note the use (last used, address, the hour's count: answered or
+ * refused for its scope), run the handler, and turn whatever it throws into the API's error shape.
  */
 export function withBearer<Params = Record<string, never>>(
   scope: RequiredScope | null,
+  handler: (call: ApiRequest<Params>) => Promise<Response>,
+) {
+  return bearerRoute(scope ? (token) => (token.scopes.includes(scope) ? null : scope) : () => null, handler);
+}
+
+/** withBearer with the scope decided by `missingScope`: the scope the token lacks, or null. */
+function bearerRoute<Params>(
+  missingScope: (token: VerifiedToken) => RequiredScope | null,
   handler: (call: ApiRequest<Params>) => Promise<Response>,
 ) {
   return async (request: NextRequest, context: RouteContext<Params>): Promise<Response> => {
@@ -37,6 +45,7 @@ export function withBearer<Params = Record<string, never>>(
       const client = clientOf(request.headers);
       const wait = blockedSeconds(client.key);
       if (wait > 0) {
+        countRateRefusal(request);
         return refusalResponse({
           code: "rate_limited",
           message: `Too many failed authentications from your address. Try again in ${wait} seconds.`,
@@ -59,17 +68,31 @@ export function withBearer<Params = Record<string, never>>(
         return refusalResponse(refusalFor(verified.reason));
       }
       const { token } = verified;
-      recordUsage(token.guid, { at: now, ip: client.address, userAgent: client.userAgent });
-      // Checked after recording: a use recorded before shutdown began is in the final flush; one
-      // recorded after may not be, so it is refused rather than answered without a trace.
+      // Checked before the use is noted, with no await between: a use noted before shutdown began
+      // is in the final flush; a request arriving after is refused rather than answered untraced.
       if (usageClosed()) return refusalResponse(SHUTTING_DOWN);
-
-      if (scope && !token.scopes.includes(scope)) return insufficientScope(scope);
+      const missing = missingScope(token);
+      recordUsage(token, { at: now, ip: client.address, userAgent: client.userAgent }, missing ? "refusedScope" : "answered");
+      if (missing) return insufficientScope(missing);
       return await handler({ request, token, params: await context.params, client });
     } catch (error) {
       return errorResponse(error);
     }
   };
+}
+
+/**
+ * A blocked address is refused before its credential is looked at; its token is counted as
+ * refused for the rate only when memory alone says it is valid (an HMAC and a map lookup), so a
+ * blocked address never costs a database query.
+ */
+function countRateRefusal(request: NextRequest): void {
+  if (usageClosed()) return;
+  const credential = readCredential(request.headers.get("authorization"));
+  if (!credential.ok) return;
+  const now = new Date();
+  const verified = verifyFromMemory(credential.secret, now);
+  if (verified?.ok) countUsage(verified.token.guid, now, "refusedRate");
 }
 
 function insufficientScope(scope: RequiredScope): Response {
@@ -94,18 +117,20 @@ export function withAdmin<Params = Record<string, never>>(
   scope: "admin:read" | "admin:write",
   handler: (call: AdminApiRequest<Params>) => Promise<Response>,
 ) {
-  return withBearer<Params>(null, async (call) => {
+  // Anyone else's token is answered 404 whatever its scopes (counted as answered, like any 404).
+  const missingScope = (token: VerifiedToken) => (token.userIsAdmin && !token.scopes.includes(scope) ? scope : null);
+  return bearerRoute<Params>(missingScope, async (call) => {
     if (!call.token.userIsAdmin) {
       const { pathname } = new URL(call.request.url);
       return refusalResponse({ code: "not_found", message: `There is no API route ${call.request.method} ${pathname}. The routes are listed at /docs/api.` });
     }
-    if (!call.token.scopes.includes(scope)) return insufficientScope(scope);
     const admin = adminActor({ id: call.token.userId, email: call.token.userEmail }, call.client, call.token.guid);
     return handler({ ...call, admin });
   });
 }
 
-const SHUTTING_DOWN: Refusal = {
+/** This instance is stopping: its final flush may no longer include a use noted now. */
+export const SHUTTING_DOWN: Refusal = {
   code: "unavailable",
   message: "This instance is shutting down. Retry the request.",
   headers: { "Retry-After": "1" },

@@ -106,7 +106,8 @@ export type Writer = { auditEvent: Prisma.TransactionClient["auditEvent"] };
 
 const USER_AGENT_MAX = 256;
 
-function rowOf(actor: EventActor, event: AuditEvent, now: Date): Prisma.AuditEventCreateManyInput {
+/** The row recordEvent writes; lib/tokens/usage.ts inserts these in its batched flush. */
+export function eventRow(actor: EventActor, event: AuditEvent, now: Date): Prisma.AuditEventCreateManyInput {
   const person = actor.kind === "system" ? null : actor;
   return {
     occurredAt: now,
@@ -127,7 +128,7 @@ function rowOf(actor: EventActor, event: AuditEvent, now: Date): Prisma.AuditEve
 
 /** Records one event; with a `dedupeKey` already recorded, records nothing and answers false. */
 export async function recordEvent(db: Writer, actor: EventActor, event: AuditEvent, now = new Date()): Promise<boolean> {
-  const { count } = await db.auditEvent.createMany({ data: [rowOf(actor, event, now)], skipDuplicates: event.dedupeKey !== undefined });
+  const { count } = await db.auditEvent.createMany({ data: [eventRow(actor, event, now)], skipDuplicates: event.dedupeKey !== undefined });
   return count === 1;
 }
 

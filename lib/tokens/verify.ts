@@ -46,6 +46,16 @@ export function verifySecretMaybeSync(secret: string, now = new Date()): VerifyR
   });
 }
 
+/**
+ * The answer if memory alone has it (a malformed secret, a cached token), else null: never asks
+ * the database. For what must stay cheap, such as telling whose token a rate-limited request carried.
+ */
+export function verifyFromMemory(secret: string, now = new Date()): VerifyResult | null {
+  if (!isWellFormedSecret(secret)) return MALFORMED;
+  const cached = verificationCache().get(hashSecret(secret, config().tokenHashKey));
+  return cached ? judge(cached.token, now) : null;
+}
+
 function judge(token: CachedToken | null, now: Date): VerifyResult {
   // A secret replaced by rotation works only until the end of its overlap.
   if (!token || (token.secretExpiresAt && token.secretExpiresAt.getTime() <= now.getTime())) {

@@ -3,7 +3,7 @@ import { databaseStats } from "@/lib/db";
 import { withdrawScope } from "@/lib/scopes/service";
 import { generateSecret } from "@/lib/tokens/secret";
 import { createToken, revokeToken, rotateToken } from "@/lib/tokens/service";
-import { verificationCache, verificationCacheReady, verifySecret } from "@/lib/tokens/verify";
+import { verificationCache, verificationCacheReady, verifyFromMemory, verifySecret } from "@/lib/tokens/verify";
 import { useFreshDatabase } from "../helpers/database";
 import { createUser } from "../helpers/users";
 
@@ -30,6 +30,23 @@ test("a verified token is answered from the cache without a query", async () => 
   expect(await queriesDuring(() => verifySecret(secret))).toBe(0);
   expect(await queriesDuring(() => verifySecret(secret))).toBe(0);
   expect(verificationCache().stats().hits).toBeGreaterThan(0);
+});
+
+test("verifyFromMemory answers only what the cache holds, and never asks the database", async () => {
+  const user = await createUser();
+  const { secret, token } = await createToken(user.id, { name: "rate limited", scopes: ["tokens:read"] });
+  const before = databaseStats().queries;
+  expect(verifyFromMemory(secret)).toBeNull();
+  expect(verifyFromMemory("tgp_not-a-token")).toEqual({ ok: false, reason: "malformed" });
+  expect(databaseStats().queries).toBe(before);
+  // Cached (see the first test for why a fill may take more than one lookup on PostgreSQL).
+  for (let attempts = 0; verifyFromMemory(secret) === null && attempts < 50; attempts++) {
+    await verifySecret(secret);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  expect(verifyFromMemory(secret)).toMatchObject({ ok: true, token: { guid: token.guid } });
+  await revokeToken(user.id, token.guid);
+  expect(verifyFromMemory(secret)).toBeNull();
 });
 
 test("an unknown secret reaches the database once, then is refused from the cache", async () => {

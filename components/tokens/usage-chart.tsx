@@ -114,10 +114,12 @@ export function UsageChart({ buckets, granularity, prefs, id }: { buckets: Chart
           </svg>
           {/* The time axis, in the reader's own days (hourly) or UTC days (daily). */}
           <div aria-hidden="true" className="relative h-5 text-xs text-gray-700">
-            {ticks(buckets, granularity, prefs).map(({ index, label }) => (
+            {ticks(buckets, granularity, prefs).map(({ index, label }, order) => (
               <span
                 key={index}
-                className={`absolute top-1 border-l border-gray-400 pl-0.5 whitespace-nowrap ${index / n > 0.85 ? "-translate-x-full border-l-0 border-r pr-0.5 pl-0" : ""}`}
+                data-tick=""
+                // On a phone every other label, so that they do not run into each other.
+                className={`absolute top-1 border-l border-gray-400 pl-0.5 whitespace-nowrap ${index / n > 0.85 ? "-translate-x-full border-r border-l-0 pr-0.5 pl-0" : ""} ${order % 2 ? "max-sm:hidden" : ""}`}
                 style={{ left: `${index / n > 0.85 ? ((index + 1) / n) * 100 : (index / n) * 100}%` }}
               >
                 {label}
@@ -144,7 +146,7 @@ export function UsageChart({ buckets, granularity, prefs, id }: { buckets: Chart
         </summary>
         {/* Scrolls on its own: focusable, so the keyboard can scroll it too. */}
         <div tabIndex={0} role="region" aria-label={`Requests per ${granularity}: the numbers`} className="max-h-96 overflow-y-auto border-t border-gray-200 focus-visible:outline-2 focus-visible:outline-brand-600">
-          <table className="w-full text-sm" data-testid={`${id}-table`}>
+          <table className="w-full text-xs sm:text-sm" data-testid={`${id}-table`}>
             <caption className="sr-only">{summary}</caption>
             <thead className="sticky top-0 bg-gray-50 text-left text-xs text-gray-700">
               <tr>
@@ -165,7 +167,7 @@ export function UsageChart({ buckets, granularity, prefs, id }: { buckets: Chart
             <tbody className="divide-y divide-gray-100 tabular-nums">
               {buckets.map((bucket) => (
                 <tr key={bucket.start}>
-                  <th scope="row" className="px-3 py-1 text-left font-normal text-gray-800">
+                  <th scope="row" className="px-3 py-1 text-left font-normal whitespace-nowrap text-gray-800">
                     <time dateTime={bucket.start}>{bucketLabel(bucket, granularity, prefs)}</time>
                   </th>
                   <td className="px-2 py-1 text-right">{bucket.answered}</td>

@@ -53,6 +53,17 @@ async function assertOwned(userId: string, guid: string): Promise<string> {
   return owned.guid;
 }
 
+/** Whether `guid` is one of `userId`'s tokens (malformed: no). */
+export async function ownsToken(userId: string, guid: string): Promise<boolean> {
+  return assertOwned(userId, guid).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof NotFoundError) return false;
+      throw error;
+    },
+  );
+}
+
 export async function tokenUsage(userId: string, guid: string, now = new Date()): Promise<TokenUsageView> {
   const tokenGuid = await assertOwned(userId, guid);
   const hourly = emptyBuckets(now, HOUR_MS, HOURLY_BUCKETS);

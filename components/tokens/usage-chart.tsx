@@ -146,7 +146,11 @@ export function UsageChart({ buckets, granularity, prefs, id }: { buckets: Chart
         </summary>
         {/* Scrolls on its own: focusable, so the keyboard can scroll it too. */}
         <div tabIndex={0} role="region" aria-label={`Requests per ${granularity}: the numbers`} className="max-h-96 overflow-y-auto border-t border-gray-200 focus-visible:outline-2 focus-visible:outline-brand-600">
-          <table className="w-full text-xs sm:text-sm" data-testid={`${id}-table`}>
+          {/* Cell styles once on the table: 168 rows of utilities would weigh twice, in the HTML and in the React payload. */}
+          <table
+            className="w-full text-xs sm:text-sm [&_tbody_th]:px-3 [&_tbody_th]:py-1 [&_tbody_th]:text-left [&_tbody_th]:font-normal [&_tbody_th]:whitespace-nowrap [&_tbody_th]:text-gray-800 [&_td]:px-2 [&_td]:py-1 [&_td]:text-right [&_td:last-child]:pr-3"
+            data-testid={`${id}-table`}
+          >
             <caption className="sr-only">{summary}</caption>
             <thead className="sticky top-0 bg-gray-50 text-left text-xs text-gray-700">
               <tr>
@@ -167,12 +171,12 @@ export function UsageChart({ buckets, granularity, prefs, id }: { buckets: Chart
             <tbody className="divide-y divide-gray-100 tabular-nums">
               {buckets.map((bucket) => (
                 <tr key={bucket.start}>
-                  <th scope="row" className="px-3 py-1 text-left font-normal whitespace-nowrap text-gray-800">
+                  <th scope="row">
                     <time dateTime={bucket.start}>{bucketLabel(bucket, granularity, prefs)}</time>
                   </th>
-                  <td className="px-2 py-1 text-right">{bucket.answered}</td>
-                  <td className="px-2 py-1 text-right">{bucket.refusedScope}</td>
-                  <td className="px-3 py-1 text-right">{bucket.refusedRate}</td>
+                  <td>{bucket.answered}</td>
+                  <td>{bucket.refusedScope}</td>
+                  <td>{bucket.refusedRate}</td>
                 </tr>
               ))}
             </tbody>

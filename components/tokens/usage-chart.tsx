@@ -148,22 +148,22 @@ export function UsageChart({ buckets, granularity, prefs, id }: { buckets: Chart
         <div tabIndex={0} role="region" aria-label={`Requests per ${granularity}: the numbers`} className="max-h-96 overflow-y-auto border-t border-gray-200 focus-visible:outline-2 focus-visible:outline-brand-600">
           {/* Cell styles once on the table: 168 rows of utilities would weigh twice, in the HTML and in the React payload. */}
           <table
-            className="w-full text-xs sm:text-sm [&_tbody_th]:px-3 [&_tbody_th]:py-1 [&_tbody_th]:text-left [&_tbody_th]:font-normal [&_tbody_th]:whitespace-nowrap [&_tbody_th]:text-gray-800 [&_td]:px-2 [&_td]:py-1 [&_td]:text-right [&_td:last-child]:pr-3"
+            className="w-full text-xs sm:text-sm [&_tbody_th]:py-1 [&_tbody_th]:pr-1 [&_tbody_th]:pl-3 [&_tbody_th]:text-left [&_tbody_th]:font-normal [&_tbody_th]:text-gray-800 sm:[&_tbody_th]:whitespace-nowrap [&_td]:px-1.5 [&_td]:py-1 [&_td]:text-right sm:[&_td]:px-2 [&_td:last-child]:pr-3"
             data-testid={`${id}-table`}
           >
             <caption className="sr-only">{summary}</caption>
             <thead className="sticky top-0 bg-gray-50 text-left text-xs text-gray-700">
               <tr>
-                <th scope="col" className="px-3 py-2 font-semibold">
+                <th scope="col" className="py-2 pr-1 pl-3 font-semibold">
                   {unit}
                 </th>
-                <th scope="col" className="px-2 py-2 text-right font-semibold">
+                <th scope="col" className="px-1.5 py-2 text-right font-semibold sm:px-2">
                   Answered
                 </th>
-                <th scope="col" className="px-2 py-2 text-right font-semibold">
+                <th scope="col" className="px-1.5 py-2 text-right font-semibold sm:px-2">
                   Refused: scope
                 </th>
-                <th scope="col" className="px-3 py-2 text-right font-semibold">
+                <th scope="col" className="py-2 pr-3 pl-1.5 text-right font-semibold sm:pl-2">
                   Refused: rate
                 </th>
               </tr>

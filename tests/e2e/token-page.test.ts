@@ -173,6 +173,9 @@ test("at phone width the page does not scroll sideways, and passes axe with the 
     expect(await scrollsSideways(page)).toBe(false);
     await page.getByRole("figure").getByText("Show the numbers as a table").click();
     expect(await scrollsSideways(page)).toBe(false);
+    // Nor does the table scroll sideways in its own box: every column is in sight.
+    const region = page.getByRole("region", { name: "Requests per hour: the numbers" });
+    expect(await region.evaluate((el) => ({ sideways: el.scrollWidth > el.clientWidth }))).toEqual({ sideways: false });
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, "token-page-phone.png"), fullPage: true });
   } finally {

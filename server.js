@@ -30,6 +30,7 @@ const API_ROUTES = [
   [/^\/api\/v1\/tokens$/, ["GET", "POST"]],
   [/^\/api\/v1\/tokens\/[^/]+$/, ["GET", "PATCH", "DELETE"]],
   [/^\/api\/v1\/tokens\/[^/]+\/(revoke|rotate|end-overlap)$/, ["POST"]],
+  [/^\/api\/v1\/tokens\/[^/]+\/usage$/, ["GET"]],
   [/^\/api\/v1\/admin\/scopes$/, ["GET", "POST"]],
   [/^\/api\/v1\/admin\/scopes\/[^/]+$/, ["PATCH"]],
   [/^\/api\/v1\/admin\/scopes\/[^/]+\/retire$/, ["POST"]],

@@ -9,6 +9,7 @@ import {
   meSchema,
   policiesChangeSchema,
   tokenPageSchema,
+  tokenUsageSchema,
 } from "@/lib/api/schemas";
 import { policiesSchema, updatePoliciesSchema } from "@/lib/validation/policies";
 import { tokenSchema, tokenWithSecretSchema } from "@/lib/tokens/contract";
@@ -382,6 +383,20 @@ export function openApiDocument() {
             "404": responses.notFound,
             "409": responses.conflict,
           },
+        }),
+      },
+      "/api/v1/tokens/{guid}/usage": {
+        get: authenticated("tokens:read", {
+          operationId: "getTokenUsage",
+          tags: ["Tokens"],
+          summary: "A token's use: requests per hour and per day, and where from",
+          description:
+            "Requests made with the token, answered and refused, per UTC hour over the last 7 days and per UTC day over the " +
+            "last 90, every bucket present (zeros included), summed over its own requests and the introspections of it by " +
+            "service tokens (listed in sources). Counters are written in batches, so the newest uses appear within " +
+            "USAGE_FLUSH_SECONDS. Also the addresses it was used from. The token page (/settings/tokens/{guid}) shows the same.",
+          requestParams: guidParams,
+          responses: { "200": { description: "The token's usage.", content: json(tokenUsageSchema) }, "404": responses.notFound },
         }),
       },
       "/api/v1/admin/policies": {

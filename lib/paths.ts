@@ -1,6 +1,18 @@
 /** Pages that server code revalidates or sends people back to. */
 export const ACCOUNT_PATH = "/settings";
 export const TOKENS_PATH = "/settings/tokens";
+/** One token's page: its details, history, events and use. */
+export const tokenPath = (guid: string) => `${TOKENS_PATH}/${guid}`;
+/** The GUID (as written, unchecked) a path asks for the token page of, or null for any other path. */
+export function tokenPageGuid(path: string): string | null {
+  const match = /^\/settings\/tokens\/([^/?#]+)\/?(?:[?#]|$)/.exec(path);
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return match[1]!;
+  }
+}
 export const ADMIN_PATH = "/admin";
 export const ADMIN_USERS_PATH = "/admin/users";
 export const ADMIN_TOKENS_PATH = "/admin/tokens";

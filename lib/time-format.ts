@@ -83,3 +83,32 @@ export function formatExact(date: Date, prefs: TimePrefs): string {
 export function formatUtc(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
+
+/** What a usage chart's labels are written in before the reader's browser has said (the first page it ever loads). */
+export const CHART_FALLBACK_PREFS: TimePrefs = { locale: "en-GB", timeZone: "UTC" };
+
+/** A usage chart's hour (a UTC hour) as the reader names it: "Mon 30 Nov, 14:00" in their zone. */
+export function formatHourBucket(date: Date, prefs: TimePrefs): string {
+  return new Intl.DateTimeFormat(prefs.locale, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: prefs.timeZone }).format(date);
+}
+
+/** A usage chart's day. Days are UTC days whatever the reader's zone, so they are named in UTC: "30 Nov 2026". */
+export function formatDayBucket(date: Date, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(date);
+}
+
+/** An hourly chart's axis tick: the reader's day, "Mon 30". */
+export function formatHourTick(date: Date, prefs: TimePrefs): string {
+  return new Intl.DateTimeFormat(prefs.locale, { weekday: "short", day: "numeric", timeZone: prefs.timeZone }).format(date);
+}
+
+/** A daily chart's axis tick: "30 Nov" (UTC). */
+export function formatDayTick(date: Date, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", timeZone: "UTC" }).format(date);
+}
+
+/** The hour of the day (0–23) at `date` in the reader's zone: where an hourly chart's ticks go. */
+export function localHour(date: Date, timeZone: string): number {
+  const hour = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", hourCycle: "h23", timeZone }).formatToParts(date).find((part) => part.type === "hour");
+  return Number(hour?.value ?? 0);
+}

@@ -1,7 +1,10 @@
 import { headers } from "next/headers";
+import { notFound } from "next/navigation";
 import { SettingsNav } from "@/components/layout/settings-nav";
 import { SiteHeader } from "@/components/layout/site-header";
+import { tokenPageGuid } from "@/lib/paths";
 import { RETURN_TO_HEADER } from "@/lib/return-to";
+import { ownsToken } from "@/lib/tokens/activity";
 import { requireUser } from "@/lib/session";
 import { safeCallbackUrl } from "@/lib/validation/accounts";
 
@@ -14,6 +17,11 @@ import { safeCallbackUrl } from "@/lib/validation/accounts";
 export default async function SettingsLayout({ children }: { children: React.ReactNode }) {
   const returnTo = safeCallbackUrl((await headers()).get(RETURN_TO_HEADER), "/settings");
   const user = await requireUser(returnTo);
+  // A token page of a token that is not the reader's is a 404, and only a check above this
+  // section's loading boundary can still set that status (docs/ui.md, "A token's page"). The page
+  // checks again itself, for client-side navigations, where no status is sent.
+  const guid = tokenPageGuid(returnTo);
+  if (guid !== null && !(await ownsToken(user.id, guid))) notFound();
   return (
     <>
       <SiteHeader user={user} />

@@ -4,6 +4,8 @@
 // server component every row's element tree went into the page's React payload as well as its
 // HTML. As a client component the payload carries the rows' data once, and the server renders
 // the markup only for the HTML (see docs/performance.md).
+import Link from "next/link";
+import { tokenPath } from "@/lib/paths";
 import type { TokenListQuery } from "@/lib/validation/token-list";
 import { Badge } from "@/components/ui/badge";
 import { thSortable, thStatic } from "@/components/ui/card-table";
@@ -70,7 +72,11 @@ export function TokenTable({ tokens, query, now }: { tokens: Token[]; query: Tok
           {tokens.map((token) => (
             <tr key={token.guid} role="row" className="token-row">
               <th role="rowheader" scope="row" className="token-name-cell">
-                <span className="font-medium wrap-anywhere text-gray-900">{token.name}</span>
+                <span className="font-medium wrap-anywhere text-gray-900">
+                  <Link href={tokenPath(token.guid)} className="token-name-link">
+                    {token.name}
+                  </Link>
+                </span>
                 {token.description ? (
                   <p className="mt-0.5 line-clamp-2 text-xs wrap-anywhere text-gray-600" title={token.description}>
                     {token.description}

@@ -179,3 +179,40 @@ export const metricsSchema = z
     process: z.object({ rssBytes: z.number().int(), heapUsedBytes: z.number().int(), uptimeSeconds: z.number() }),
   })
   .meta({ id: "Metrics", description: "Counters of this instance (each instance keeps its own)." });
+
+const usageCounts = {
+  answered: z.number().int().meta({ description: "Requests answered (any status but the two refusals below)." }),
+  refusedScope: z.number().int().meta({ description: "Refused with 403 insufficient_scope: the route needs a scope the token lacks." }),
+  refusedRate: z.number().int().meta({ description: "Refused with 429 rate_limited while the token itself was valid." }),
+};
+const usageBucket = z.object({ start: timestamp.meta({ description: "The bucket's start: a UTC hour, or a UTC midnight." }), ...usageCounts });
+
+export const tokenUsageSchema = z
+  .object({
+    hourly: z.array(usageBucket).meta({ description: "168 buckets, one per UTC hour, oldest first; the last holds the current hour. Zeros included." }),
+    daily: z.array(usageBucket).meta({ description: "90 buckets, one per UTC day, oldest first; the last is today (UTC). Zeros included." }),
+    totals: z
+      .object({ hourly: z.object(usageCounts), daily: z.object(usageCounts) })
+      .meta({ description: "The sums of each series: the last 168 hours, and the last 90 days." }),
+    sources: z
+      .array(
+        z.object({
+          guid: z.string().meta({ description: "The GUID of a service token that introspected this one (POST /api/v1/introspect)." }),
+          name: z.string().nullable().meta({ description: "Its name when it is one of your own tokens; null for another account's." }),
+          ...usageCounts,
+        }),
+      )
+      .meta({ description: "Over the 90 days, the introspections that counted as uses, per asking token, most first. Included in the buckets." }),
+    addresses: z
+      .array(
+        z.object({
+          ip: z.string(),
+          firstSeenAt: timestamp,
+          lastSeenAt: timestamp,
+          uses: z.number().int().meta({ description: "Requests from this address." }),
+          userAgent: z.string().nullable().meta({ description: "The user agent of the latest request from it." }),
+        }),
+      )
+      .meta({ description: "The addresses the token was used from, most recently seen first; the 20 most recent are kept." }),
+  })
+  .meta({ id: "TokenUsage" });

@@ -5,7 +5,8 @@ import type { TokenPage, TokenWithSecret } from "@/lib/tokens/service";
 import type { VerifiedToken } from "@/lib/tokens/verify";
 import type { InventoryPage } from "@/lib/admin/token-inventory";
 import type { PoliciesChange } from "@/lib/policies/service";
-import type { introspectionSchema, inventoryPageSchema, meSchema, policiesChangeSchema, tokenPageSchema } from "./schemas";
+import type { TokenAddressView, TokenUsageView } from "@/lib/tokens/activity";
+import type { introspectionSchema, inventoryPageSchema, meSchema, policiesChangeSchema, tokenPageSchema, tokenUsageSchema } from "./schemas";
 
 /** Domain values as the API shows them, timestamps in ISO 8601; the token itself is the contract's (serializeToken). */
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -55,4 +56,15 @@ export function introspectionView(token: VerifiedToken | null): z.input<typeof i
 
 export function policiesChangeView({ policies, breaches }: PoliciesChange): z.input<typeof policiesChangeSchema> {
   return { ...policies, breakingTokens: breaches };
+}
+
+export function tokenUsageView(usage: TokenUsageView, addresses: TokenAddressView[]): z.input<typeof tokenUsageSchema> {
+  const bucket = ({ start, ...counts }: TokenUsageView["hourly"][number]) => ({ start: start.toISOString(), ...counts });
+  return {
+    hourly: usage.hourly.map(bucket),
+    daily: usage.daily.map(bucket),
+    totals: usage.totals,
+    sources: usage.sources,
+    addresses: addresses.map((a) => ({ ...a, firstSeenAt: a.firstSeenAt.toISOString(), lastSeenAt: a.lastSeenAt.toISOString() })),
+  };
 }

@@ -282,3 +282,12 @@ export async function withdrawScope(userId: string, scopeName: string, by: Admin
   });
   await grantsChanged(userId);
 }
+
+/** The catalogue's descriptions of these scopes, retired ones included (a token keeps its scopes on record), by name. */
+export async function describeScopes(names: readonly string[]): Promise<ScopeInfo[]> {
+  if (!names.length) return [];
+  const db = await prisma();
+  const found = await db.scope.findMany({ where: { name: { in: [...names] } }, select: { name: true, description: true } });
+  const descriptions = new Map(found.map((scope) => [scope.name, scope.description]));
+  return names.map((name) => ({ name, description: descriptions.get(name) ?? "" }));
+}

@@ -118,6 +118,7 @@ const VALUES: Record<string, () => string | undefined> = {
   TOLLGATE: () => api.server.baseUrl,
   TOKEN: () => api.seed.token.secret,
   GUID: () => lastCreated?.token.guid,
+  TOKEN_GUID: () => api.seed.token.token.guid,
   SHORT_TOKEN: () => lastCreated?.secret,
   READ_ONLY_TOKEN: () => lastCreated?.secret,
   INTROSPECTION_TOKEN: () => api.seed.introspection.secret,

@@ -278,3 +278,12 @@ test("a token an administrator revoked says so, with the reason; one its owner r
   expect(status("Leaked one")).toHaveTextContent(/^InactiveRevoked by an administrator 1 day agoReason: Found in a public repository$/);
   expect(status("Retired one")).toHaveTextContent(/^InactiveRevoked 1 day ago$/);
 });
+
+test("each token's name is a link to its page, and the row keeps its name", () => {
+  renderTable([active, revoked]);
+  for (const token of [active, revoked]) {
+    const row = rowOf(token.name);
+    expect(within(row).getByRole("link", { name: token.name })).toHaveAttribute("href", `/settings/tokens/${token.guid}`);
+    expect(within(row).getByRole("rowheader")).toHaveAccessibleName(token.name);
+  }
+});

@@ -139,7 +139,7 @@ describe("Bob's page, sending Alice's GUID to the token actions", () => {
 });
 
 test("Alice's token is not reachable by its URL from Bob's browser", async () => {
-  // There is no page per token: such a URL is the app's 404, without Alice's token in it.
+  // Alice's token page is, for Bob, the app's 404 (status included), without Alice's token in it.
   const tokenPage = await bob.page.goto(`/settings/tokens/${alice.guid}`);
   expect(tokenPage?.status()).toBe(404);
   expect(await bob.page.content()).not.toContain("Alice deploy key");

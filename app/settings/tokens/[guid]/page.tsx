@@ -1,0 +1,109 @@
+import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { latestEvents } from "@/lib/audit/query";
+import { NotFoundError } from "@/lib/errors";
+import { TOKENS_PATH, tokenPath } from "@/lib/paths";
+import { describeScopes } from "@/lib/scopes/service";
+import { requireUser } from "@/lib/session";
+import { CHART_FALLBACK_PREFS, parseTimePrefs, TIME_PREFS_COOKIE } from "@/lib/time-format";
+import { tokenAddresses, tokenUsage, total, type UsageBucket } from "@/lib/tokens/activity";
+import { serializeToken } from "@/lib/tokens/contract";
+import { secretHistory } from "@/lib/tokens/history";
+import { getToken } from "@/lib/tokens/service";
+import { AddressTable, EventList, Section, SecretHistoryTable, SourceList, TokenFields } from "@/components/tokens/token-detail";
+import { UsageChart, type Granularity } from "@/components/tokens/usage-chart";
+
+export const metadata: Metadata = { title: "API token" };
+
+const EVENTS_SHOWN = 20;
+const PERIODS = { hour: "Last 7 days (hourly)", day: "Last 90 days (daily)" } as const satisfies Record<Granularity, string>;
+
+const bucketProps = (buckets: UsageBucket[]) => buckets.map(({ start, ...counts }) => ({ start: start.toISOString(), ...counts }));
+
+type Props = { params: Promise<{ guid: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+/** One token: every field, its secrets, its use (chart and table), its addresses and its events. Another's token, or none, is a 404. */
+export default async function TokenPage({ params, searchParams }: Props) {
+  const { guid } = await params;
+  const user = await requireUser(tokenPath(guid));
+  // The period is a link, not a client toggle: the page works without JavaScript. Anything else is the default.
+  const granularity: Granularity = (await searchParams).usage === "daily" ? "day" : "hour";
+  const now = new Date();
+  const loaded = await Promise.all([
+    getToken(user.id, guid, now),
+    tokenUsage(user.id, guid, now),
+    tokenAddresses(user.id, guid),
+    secretHistory(user.id, guid),
+  ]).catch((error: unknown) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  const [view, usage, addresses, history] = loaded;
+  const token = serializeToken(view);
+  const [scopes, events] = await Promise.all([describeScopes(token.scopes), latestEvents({ targetUser: user.id, targetToken: token.guid }, EVENTS_SHOWN)]);
+  const prefs = parseTimePrefs((await cookies()).get(TIME_PREFS_COOKIE)?.value) ?? CHART_FALLBACK_PREFS;
+  const buckets = granularity === "hour" ? usage.hourly : usage.daily;
+  const totals = granularity === "hour" ? usage.totals.hourly : usage.totals.daily;
+
+  return (
+    <div className="space-y-6">
+      <header className="space-y-1">
+        <Link href={TOKENS_PATH} className="text-sm font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800 max-sm:inline-flex max-sm:min-h-10 max-sm:items-center">
+          ← All tokens
+        </Link>
+        <h1 className="text-2xl font-semibold wrap-anywhere text-gray-900">{token.name}</h1>
+        {token.description ? <p className="max-w-3xl text-sm wrap-anywhere text-gray-700">{token.description}</p> : null}
+      </header>
+
+      <Section id="details" title="Details">
+        <TokenFields token={token} scopes={scopes} now={now} />
+      </Section>
+
+      <Section
+        id="usage"
+        title="Use"
+        description={`${total(totals)} requests in the ${granularity === "hour" ? "last 7 days" : "last 90 days"}, counted in UTC ${granularity === "hour" ? "hours" : "days"}; the latest may take a few seconds to appear.`}
+      >
+        <nav aria-label="Period" className="mb-4 flex flex-wrap gap-2">
+          {(Object.keys(PERIODS) as Granularity[]).map((period) => (
+            <Link
+              key={period}
+              href={`${tokenPath(token.guid)}${period === "day" ? "?usage=daily" : ""}#usage`}
+              aria-current={period === granularity ? "page" : undefined}
+              scroll={false}
+              className={
+                "inline-flex min-h-10 items-center rounded-md px-3 text-sm font-medium ring-1 ring-inset " +
+                (period === granularity ? "bg-brand-700 text-white ring-brand-700" : "bg-white text-gray-800 ring-gray-300 hover:bg-gray-50")
+              }
+            >
+              {PERIODS[period]}
+            </Link>
+          ))}
+        </nav>
+        <UsageChart id={`usage-${granularity}`} buckets={bucketProps(buckets)} granularity={granularity} prefs={prefs} />
+        <h3 className="mt-6 text-sm font-semibold text-gray-900">Services that introspected it</h3>
+        <div className="mt-2">
+          <SourceList sources={usage.sources} />
+        </div>
+      </Section>
+
+      <Section id="addresses" title="Addresses" description="Where it was used from, most recent first (the 20 most recent are kept).">
+        <AddressTable addresses={addresses.map((a) => ({ ...a, firstSeenAt: a.firstSeenAt.toISOString(), lastSeenAt: a.lastSeenAt.toISOString() }))} />
+      </Section>
+
+      <Section id="secrets" title="Rotation history" description="Each secret the token has had, newest first.">
+        <SecretHistoryTable
+          token={token}
+          now={now}
+          history={history.map((s) => ({ partial: s.partial, issuedAt: s.issuedAt.toISOString(), stoppedAt: s.stoppedAt?.toISOString() ?? null, current: s.current }))}
+        />
+      </Section>
+
+      <Section id="events" title="Events" description={`What was done to it and by whom, newest first (the latest ${EVENTS_SHOWN}).`}>
+        <EventList events={events} />
+      </Section>
+    </div>
+  );
+}

@@ -39,7 +39,7 @@ const instantOrDate = (name: string) =>
   z
     .string()
     .trim()
-    .refine((value) => value === "" || (DATE_ONLY.test(value) ? !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) : z.iso.datetime({ offset: true }).safeParse(value).success), {
+    .refine((value) => value === "" || (DATE_ONLY.test(value) ? isCalendarDate(value) : z.iso.datetime({ offset: true }).safeParse(value).success), {
       message: `${name} must be a date (2031-03-01) or a date and time with its time zone (2031-03-01T12:00:00Z).`,
     });
 
@@ -93,6 +93,12 @@ export const eventQuerySchema = z.object(
 );
 export type EventQuery = z.output<typeof eventQuerySchema>;
 export const DEFAULT_EVENT_QUERY: EventQuery = eventQuerySchema.parse({});
+
+/** 2031-02-31 matches the pattern and Date.parse rolls it into March: the day must read back as given. */
+function isCalendarDate(value: string): boolean {
+  const time = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value;
+}
 
 function isKindOrAction(value: string): boolean {
   return Object.hasOwn(EVENT_KINDS, value) || Object.hasOwn(EVENT_ACTIONS, value);

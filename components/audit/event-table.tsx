@@ -68,14 +68,18 @@ export function EventTable({ events, reader, caption, accounts, showAccount = fa
           </tr>
         </thead>
         <tbody role="rowgroup" className="block space-y-3 xl:table-row-group xl:space-y-0 xl:divide-y xl:divide-gray-200">
-          {events.map((event) => (
+          {events.map((event) => {
+            const words = describeEvent(event, reader);
+            return (
             <tr key={event.id} role="row" className="token-row" data-event-id={event.id}>
               <th role="rowheader" scope="row" className="token-name-cell">
-                <span className="block font-medium wrap-anywhere text-gray-900">{describeEvent(event, reader)}</span>
-                <span className="mt-0.5 flex flex-wrap items-center gap-x-2 text-xs text-gray-600">
-                  <span>{event.title}</span>
-                  {event.target.tokenGuid ? <TokenRef guid={event.target.tokenGuid} href={tokenHref} /> : null}
-                </span>
+                <span className="block font-medium wrap-anywhere text-gray-900">{words}</span>
+                {words !== event.title || event.target.tokenGuid ? (
+                  <span className="mt-0.5 flex flex-wrap items-center gap-x-2 text-xs text-gray-600">
+                    {words !== event.title ? <span>{event.title}</span> : null}
+                    {event.target.tokenGuid ? <TokenRef guid={event.target.tokenGuid} href={tokenHref} /> : null}
+                  </span>
+                ) : null}
               </th>
               <td role="cell" data-label="When" className="token-cell text-gray-800">
                 <LocalTime iso={event.occurredAt} />
@@ -99,7 +103,8 @@ export function EventTable({ events, reader, caption, accounts, showAccount = fa
                 </td>
               ) : null}
             </tr>
-          ))}
+            );
+          })}
         </tbody>
       </table>
     </div>

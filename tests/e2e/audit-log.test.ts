@@ -141,7 +141,7 @@ describe("a person's security log", () => {
     await page.getByRole("link", { name: `Token ${seeded.ci.guid}` }).first().click();
     await page.waitForURL((url) => url.searchParams.get("token") === seeded.ci.guid);
     expect((await descriptions(page)).slice(0, 3)).toEqual(["Revoked “CI deploy” — reason: leaked in logs", "Rotated “CI deploy” with a 1-hour overlap", "Created “CI deploy”"]);
-    expect(await page.getByLabel("Token").inputValue()).toBe(seeded.ci.guid);
+    expect(await page.getByLabel("Token", { exact: true }).inputValue()).toBe(seeded.ci.guid);
   });
 
   test("a date range in the reader's days; a range with nothing in it says so", async () => {

@@ -16,6 +16,8 @@ export type EventFilter = {
   targetToken?: string;
   actorUser?: string;
   actorUsers?: readonly string[];
+  /** Part of the actor's email as the event recorded it. */
+  actorLabel?: string;
   actorToken?: string;
   /** About this token or made with it. */
   token?: string;
@@ -50,6 +52,7 @@ export function eventWhere(filter: EventFilter): Prisma.AuditEventWhereInput {
   if (filter.actorUser) and.push({ actorUserId: filter.actorUser });
   if (filter.actorUsers) and.push({ actorUserId: { in: [...filter.actorUsers] } });
   if (filter.actorToken) and.push({ actorToken: filter.actorToken });
+  if (filter.actorLabel) and.push({ actorLabel: { contains: filter.actorLabel, mode: "insensitive" } });
   if (filter.token) and.push({ OR: [{ targetToken: filter.token }, { actorToken: filter.token }] });
   if (filter.actions?.length) and.push({ action: { in: [...filter.actions] } });
   if (filter.from || filter.to) and.push({ occurredAt: { ...(filter.from && { gte: filter.from }), ...(filter.to && { lt: filter.to }) } });
@@ -193,7 +196,10 @@ export async function eventFilterOf(query: EventQuery, reach: EventReach, timeZo
     else filter.targetUsers = ids;
     if (ids?.length === 0) notices.push(`No account has an email containing “${query.user}”.`);
   }
-  if (query.actor) {
+  if (query.actor && "own" in reach && !guidLike.safeParse(query.actor).success) {
+    // Within one's own events, by the email each event recorded: no other account is looked up for a non-administrator.
+    filter.actorLabel = query.actor;
+  } else if (query.actor) {
     const { id, ids } = await usersMatching(query.actor, "actor");
     if (id) filter.actorUser = id;
     else filter.actorUsers = ids;

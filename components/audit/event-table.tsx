@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { EventView } from "@/lib/audit/contract";
 import { describeActor, describeEvent, type EventReader } from "@/lib/audit/describe";
+import { TAP_TARGET } from "@/components/ui/button";
 import { thStatic } from "@/components/ui/card-table";
 import { LocalTime } from "@/components/ui/local-time";
 
@@ -19,7 +20,7 @@ export type EventTableProps = {
   tokenHref?: (guid: string) => string;
 };
 
-const link = "rounded font-mono text-xs text-brand-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-brand-600";
+const link = `${TAP_TARGET} inline-flex items-center rounded font-mono text-xs text-brand-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-brand-600`;
 
 function TokenRef({ guid, href }: { guid: string; href?: (guid: string) => string }) {
   const text = `${guid.slice(0, 8)}…`;

@@ -209,6 +209,14 @@ test("at phone width both logs fit and pass axe", async () => {
     await page.goto(url);
     await page.getByRole("table").waitFor();
     await check(page, `${url} at 390 px`);
+    // Every control of the page is a 40 px target on a phone (docs/ui.md, "Tap targets").
+    const small = await page.evaluate(() =>
+      [...document.querySelectorAll("main a, main button, main input, main select, main summary")]
+        .map((el) => ({ el, box: el.getBoundingClientRect() }))
+        .filter(({ box }) => box.width > 0 && (box.width < 40 || box.height < 40))
+        .map(({ el, box }) => `${el.outerHTML.slice(0, 80)} ${Math.round(box.width)}×${Math.round(box.height)}`),
+    );
+    expect({ url, small }).toEqual({ url, small: [] });
     await context.close();
   }
 });

@@ -31,10 +31,10 @@ export function EventDownloads({ href }: { href: (format: "csv" | "jsonl") => st
   return (
     <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-gray-700">
       <span>Download everything that matches:</span>
-      <a href={href("csv")} className="inline-flex min-h-10 items-center font-medium text-brand-700 underline-offset-2 hover:underline" download>
+      <a href={href("csv")} className="inline-flex min-h-10 min-w-10 items-center justify-center font-medium text-brand-700 underline-offset-2 hover:underline" download>
         CSV
       </a>
-      <a href={href("jsonl")} className="inline-flex min-h-10 items-center font-medium text-brand-700 underline-offset-2 hover:underline" download>
+      <a href={href("jsonl")} className="inline-flex min-h-10 min-w-10 items-center justify-center font-medium text-brand-700 underline-offset-2 hover:underline" download>
         JSON Lines
       </a>
     </p>

@@ -22,6 +22,8 @@ import { createTokenSchema, guidSchema, introspectionRequestSchema, rotateTokenS
 import { FILTER_NAMES, TOKEN_LIST_PARAMETERS, TOKEN_SORTS } from "@/lib/validation/token-list";
 import { USER_LIST_PARAMETERS, adminUserPageSchema, adminUserSchema } from "@/lib/validation/admin-users";
 import { INVENTORY_FILTER_NAMES, INVENTORY_PARAMETERS, INVENTORY_SORTS, adminRevokeSchema } from "@/lib/validation/admin-tokens";
+import { auditEventPageSchema } from "@/lib/audit/contract";
+import { EVENT_KINDS, EVENT_PARAMETERS } from "@/lib/validation/audit-events";
 
 /**
  * The OpenAPI 3.1 description of the protected API, generated from the same zod schemas that
@@ -114,6 +116,14 @@ const listQuery = z.object(
 const inventoryQuery = z.object(
   Object.fromEntries(
     Object.entries(INVENTORY_PARAMETERS).map(([name, parameter]) => [
+      name,
+      parameter.schema.meta({ description: parameter.description, ...("openapi" in parameter && { override: parameter.openapi }) }),
+    ]),
+  ),
+);
+const eventQuery = z.object(
+  Object.fromEntries(
+    Object.entries(EVENT_PARAMETERS).map(([name, parameter]) => [
       name,
       parameter.schema.meta({ description: parameter.description, ...("openapi" in parameter && { override: parameter.openapi }) }),
     ]),
@@ -264,6 +274,25 @@ export function openApiDocument() {
           tags: ["Tokens"],
           summary: "The calling token and its owner",
           responses: { "200": { description: "The token (with its effective scopes) and who owns it.", content: json(meSchema) } },
+        }),
+      },
+      "/api/v1/audit-events": {
+        get: authenticated("tokens:read", {
+          operationId: "listAuditEvents",
+          tags: ["Tokens"],
+          summary: "Your security log",
+          description:
+            "What was done to the caller's account and tokens, by whom, from where, newest first: the page /settings/security-log. " +
+            `Kinds for action: ${Object.entries(EVENT_KINDS).map(([name, kind]) => `${name} (${kind.actions.join(", ")})`).join("; ")}. ` +
+            "Pages are reached by cursor: pass nextCursor back for older events, prevCursor for newer ones. With user naming anyone " +
+            "else (an id, part of an email, or all) an administrator's token with admin:read reads their events (all: every " +
+            "account's, including those that concern no account); anyone else's token gets 404. Unknown parameters and values are " +
+            "rejected with 400.",
+          requestParams: { query: eventQuery },
+          responses: {
+            "200": { description: "One page of events.", content: json(auditEventPageSchema) },
+            "404": errorResponse("AuditUserNotFound", "not_found: user names another account and the caller is not an administrator."),
+          },
         }),
       },
       "/api/v1/tokens": {

@@ -1,4 +1,4 @@
-import { ADMIN_POLICIES_PATH, ADMIN_SCOPES_PATH, ADMIN_TOKENS_PATH, ADMIN_USERS_PATH } from "@/lib/paths";
+import { ADMIN_AUDIT_LOG_PATH, ADMIN_POLICIES_PATH, ADMIN_SCOPES_PATH, ADMIN_TOKENS_PATH, ADMIN_USERS_PATH } from "@/lib/paths";
 import { TabNav } from "./tab-nav";
 
 const ITEMS = [
@@ -6,6 +6,7 @@ const ITEMS = [
   { href: ADMIN_TOKENS_PATH, label: "Tokens" },
   { href: ADMIN_SCOPES_PATH, label: "Scopes" },
   { href: ADMIN_POLICIES_PATH, label: "Policies" },
+  { href: ADMIN_AUDIT_LOG_PATH, label: "Audit log" },
 ];
 
 export function AdminNav() {

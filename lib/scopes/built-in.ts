@@ -8,7 +8,7 @@
 export const BUILT_IN_SCOPES = {
   "tokens:read": {
     description: "List and view your API tokens",
-    guards: ["GET /api/v1/tokens", "GET /api/v1/tokens/{guid}", "GET /api/v1/tokens/{guid}/usage"],
+    guards: ["GET /api/v1/tokens", "GET /api/v1/tokens/{guid}", "GET /api/v1/tokens/{guid}/usage", "GET /api/v1/audit-events"],
   },
   "tokens:write": {
     description: "Create, edit, revoke, rotate and delete your API tokens",

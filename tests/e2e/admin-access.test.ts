@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { makeAdministrator } from "@/lib/admin/administrators";
 import { prisma } from "@/lib/db";
-import { ADMIN_PATH, ADMIN_POLICIES_PATH, ADMIN_SCOPES_PATH, ADMIN_TOKENS_PATH, ADMIN_USERS_PATH } from "@/lib/paths";
+import { ADMIN_AUDIT_LOG_PATH, ADMIN_PATH, ADMIN_POLICIES_PATH, ADMIN_SCOPES_PATH, ADMIN_TOKENS_PATH, ADMIN_USERS_PATH } from "@/lib/paths";
 import { launchBrowser, newContext, signIn } from "@/tests/helpers/browser";
 import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "@/tests/helpers/server";
 import { TEST_PASSWORD, createUser } from "@/tests/helpers/users";
@@ -13,7 +13,7 @@ jest.setTimeout(120_000);
  * page a plain 404 for anyone else, signed out or not (lib/admin/guard.ts). Also a disabled
  * account's sign-in, as its owner meets it.
  */
-const ADMIN_PAGES = [ADMIN_PATH, ADMIN_USERS_PATH, ADMIN_TOKENS_PATH, ADMIN_SCOPES_PATH, ADMIN_POLICIES_PATH];
+const ADMIN_PAGES = [ADMIN_PATH, ADMIN_USERS_PATH, ADMIN_TOKENS_PATH, ADMIN_SCOPES_PATH, ADMIN_POLICIES_PATH, ADMIN_AUDIT_LOG_PATH];
 
 let database: TestDatabase;
 let server: TestServer;

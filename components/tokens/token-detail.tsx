@@ -1,5 +1,4 @@
 import type { ReactNode } from "react";
-import type { EventView } from "@/lib/audit/query";
 import { Badge } from "@/components/ui/badge";
 import { CopyButton } from "@/components/ui/copy-button";
 import { LocalTime, RelativeTime } from "@/components/ui/local-time";
@@ -239,32 +238,3 @@ export function SourceList({ sources }: { sources: SourceItem[] }) {
   );
 }
 
-const ACTOR_WORDS = { person: "you", token: "one of your tokens", administrator: "an administrator", system: "Tollgate" } as const;
-
-function actorOf(event: EventView): string {
-  const words = ACTOR_WORDS[event.actor.kind] ?? event.actor.kind;
-  if (event.actor.kind === "administrator" && event.actor.label) return `${words} (${event.actor.label})`;
-  if (event.actor.kind === "token" && event.actor.tokenGuid) return `${words} (${event.actor.tokenGuid})`;
-  return words;
-}
-
-/** What was done to the token and by whom, newest first. */
-export function EventList({ events }: { events: EventView[] }) {
-  if (!events.length) return <p className="text-sm text-gray-600">Nothing recorded yet.</p>;
-  return (
-    <ol className="divide-y divide-gray-100" aria-label="Events, newest first">
-      {events.map((event) => (
-        <li key={event.id} className="py-2 text-sm first:pt-0">
-          <p>
-            <span className="font-medium text-gray-900">{event.title}</span> <span className="text-gray-700">by {actorOf(event)}</span>
-          </p>
-          <p className="text-xs text-gray-700">
-            <LocalTime iso={event.occurredAt} />
-            {event.ip ? <span className="wrap-anywhere"> from {event.ip}</span> : null}
-            {typeof event.details.reason === "string" ? <span className="block wrap-anywhere">Reason: {event.details.reason}</span> : null}
-          </p>
-        </li>
-      ))}
-    </ol>
-  );
-}

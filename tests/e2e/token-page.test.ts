@@ -126,7 +126,7 @@ test("the name in the list opens the token's page, with every section, passing a
   await main.getByText("19 uses;", { exact: false }).waitFor();
   await main.getByText("curl/8.5.0").waitFor();
   await main.getByText("tgp_Old1…AAAA").waitFor();
-  await main.getByText("Token rotated").waitFor();
+  await main.getByText("Rotated “Deploy bot”; the previous secret stopped at once").waitFor();
   await main.getByText("Gateway: 4 answered, 0 refused").waitFor();
   expect(await main.getByText("Grace's secret token").count()).toBe(0);
   // The hourly chart is the default; the last 7 days' uses are in its words.

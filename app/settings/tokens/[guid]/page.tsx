@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { latestEvents } from "@/lib/audit/query";
+import { latestEvents, tokenGuidsOf, tokenNamesOf } from "@/lib/audit/query";
 import { NotFoundError } from "@/lib/errors";
-import { TOKENS_PATH, tokenPath } from "@/lib/paths";
+import { SECURITY_LOG_PATH, TOKENS_PATH, tokenPath } from "@/lib/paths";
 import { describeScopes } from "@/lib/scopes/service";
 import { requireUser } from "@/lib/session";
 import { CHART_FALLBACK_PREFS, parseTimePrefs, TIME_PREFS_COOKIE } from "@/lib/time-format";
@@ -12,7 +12,9 @@ import { tokenAddresses, tokenUsage, total, type UsageBucket } from "@/lib/token
 import { serializeToken } from "@/lib/tokens/contract";
 import { secretHistory } from "@/lib/tokens/history";
 import { getToken } from "@/lib/tokens/service";
-import { AddressTable, EventList, Section, SecretHistoryTable, SourceList, TokenFields } from "@/components/tokens/token-detail";
+import { eventHref } from "@/lib/validation/audit-events";
+import { EventTable } from "@/components/audit/event-table";
+import { AddressTable, Section, SecretHistoryTable, SourceList, TokenFields } from "@/components/tokens/token-detail";
 import { UsageChart, type Granularity } from "@/components/tokens/usage-chart";
 
 export const metadata: Metadata = { title: "API token" };
@@ -43,6 +45,7 @@ export default async function TokenPage({ params, searchParams }: Props) {
   const [view, usage, addresses, history] = loaded;
   const token = serializeToken(view);
   const [scopes, events] = await Promise.all([describeScopes(token.scopes), latestEvents({ targetUser: user.id, targetToken: token.guid }, EVENTS_SHOWN)]);
+  const tokenNames = await tokenNamesOf(tokenGuidsOf(events), { own: user.id });
   const prefs = parseTimePrefs((await cookies()).get(TIME_PREFS_COOKIE)?.value) ?? CHART_FALLBACK_PREFS;
   const buckets = granularity === "hour" ? usage.hourly : usage.daily;
   const totals = granularity === "hour" ? usage.totals.hourly : usage.totals.daily;
@@ -102,7 +105,14 @@ export default async function TokenPage({ params, searchParams }: Props) {
       </Section>
 
       <Section id="events" title="Events" description={`What was done to it and by whom, newest first (the latest ${EVENTS_SHOWN}).`}>
-        <EventList events={events} />
+        {events.length ? (
+          <EventTable events={events} reader={{ userId: user.id, tokenNames }} caption={`Events of ${token.name}, newest first`} tokenHref={tokenPath} />
+        ) : (
+          <p className="text-sm text-gray-600">Nothing recorded yet.</p>
+        )}
+        <Link href={eventHref(SECURITY_LOG_PATH, { token: token.guid })} className="mt-3 inline-flex min-h-10 items-center text-sm font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800">
+          All of its events in the security log
+        </Link>
       </Section>
     </div>
   );

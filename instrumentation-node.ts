@@ -1,4 +1,5 @@
 import { closeDatabase } from "@/lib/db";
+import { stopMaintenance } from "@/lib/jobs/maintenance";
 import { flushUsage } from "@/lib/tokens/usage";
 
 /**
@@ -45,6 +46,8 @@ export function flushOnShutdown(): void {
     if (stopping) return;
     stopping = true;
     try {
+      // A prune in progress stops after its current batch; the next run (here or elsewhere) goes on.
+      await withinTime(stopMaintenance(), "stopping the maintenance job");
       const flushed = await withinTime(flushUsage(), "writing the last uses of tokens");
       if (flushed?.failed) console.error(`Shutdown: the last use of ${flushed.failed} token(s) could not be written.`);
       else if (flushed?.written) console.log(`Shutdown: wrote the last use of ${flushed.written} token(s).`);

@@ -219,8 +219,8 @@ async function tick(signal: AbortSignal): Promise<void> {
     const { expired, overlapsEnded, deleted } = result;
     if (expired + overlapsEnded + deleted.auditEvents + deleted.usageHours + deleted.addresses === 0) return;
     console.log(
-      `Maintenance: recorded ${expired} token expiries and ${overlapsEnded} overlap ends; deleted ${deleted.auditEvents} audit events, ` +
-        `${deleted.usageHours} usage hours and ${deleted.addresses} addresses past retention (${Date.now() - started} ms).`,
+      `Maintenance: recorded ${expired} expired token(s) and ${overlapsEnded} ended overlap(s); deleted ${deleted.auditEvents} audit event(s), ` +
+        `${deleted.usageHours} usage hour(s) and ${deleted.addresses} address(es) past retention (${Date.now() - started} ms).`,
     );
   } catch (error) {
     console.error("Maintenance failed; will try again at the next interval.", loggable(error));

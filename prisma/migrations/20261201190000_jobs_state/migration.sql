@@ -16,3 +16,7 @@ INSERT INTO "jobs_state" ("id", "events_through") VALUES (1, now());
 -- The job finds overlaps that ended by their end, never by reading every secret.
 -- CreateIndex
 CREATE INDEX "token_secrets_expires_at_idx" ON "token_secrets"("expires_at");
+
+-- Retention finds addresses not seen for USAGE_RETENTION_DAYS by their last sighting, across tokens.
+-- CreateIndex
+CREATE INDEX "token_addresses_last_seen_at_idx" ON "token_addresses"("last_seen_at");

@@ -24,6 +24,10 @@ export const LOOKBACK_MS = 60 * 60_000;
 export const EVENT_BATCH = 500;
 export const PRUNE_BATCH = 5000;
 
+// PGlite runs each statement on this thread, and a request's transaction needs several turns at
+// its queue: without a pause between batches a long run would have it wait for the whole run.
+const breather = () => new Promise((resolve) => setTimeout(resolve, 5));
+
 const DAY_MS = 24 * 3600_000;
 const HOUR_MS = 3600_000;
 
@@ -122,6 +126,7 @@ async function recordExpiries(db: PrismaClient, from: Date, now: Date, batch: nu
     if (rows.length < batch) break;
     const last = rows[rows.length - 1]!;
     after = { at: last.valid_to, guid: last.guid };
+    await breather();
   }
   return count;
 }
@@ -160,6 +165,7 @@ async function recordOverlapEnds(db: PrismaClient, from: Date, now: Date, batch:
     if (rows.length < batch) break;
     const last = rows[rows.length - 1]!;
     after = { at: last.expires_at, guid: last.guid };
+    await breather();
   }
   return count;
 }
@@ -178,6 +184,7 @@ async function pruneRows(db: PrismaClient, table: Prunable, column: string, op: 
     const count = await db.$executeRawUnsafe(sql, cutoff);
     total += count;
     if (count < batch) break;
+    await breather();
   }
   return total;
 }

@@ -92,6 +92,9 @@ async function main(): Promise<void> {
           const t1 = performance.now();
           await recordEvent(db, SYSTEM, { action: "user.signed_in", targetUser: userId }, NOW);
           write.push(performance.now() - t1);
+          // Requests arrive as I/O: without a turn of the event loop, PGlite (synchronous under its
+          // promises) would run this loop as one endless chain of microtasks, and no timer would fire.
+          await new Promise((resolve) => setImmediate(resolve));
         }
       };
       return { done: Promise.all([loop(), loop()]), verify, write };

@@ -1,4 +1,5 @@
 import { closeDatabase } from "@/lib/db";
+import { stopMaintenance } from "@/lib/jobs/maintenance";
 import { flushUsage } from "@/lib/tokens/usage";
 import { signInRecordsWritten } from "@/lib/users/attempt-limits";
 
@@ -47,6 +48,8 @@ export function flushOnShutdown(): void {
     if (stopping) return;
     stopping = true;
     try {
+      // A prune in progress stops after its current batch; the next run (here or elsewhere) goes on.
+      await withinTime(stopMaintenance(), "stopping the maintenance job");
       const flushed = await withinTime(flushUsage(), "writing the last uses of tokens");
       if (flushed) {
         const { written, failed, counters, addresses } = flushed;

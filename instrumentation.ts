@@ -10,6 +10,8 @@ export async function register(): Promise<void> {
     if (process.env.NEXT_PHASE !== "phase-production-build") {
       const { checkStartup } = await import("./lib/startup");
       await checkStartup();
+      const { startMaintenance } = await import("./lib/jobs/maintenance");
+      startMaintenance();
     }
   }
 }

@@ -138,3 +138,44 @@ export function apiConfig(): ApiConfig {
   };
   return cachedApi;
 }
+
+const days = (fallback: number) =>
+  z.coerce
+    .number({ message: "must be a whole number of days" })
+    .int("must be a whole number of days")
+    .min(1, "must be at least 1")
+    .max(36_500, "must be at most 36500")
+    .default(fallback);
+
+const jobsEnvSchema = z.object({
+  /** Audit events older than this many days are deleted. */
+  AUDIT_RETENTION_DAYS: days(400),
+  /** Hourly use counts and addresses not seen for this many days are deleted. */
+  USAGE_RETENTION_DAYS: days(90),
+  /** How often the maintenance job runs (on one instance at a time). */
+  MAINTENANCE_INTERVAL_SECONDS: z.coerce
+    .number({ message: "must be a number of seconds" })
+    .positive("must be more than 0")
+    .max(86_400, "must be at most 86400 (a day)")
+    .default(300),
+});
+
+export type JobsConfig = { auditRetentionDays: number; usageRetentionDays: number; maintenanceIntervalMs: number };
+
+let cachedJobs: JobsConfig | undefined;
+
+/** Settings of the maintenance job (lib/jobs/maintenance.ts): retention and its interval. */
+export function jobsConfig(): JobsConfig {
+  if (cachedJobs) return cachedJobs;
+  const parsed = jobsEnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  cachedJobs = {
+    auditRetentionDays: parsed.data.AUDIT_RETENTION_DAYS,
+    usageRetentionDays: parsed.data.USAGE_RETENTION_DAYS,
+    maintenanceIntervalMs: Math.round(parsed.data.MAINTENANCE_INTERVAL_SECONDS * 1000),
+  };
+  return cachedJobs;
+}

@@ -1,5 +1,5 @@
 import "server-only";
-import { apiConfig, config } from "@/lib/config";
+import { apiConfig, config, jobsConfig } from "@/lib/config";
 import { database } from "@/lib/db";
 
 /**
@@ -12,6 +12,7 @@ import { database } from "@/lib/db";
 export async function checkStartup(exit: (code: number) => void = (code) => process.exit(code)): Promise<void> {
   try {
     apiConfig();
+    jobsConfig();
     if (config().database.kind === "embedded") await database();
   } catch (error) {
     console.error(`Tollgate cannot start: ${error instanceof Error ? error.message : String(error)}`);

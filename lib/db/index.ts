@@ -15,7 +15,7 @@ import { countBackgroundStatement, countPrismaQuery } from "./stats";
 
 export type { Prisma } from "@/lib/generated/prisma/client";
 
-export { databaseStats, BACKGROUND_TAG, type DatabaseStats } from "./stats";
+export { databaseStats, inBackground, BACKGROUND_TAG, type DatabaseStats } from "./stats";
 
 function countingClient(adapter: PrismaPg | PrismaPGlite): PrismaClient {
   const client = new PrismaClient({ adapter, log: [{ emit: "event" as const, level: "query" as const }] });
@@ -31,6 +31,12 @@ export type Database = {
    * database, which only one process can open, so there are no other processes to hear.
    */
   listen(handlers: ChangeHandlers): boolean;
+  /**
+   * Runs `work` unless another holder of `lock` (in any process on this database) is running it:
+   * then answers `{ ran: false }` at once. PostgreSQL: a session advisory lock on one pooled
+   * connection, held for the run. Embedded: one process by construction, so an in-process flag.
+   */
+  exclusively<T>(lock: number, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
   close(): Promise<void>;
 };
 
@@ -68,6 +74,27 @@ async function openDatabase(): Promise<Database> {
         listener ??= listenForChanges(database.url, fanOut);
         return true;
       },
+      exclusively: async (lock, work) => {
+        const client = await pool.connect();
+        countBackgroundStatement();
+        const { rows } = await client.query<{ got: boolean }>("SELECT pg_try_advisory_lock($1) AS got", [lock]).catch((error: unknown) => {
+          client.release(true);
+          throw error;
+        });
+        if (!rows[0]?.got) {
+          client.release();
+          return { ran: false };
+        }
+        let broken = false;
+        try {
+          return { ran: true, value: await work() };
+        } finally {
+          // A connection that cannot unlock is closed instead, which releases the lock too.
+          countBackgroundStatement();
+          await client.query("SELECT pg_advisory_unlock($1)", [lock]).catch(() => (broken = true));
+          client.release(broken);
+        }
+      },
       close: async () => {
         await listener?.stop();
         await prisma.$disconnect();
@@ -100,10 +127,21 @@ async function openDatabase(): Promise<Database> {
       },
     });
     const prisma = countingClient(new PrismaPGlite(pglite));
+    // PGlite has one session, which would re-enter an advisory lock; this process is the only one.
+    const held = new Set<number>();
     return {
       prisma,
       kind: "embedded",
       listen: () => false,
+      exclusively: async (lock, work) => {
+        if (held.has(lock)) return { ran: false };
+        held.add(lock);
+        try {
+          return { ran: true, value: await work() };
+        } finally {
+          held.delete(lock);
+        }
+      },
       close: async () => {
         stopMaintenance();
         await prisma.$disconnect();

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
 /**
  * Queries this process has sent, for `GET /api/metrics` and the benchmarks, split by whether a
  * request waited for them. Each query is counted once, at one moment, in both counters it belongs
@@ -28,10 +30,19 @@ export function databaseStats(): DatabaseStats {
   return { ...stats };
 }
 
+// Prisma reports a query in the async context of the call that made it, so work wrapped in
+// inBackground() is known by its context (on globalThis, like the counters).
+const background = ((globalThis as unknown as { tollgateBackground?: AsyncLocalStorage<true> }).tollgateBackground ??= new AsyncLocalStorage<true>());
+
+/** Runs `work` with every Prisma query it makes counted as background (the maintenance job). */
+export function inBackground<T>(work: () => Promise<T>): Promise<T> {
+  return background.run(true, work);
+}
+
 /** Counts a query Prisma reports; `sql` is its text, which says whether it is tagged as background. */
 export function countPrismaQuery(sql: string): void {
   stats.queries++;
-  if (sql.includes(BACKGROUND_TAG)) stats.backgroundQueries++;
+  if (sql.includes(BACKGROUND_TAG) || background.getStore()) stats.backgroundQueries++;
 }
 
 /** Counts a statement background work sends without Prisma (maintenance, LISTEN). */

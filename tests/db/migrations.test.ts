@@ -361,6 +361,10 @@ describe("the migrated schema is the one Prisma expects", () => {
     await db.deploymentSettings.update({ where: { id: 1 }, data: settings });
     expect(await db.deploymentSettings.findUniqueOrThrow({ where: { id: 1 } })).toEqual({ ...settings, updatedAt: expect.any(Date) });
     await expect(db.deploymentSettings.create({ data: { id: 2 } })).rejects.toThrow();
+    const jobs = { id: 1, eventsThrough: at("2030-01-08T00:00:00.021Z"), lastRunAt: at("2030-01-08T00:05:00.022Z") };
+    await db.jobsState.update({ where: { id: 1 }, data: jobs });
+    expect(await db.jobsState.findUniqueOrThrow({ where: { id: 1 } })).toEqual(jobs);
+    await expect(db.jobsState.create({ data: { id: 2, eventsThrough: jobs.eventsThrough } })).rejects.toThrow();
     const event = {
       id: "7a3c4d5e-6f70-4b81-8c9d-0e1f2a3b4c5d",
       occurredAt: at("2030-01-08T00:00:00.016Z"),

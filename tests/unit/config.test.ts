@@ -128,3 +128,38 @@ describe("DEFAULT_SCOPES", () => {
     ]);
   });
 });
+
+describe("retention and the maintenance interval", () => {
+  const JOBS = ["AUDIT_RETENTION_DAYS", "USAGE_RETENTION_DAYS", "MAINTENANCE_INTERVAL_SECONDS"] as const;
+  function freshJobsConfig(env: Partial<Record<(typeof JOBS)[number], string>>) {
+    for (const name of JOBS) delete process.env[name];
+    Object.assign(process.env, env);
+    let mod: ConfigModule | undefined;
+    jest.isolateModules(() => {
+      mod = require("@/lib/config") as ConfigModule;
+    });
+    return mod!.jobsConfig();
+  }
+
+  test("defaults to 400 days of audit events, 90 of usage, a run every 5 minutes", () => {
+    expect(freshJobsConfig({})).toEqual({ auditRetentionDays: 400, usageRetentionDays: 90, maintenanceIntervalMs: 300_000 });
+  });
+
+  test("takes whole days and seconds (fractions of a second too) from the environment", () => {
+    expect(freshJobsConfig({ AUDIT_RETENTION_DAYS: "1", USAGE_RETENTION_DAYS: "36500", MAINTENANCE_INTERVAL_SECONDS: "0.5" })).toEqual({
+      auditRetentionDays: 1,
+      usageRetentionDays: 36_500,
+      maintenanceIntervalMs: 500,
+    });
+  });
+
+  test("refuses a value that is no whole number of days, or out of range, naming each setting", () => {
+    expect(() => freshJobsConfig({ AUDIT_RETENTION_DAYS: "a year" })).toThrow("Invalid configuration: AUDIT_RETENTION_DAYS: must be a whole number of days");
+    expect(() => freshJobsConfig({ AUDIT_RETENTION_DAYS: "1.5" })).toThrow("AUDIT_RETENTION_DAYS: must be a whole number of days");
+    expect(() => freshJobsConfig({ USAGE_RETENTION_DAYS: "0" })).toThrow("Invalid configuration: USAGE_RETENTION_DAYS: must be at least 1");
+    expect(() => freshJobsConfig({ USAGE_RETENTION_DAYS: "36501" })).toThrow("USAGE_RETENTION_DAYS: must be at most 36500");
+    expect(() => freshJobsConfig({ AUDIT_RETENTION_DAYS: "-1", MAINTENANCE_INTERVAL_SECONDS: "0" })).toThrow(
+      "Invalid configuration: AUDIT_RETENTION_DAYS: must be at least 1; MAINTENANCE_INTERVAL_SECONDS: must be more than 0",
+    );
+  });
+});

@@ -4,6 +4,7 @@ import { jobsConfig, type JobsConfig } from "@/lib/config";
 import { database, inBackground } from "@/lib/db";
 import { loggable } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { expiryEvent, overlapEndEvent } from "@/lib/tokens/passed-ends";
 
 /**
  * The periodic job (docs/architecture.md, "Maintenance job"): records the events time derives
@@ -45,9 +46,6 @@ export type MaintenanceOptions = {
   eventBatch?: number;
   pruneBatch?: number;
 };
-
-export const expiredKey = (guid: string, validTo: Date) => `token.expired:${guid}:${validTo.toISOString()}`;
-export const overlapEndedKey = (guid: string, expiresAt: Date) => `token.overlap_ended:${guid}:${expiresAt.toISOString()}`;
 
 /**
  * One run at `now`, unless another instance is running one: then `null` at once. Every query is
@@ -114,13 +112,7 @@ async function recordExpiries(db: PrismaClient, from: Date, now: Date, batch: nu
       db,
       rows.map((row) => ({
         at: row.valid_to,
-        event: {
-          action: "token.expired",
-          targetUser: row.user_id,
-          targetToken: row.guid,
-          details: { name: row.name, validTo: row.valid_to.toISOString() },
-          dedupeKey: expiredKey(row.guid, row.valid_to),
-        },
+        event: expiryEvent({ guid: row.guid, userId: row.user_id, name: row.name }, row.valid_to),
       })),
     );
     if (rows.length < batch) break;
@@ -153,13 +145,7 @@ async function recordOverlapEnds(db: PrismaClient, from: Date, now: Date, batch:
       db,
       rows.map((row) => ({
         at: row.expires_at,
-        event: {
-          action: "token.overlap_ended",
-          targetUser: row.user_id,
-          targetToken: row.guid,
-          details: { name: row.name, endedAt: row.expires_at.toISOString() },
-          dedupeKey: overlapEndedKey(row.guid, row.expires_at),
-        },
+        event: overlapEndEvent({ guid: row.guid, userId: row.user_id, name: row.name }, row.expires_at),
       })),
     );
     if (rows.length < batch) break;

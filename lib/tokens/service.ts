@@ -20,6 +20,7 @@ import { generateSecret, hashSecret, partialOf } from "./secret";
 import { activeWhere, inactiveWhere, liveWhere, statusOf } from "./status";
 import type { TokenView } from "./contract";
 import { tokenChanged } from "./events";
+import { recordPassedEnds } from "./passed-ends";
 import type { VerifiedToken } from "./verify";
 import type { AdminActor } from "@/lib/admin/actor";
 import { recordAdminEvent, recordEvent, type EventAction, type Writer } from "@/lib/audit/events";
@@ -371,6 +372,7 @@ export async function updateToken(actor: Actor, guid: string, input: unknown, no
       await tx.$executeRaw`SELECT 1 FROM tokens WHERE guid = ${existing.guid}::uuid FOR UPDATE`;
       const before = await tx.token.findUnique({ where: { guid: existing.guid }, include: tokenInclude(now) });
       if (!before) throw new NotFoundError();
+      await recordPassedEnds(tx, before, now);
       const updated = await tx.token.update({
         where: { guid: existing.guid },
         data: {
@@ -516,6 +518,8 @@ export async function rotateToken(actor: Actor, guid: string, input: unknown, no
     const [was] = await tx.$queryRaw<{ partial: string; valid_to: Date | null }[]>`
       SELECT partial, valid_to FROM tokens WHERE guid = ${existing.guid}::uuid FOR UPDATE`;
     if (!was) throw new NotFoundError();
+    // Before the secrets whose overlap ended are dropped and the end may move: what time did is recorded first.
+    await recordPassedEnds(tx, { ...existing, validTo: was.valid_to }, now);
     const row = await tx.token.update({
       where: { guid: existing.guid },
       data: { partial, ...(validTo !== undefined && { validTo }) },
@@ -599,6 +603,8 @@ export async function deleteToken(actor: Actor, guid: string, now = new Date()):
   const db = await prisma();
   await unlessDeleted(
     db.$transaction(async (tx) => {
+      const doomed = await tx.token.findFirst({ where: { guid: guid.toLowerCase(), userId } });
+      if (doomed) await recordPassedEnds(tx, doomed, now);
       const deleted = await tx.token.delete({ where: { guid: guid.toLowerCase(), userId } });
       await recordTokenEvent(tx, actor, "token.deleted", deleted, { partial: deleted.partial }, now);
     }),

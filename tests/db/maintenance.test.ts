@@ -3,7 +3,7 @@ import { recordEvent, SYSTEM } from "@/lib/audit/events";
 import { latestEvents } from "@/lib/audit/query";
 import { databaseStats, prisma } from "@/lib/db";
 import { LOOKBACK_MS, MAINTENANCE_LOCK, runMaintenance } from "@/lib/jobs/maintenance";
-import { createToken, revokeToken, rotateToken, updateToken } from "@/lib/tokens/service";
+import { createToken, deleteToken, revokeToken, rotateToken, updateToken } from "@/lib/tokens/service";
 import { useFreshDatabase } from "../helpers/database";
 import { createUser } from "../helpers/users";
 
@@ -34,7 +34,8 @@ async function tokenUntil(start: Date, validTo: Date | null, name = "Deploy key"
   return { userId: user.id, guid: token.guid };
 }
 
-const eventsOf = (guid: string) => latestEvents({ targetToken: guid });
+// The events time derives (the token service records the others: created, rotated, …).
+const eventsOf = (guid: string) => latestEvents({ targetToken: guid, actions: ["token.expired", "token.overlap_ended"] });
 
 describe("token.expired", () => {
   test("is recorded once when the end passes: by one of two runs at the same moment, and not again later", async () => {
@@ -181,6 +182,39 @@ describe("token.overlap_ended", () => {
     await run(at(base, 2 * HOUR));
     expect(await eventsOf(revoked.guid)).toEqual([]);
     expect((await eventsOf(ending.guid)).map((e) => e.action)).toEqual(["token.expired"]);
+  });
+});
+
+describe("a change before the job's next run that would hide what time did", () => {
+  test("an expired token extended or deleted before the run still has its expiry, once", async () => {
+    const base = await freshEra();
+    const end = at(base, HOUR);
+    const [extended, deleted] = [await tokenUntil(base, end), await tokenUntil(base, end)];
+    await updateToken(extended.userId, extended.guid, { validTo: at(end, DAY).toISOString() }, at(end, MINUTE));
+    await deleteToken(deleted.userId, deleted.guid, at(end, MINUTE));
+    expect(await run(at(end, 2 * MINUTE))).toMatchObject({ expired: 0 });
+    for (const token of [extended, deleted]) {
+      expect((await eventsOf(token.guid)).map((e) => [e.action, e.occurredAt, e.details.validTo])).toEqual([["token.expired", end.toISOString(), end.toISOString()]]);
+    }
+  });
+
+  test("a rotation that drops the secrets whose overlap ended records the end (the latest of them) first, once; a live overlap is not one", async () => {
+    const base = await freshEra();
+    const token = await tokenUntil(base, at(base, 30 * DAY));
+    await rotateToken(token.userId, token.guid, { overlapSeconds: 3600 }, base);
+    await rotateToken(token.userId, token.guid, { overlapSeconds: 3600 }, at(base, 10 * MINUTE));
+    expect(await eventsOf(token.guid)).toEqual([]);
+    await rotateToken(token.userId, token.guid, { overlapSeconds: 3600 }, at(base, 2 * HOUR));
+    expect(await run(at(base, 2 * HOUR + MINUTE))).toMatchObject({ overlapsEnded: 0 });
+    expect((await eventsOf(token.guid)).map((e) => [e.action, e.occurredAt])).toEqual([["token.overlap_ended", at(base, 70 * MINUTE).toISOString()]]);
+  });
+
+  test("a change that fails records nothing of it either", async () => {
+    const base = await freshEra();
+    const end = at(base, HOUR);
+    const token = await tokenUntil(base, end);
+    await expect(updateToken(token.userId, token.guid, { validTo: "not a date" }, at(end, MINUTE))).rejects.toThrow();
+    expect(await eventsOf(token.guid)).toEqual([]);
   });
 });
 

@@ -169,6 +169,9 @@ function smallTargets(page: Page): Promise<string[]> {
     const small: string[] = [];
     for (const el of document.body.querySelectorAll<HTMLElement>(selector)) {
       if (el.closest("[aria-hidden=true], [inert]")) continue;
+      // A closed <details> renders only its summary; what it folds away is measured once opened.
+      const folded = el.closest("details:not([open])");
+      if (folded && el.parentElement !== folded) continue;
       // Focused first: a skip link is only visible (and only a target) then.
       el.focus({ preventScroll: true });
       const boxes = [el.getBoundingClientRect()];
@@ -196,6 +199,10 @@ test("at 390 px every control on the token page is at least 40 × 40 px, with to
   await page.getByRole("row").first().waitFor();
   // Ten rows of Edit and a row menu, besides the page's own buttons: the measure below covers them all.
   expect(await page.locator("main").getByRole("button").count()).toBeGreaterThan(20);
+  expect(await smallTargets(page)).toEqual([]);
+  // The filters fold away on a phone; unfolded, their fields are targets too.
+  await page.getByText("Filters", { exact: true }).click();
+  await page.locator("#filter-q").waitFor({ state: "visible" });
   expect(await smallTargets(page)).toEqual([]);
   await page.goto("/settings/tokens");
   await page.getByRole("row", { name: /^Nightly/ }).getByText(`+${MAX_SCOPES_PER_TOKEN - 3} more`).click();

@@ -1,5 +1,6 @@
 import { closeDatabase } from "@/lib/db";
 import { stopMaintenance } from "@/lib/jobs/maintenance";
+import { stopMailDelivery } from "@/lib/mail/outbox";
 import { flushUsage } from "@/lib/tokens/usage";
 import { signInRecordsWritten } from "@/lib/users/attempt-limits";
 
@@ -61,6 +62,8 @@ export function flushOnShutdown(): void {
         }
       }
       await withinTime(signInRecordsWritten(), "recording the last failed sign-ins");
+      // A mail being sent finishes; the rest stays in the outbox for the next instance to send.
+      await withinTime(stopMailDelivery(), "sending the mail in progress");
       await withinTime(closeDatabase(), "closing the database");
     } catch (error) {
       console.error("Shutdown did not finish cleanly:", error);

@@ -12,6 +12,8 @@ export async function register(): Promise<void> {
       await checkStartup();
       const { startMaintenance } = await import("./lib/jobs/maintenance");
       startMaintenance();
+      const { startMailDelivery } = await import("./lib/mail/outbox");
+      startMailDelivery();
     }
   }
 }

@@ -271,6 +271,8 @@ async function main() {
   process.env.NEXT_MANUAL_SIG_HANDLE = "true";
   // Tells lib/client.ts's callers that X-Forwarded-For was written here (instrumentation-node.ts warns otherwise).
   process.env.TOLLGATE_SERVER_ENTRY = "1";
+  // Links in mail point here when NEXTAUTH_URL (the public address) is not set (lib/config.ts, mailConfig).
+  process.env.TOLLGATE_SITE_URL = `http://${hostname && hostname !== "0.0.0.0" && hostname !== "::" ? (hostname.includes(":") ? `[${hostname}]` : hostname) : "localhost"}:${port}`;
 
   const next = require("next");
   // Next's own parser of the header, so that what passes here is exactly what Next accepts.

@@ -179,3 +179,40 @@ export function jobsConfig(): JobsConfig {
   };
   return cachedJobs;
 }
+
+const mailEnvSchema = z.object({
+  /** smtp://user:password@host:587 or smtps://…:465; without it, mail goes to the server log. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("Tollgate <tollgate@localhost>"),
+  /** How often each instance looks for mail to send (and retries what failed, when its backoff has passed). */
+  MAIL_POLL_SECONDS: z.coerce.number().positive("must be more than 0").max(3600, "must be at most 3600").default(2),
+  // NEXTAUTH_URL is the public address links in mail point to; server.js sets TOLLGATE_SITE_URL to
+  // the address it listens on, for a deployment that has none.
+  NEXTAUTH_URL: z.string().url("must be a URL").optional(),
+  TOLLGATE_SITE_URL: z.string().url().optional(),
+});
+
+export type MailConfig = { smtpUrl: string | null; from: string; pollMs: number; siteUrl: string };
+
+let cachedMail: MailConfig | undefined;
+
+/** Where mail goes (lib/mail/), from whom, and the site's public address that its links use. */
+export function mailConfig(): MailConfig {
+  if (cachedMail) return cachedMail;
+  const parsed = mailEnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const env = parsed.data;
+  cachedMail = {
+    smtpUrl: env.SMTP_URL ?? null,
+    from: env.MAIL_FROM,
+    pollMs: Math.round(env.MAIL_POLL_SECONDS * 1000),
+    siteUrl: (env.NEXTAUTH_URL ?? env.TOLLGATE_SITE_URL ?? "http://localhost:3000").replace(/\/+$/, ""),
+  };
+  return cachedMail;
+}

@@ -22,3 +22,9 @@ export const SECURITY_LOG_PATH = "/settings/security-log";
 export const SECURITY_LOG_EXPORT_PATH = "/settings/security-log/export";
 export const ADMIN_AUDIT_LOG_PATH = "/admin/audit-log";
 export const ADMIN_AUDIT_LOG_EXPORT_PATH = "/admin/audit-log/export";
+/** The token's page with its rotate dialog open (the "Rotate" button of a reminder). */
+export const rotateTokenPath = (guid: string) => `${tokenPath(guid)}?rotate=1`;
+/** The token list with the new-token dialog open, filled in like this token (the "Create a similar token" button). */
+export const similarTokenPath = (guid: string) => `${TOKENS_PATH}?similar=${guid}`;
+export const NOTIFICATIONS_PATH = "/settings/notifications";
+export const FORGOT_PASSWORD_PATH = "/forgot-password";

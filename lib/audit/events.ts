@@ -21,12 +21,18 @@ export const EVENT_ACTIONS = {
   "token.deleted": "Token deleted",
   "token.expired": "Token expired",
   "token.new_address": "Token used from a new address",
+  // The lifecycle (issue 15): a leak report revokes (actor: system, details.reportId), so does the stale-token policy.
+  "token.reported_leaked": "Token reported as leaked and revoked",
+  "token.revoked_unused": "Token revoked for going unused",
   // A person's account.
   "user.signed_in": "Signed in",
   "user.sign_in_failed": "Sign-in failed",
   "user.sign_in_paused": "Sign-in paused after failed attempts",
   "user.session_ended": "Session ended",
   "user.password_changed": "Password changed",
+  "user.password_reset_requested": "Password reset requested",
+  "user.password_reset": "Password reset by mail",
+  "user.notifications_changed": "Notification settings changed",
   // Administrators' actions (issue 13).
   "admin.granted": "Made an administrator",
   "admin.revoked": "No longer an administrator",

@@ -15,7 +15,8 @@ export const EVENT_KINDS = {
   tokens: { label: "Tokens", actions: EVENT_ACTION_NAMES.filter((action) => action.startsWith("token.")) },
   account: {
     label: "Sign-in and sessions",
-    actions: ["user.signed_in", "user.sign_in_failed", "user.sign_in_paused", "user.session_ended", "user.password_changed"],
+    actions: ["user.signed_in", "user.sign_in_failed", "user.sign_in_paused", "user.session_ended", "user.password_changed",
+      "user.password_reset_requested", "user.password_reset", "user.notifications_changed"],
   },
   admin: { label: "Administrator actions", actions: [...ADMIN_ACTIONS] },
 } as const satisfies Record<string, { label: string; actions: readonly EventAction[] }>;

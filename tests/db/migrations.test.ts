@@ -306,6 +306,7 @@ describe("the migrated schema is the one Prisma expects", () => {
       isAdmin: true,
       disabledAt: at("2030-01-01T00:00:00.013Z"),
       lastSignInAt: at("2030-01-01T00:00:00.014Z"),
+      notifyNewAddress: true,
       createdAt: at("2030-01-01T00:00:00.001Z"),
       updatedAt: at("2030-01-02T00:00:00.002Z"),
     };
@@ -357,6 +358,7 @@ describe("the migrated schema is the one Prisma expects", () => {
       maxTokenLifetimeDays: 2_147_483_647,
       maxRotationOverlapSeconds: 0,
       maxActiveTokensPerUser: 1,
+      revokeUnusedAfterDays: 365,
     };
     await db.deploymentSettings.update({ where: { id: 1 }, data: settings });
     expect(await db.deploymentSettings.findUniqueOrThrow({ where: { id: 1 } })).toEqual({ ...settings, updatedAt: expect.any(Date) });
@@ -402,6 +404,57 @@ describe("the migrated schema is the one Prisma expects", () => {
     expect(await db.tokenUsage.findUniqueOrThrow({ where: { tokenGuid_hour_source: { tokenGuid: guid, hour: usage.hour, source: usage.source } } })).toEqual(usage);
     expect(await db.tokenAddress.findUniqueOrThrow({ where: { tokenGuid_ip: { tokenGuid: guid, ip: address.ip } } })).toEqual(address);
 
+    const notification = {
+      id: "0d6f7081-92a3-4eb4-8fc0-3b4c5d6e7f80",
+      userId,
+      kind: "k".repeat(64),
+      tokenGuid: guid,
+      title: "t".repeat(200),
+      body: "b".repeat(5000),
+      link: `/${"l".repeat(499)}`,
+      createdAt: at("2030-01-09T00:00:00.023Z"),
+      readAt: at("2030-01-09T00:00:00.024Z"),
+      dedupeKey: "n".repeat(200),
+    };
+    const mail = {
+      id: "1e708192-a3b4-4fc5-90d1-4c5d6e7f8091",
+      userId,
+      kind: "k".repeat(64),
+      to: user.email,
+      subject: "s".repeat(300),
+      text: "x".repeat(5000),
+      html: "<p>é</p>",
+      dedupeKey: "m".repeat(200),
+      createdAt: at("2030-01-09T00:00:00.025Z"),
+      attempts: 10,
+      nextAttemptAt: at("2030-01-09T00:00:00.026Z"),
+      claimedUntil: at("2030-01-09T00:00:00.027Z"),
+      sentAt: at("2030-01-09T00:00:00.028Z"),
+      failedAt: at("2030-01-09T00:00:00.029Z"),
+      lastError: "e".repeat(1000),
+    };
+    const reset = { hash: "a".repeat(64), userId, createdAt: at("2030-01-09T00:00:00.030Z"), expiresAt: at("2030-01-09T01:00:00.030Z"), usedAt: at("2030-01-09T00:10:00.031Z") };
+    const report = {
+      id: "2f8192a3-b4c5-40d6-a1e2-5d6e7f8091a2",
+      receivedAt: at("2030-01-09T00:00:00.032Z"),
+      ip: token.lastUsedIp,
+      userAgent: token.lastUsedUserAgent,
+      source: `https://example.com/${"p".repeat(2028)}`,
+      submitted: 1000,
+      revoked: 999,
+    };
+    await db.notification.create({ data: notification });
+    await db.mailOutbox.create({ data: mail });
+    await db.passwordReset.create({ data: reset });
+    await db.leakReport.create({ data: report });
+    expect(await db.notification.findUniqueOrThrow({ where: { id: notification.id } })).toEqual(notification);
+    expect(await db.mailOutbox.findUniqueOrThrow({ where: { id: mail.id } })).toEqual(mail);
+    expect(await db.passwordReset.findUniqueOrThrow({ where: { hash: reset.hash } })).toEqual(reset);
+    expect(await db.leakReport.findUniqueOrThrow({ where: { id: report.id } })).toEqual(report);
+    // Dedupe keys are unique: that is what makes a reminder exactly once.
+    await expect(db.notification.create({ data: { ...notification, id: "3a92a3b4-c5d6-41e7-b2f3-6e7f8091a2b3" } })).rejects.toThrow();
+    await expect(db.mailOutbox.create({ data: { ...mail, id: "4ba3b4c5-d6e7-42f8-83a4-7f8091a2b3c4" } })).rejects.toThrow();
+
     // Optional fields take null, and defaults fill what is left out.
     const bare = await db.token.create({
       data: { guid: "6f2b3c4d-5e6f-4a70-9b8c-9d0e1f2a3b4c", userId, name: "bare", partial: "tgp_…", validFrom: at("2030-01-05T00:00:00Z") },
@@ -421,6 +474,7 @@ describe("the migrated schema is the one Prisma expects", () => {
       isAdmin: false,
       disabledAt: null,
       lastSignInAt: null,
+      notifyNewAddress: false,
     });
 
     // Deleting a scope from the catalogue removes it from grants and tokens...
@@ -435,8 +489,12 @@ describe("the migrated schema is the one Prisma expects", () => {
         db.tokenSecretHistory.count({ where: { tokenGuid: guid } }),
         db.tokenUsage.count({ where: { tokenGuid: guid } }),
         db.tokenAddress.count({ where: { tokenGuid: guid } }),
+        db.notification.count({ where: { id: notification.id } }),
+        db.passwordReset.count({ where: { hash: reset.hash } }),
       ]),
-    ).toEqual([0, 0, 0, 0, 0]);
+    ).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    // A queued mail outlives its account (it may still be owed), without the link to it.
+    expect(await db.mailOutbox.findUniqueOrThrow({ where: { id: mail.id } })).toEqual({ ...mail, userId: null });
     // The record outlives what it is about: audit events have no foreign keys.
     expect(await db.auditEvent.count({ where: { id: event.id } })).toBe(1);
   });

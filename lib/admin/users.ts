@@ -6,6 +6,7 @@ import { isAdminOnlyScope } from "@/lib/scopes/built-in";
 import { grantScope, withdrawScope } from "@/lib/scopes/service";
 import { endOtherSessions } from "@/lib/sessions/service";
 import { grantsChanged } from "@/lib/tokens/events";
+import { withdrawReminders } from "@/lib/tokens/reminders";
 import { activeWhere, inactiveWhere } from "@/lib/tokens/status";
 import { userListQuerySchema, type AdminUserView } from "@/lib/validation/admin-users";
 import { guidSchema, scopeNameSchema } from "@/lib/validation/tokens";
@@ -143,7 +144,10 @@ export async function disableUser(admin: AdminActor, userId: unknown, now = new 
   await db.$transaction(async (tx) => {
     await assertNotLastAdministrator(tx, admin, user, "disable");
     const { count } = await tx.user.updateMany({ where: { id: user.id, disabledAt: null }, data: { disabledAt: now } });
-    if (count) await recordAdminEvent(tx, admin, { action: "user.disabled", targetUser: user.id, details: { email: user.email } }, now);
+    if (count) {
+      await recordAdminEvent(tx, admin, { action: "user.disabled", targetUser: user.id, details: { email: user.email } }, now);
+      await withdrawReminders(tx, { userId: user.id }, now);
+    }
   });
   // Ended even when it was disabled already: a session that slipped in meanwhile ends too.
   await endOtherSessions(user.id, null);
@@ -181,6 +185,8 @@ export async function deleteUser(admin: AdminActor, userId: unknown, now = new D
   const activeTokens = await db.$transaction(async (tx) => {
     await assertNotLastAdministrator(tx, admin, user, "delete");
     const active = await tx.token.count({ where: { AND: [{ userId: user.id }, activeWhere(now)] } });
+    // Before the account goes: its queued mail would lose its owner (user_id set null) and still be sent.
+    await withdrawReminders(tx, { userId: user.id }, now);
     const { count } = await tx.user.deleteMany({ where: { id: user.id } });
     if (!count) throw new NotFoundError(NO_SUCH_USER);
     await recordAdminEvent(tx, admin, { action: "user.deleted", targetUser: user.id, details: { email: user.email, name: user.name, activeTokens: active } }, now);

@@ -21,6 +21,7 @@ import { activeWhere, inactiveWhere, liveWhere, statusOf } from "./status";
 import type { TokenView } from "./contract";
 import { tokenChanged } from "./events";
 import { recordPassedEnds } from "./passed-ends";
+import { endMoved, withdrawReminders } from "./reminders";
 import type { VerifiedToken } from "./verify";
 import type { AdminActor } from "@/lib/admin/actor";
 import { recordAdminEvent, recordEvent, type EventAction, type Writer } from "@/lib/audit/events";
@@ -373,6 +374,7 @@ export async function updateToken(actor: Actor, guid: string, input: unknown, no
       const before = await tx.token.findUnique({ where: { guid: existing.guid }, include: tokenInclude(now) });
       if (!before) throw new NotFoundError();
       await recordPassedEnds(tx, before, now);
+      if (!sameTime(validTo, before.validTo)) await endMoved(tx, before, now);
       const updated = await tx.token.update({
         where: { guid: existing.guid },
         data: {
@@ -439,7 +441,10 @@ export async function revokeToken(actor: Actor, guid: string, now = new Date()):
     const { count } = await tx.token.updateMany({ where: { guid: existing.guid, revokedAt: null }, data: { revokedAt: now, validTo: now } });
     const revoked = await tx.token.findUnique({ where: { guid: existing.guid }, include: tokenInclude(now) });
     if (!revoked) throw new NotFoundError();
-    if (count) await recordTokenEvent(tx, actor, "token.revoked", revoked, { partial: revoked.partial }, now);
+    if (count) {
+      await recordTokenEvent(tx, actor, "token.revoked", revoked, { partial: revoked.partial }, now);
+      await withdrawReminders(tx, { userId: revoked.userId, tokenGuid: revoked.guid }, now);
+    }
     return revoked;
   });
   await tokenChanged(row.guid);
@@ -474,6 +479,7 @@ export async function revokeTokenAsAdmin(admin: AdminActor, guid: string, input:
         { action: "token.revoked_by_admin", targetUser: locked.userId, targetToken: locked.guid, details: { owner: locked.user.email, name: locked.name, reason: parsed.data.reason } },
         now,
       );
+      await withdrawReminders(tx, { userId: locked.userId, tokenGuid: locked.guid }, now);
       return revoked;
     }),
   );
@@ -520,6 +526,7 @@ export async function rotateToken(actor: Actor, guid: string, input: unknown, no
     if (!was) throw new NotFoundError();
     // Before the secrets whose overlap ended are dropped and the end may move: what time did is recorded first.
     await recordPassedEnds(tx, { ...existing, validTo: was.valid_to }, now);
+    if (validTo !== undefined && validTo?.getTime() !== was.valid_to?.getTime()) await endMoved(tx, { ...existing, partial: was.partial, validTo: was.valid_to }, now);
     const row = await tx.token.update({
       where: { guid: existing.guid },
       data: { partial, ...(validTo !== undefined && { validTo }) },
@@ -607,6 +614,7 @@ export async function deleteToken(actor: Actor, guid: string, now = new Date()):
       if (doomed) await recordPassedEnds(tx, doomed, now);
       const deleted = await tx.token.delete({ where: { guid: guid.toLowerCase(), userId } });
       await recordTokenEvent(tx, actor, "token.deleted", deleted, { partial: deleted.partial }, now);
+      await withdrawReminders(tx, { userId: deleted.userId, tokenGuid: deleted.guid }, now);
     }),
   );
   await tokenChanged(guid.toLowerCase());

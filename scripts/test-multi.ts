@@ -13,7 +13,10 @@
  * 4. N requests with one token (and introspections of it), split across A and B: once both have
  *    flushed, token_usage holds exactly N (and the introspections under the introspector's GUID),
  *    and the address both saw has N uses and one "new address" event.
- * 5. Instance B is stopped with SIGTERM in the middle of a load of first-time token uses; every
+ * 5. Reminders before expiry: both instances run the maintenance job every 2 s against a real SMTP
+ *    server, over tokens seeded inside the 30-, 7- and 1-day windows and just past their end (and
+ *    a revoked one): exactly one mail per token and threshold arrives, and no more after further runs.
+ * 6. Instance B is stopped with SIGTERM in the middle of a load of first-time token uses; every
  *    use B answered with 200 must have its "last used" and its count in the database afterwards.
  *
  * Starts its own PostgreSQL (scripts/start-postgres.sh) unless TEST_POSTGRES_URL names one.
@@ -23,6 +26,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Client } from "pg";
+import { recipients, startSmtp, type Mailbox } from "../tests/helpers/smtp";
 import { callServerAction, cookieHeader, signInOverHttp } from "../tests/helpers/web-session";
 import { startApp, type AppProcess } from "./lib/app-process";
 
@@ -276,6 +280,40 @@ async function countsAddUp(a: AppProcess, b: AppProcess, token: { guid: string; 
   }
 }
 
+/** Tokens seeded around their thresholds, each with the one mail it must get (null: none). */
+type ReminderSeed = { email: string; expected: { guid: string; subject: string | null }[] };
+
+async function remindersOncePerThreshold(mailbox: Mailbox, seed: ReminderSeed, databaseUrl: string): Promise<Check> {
+  const name = "reminders swept by both instances arrive once per token and threshold";
+  const wanted = seed.expected.filter((e) => e.subject !== null);
+  const mine = () => mailbox.messages.filter((m) => recipients(m).includes(seed.email));
+  for (let waited = 0; mine().length < wanted.length && waited < 60_000; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
+  // Several more runs of the job on each instance (every 2 s), and mail polls, must add nothing.
+  await new Promise((resolve) => setTimeout(resolve, 8_000));
+  const mails = mine();
+  const problems: string[] = [];
+  for (const { guid, subject } of seed.expected) {
+    const about = mails.filter((m) => (m.text ?? "").includes(`/settings/tokens/${guid}`));
+    if (subject === null ? about.length !== 0 : about.length !== 1 || about[0]!.subject !== subject) {
+      problems.push(`${subject ?? "none expected"}: got ${about.map((m) => `“${m.subject}”`).join(", ") || "nothing"}`);
+    }
+  }
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const { rows } = await client.query<{ n: number; sent: number }>(
+    "SELECT count(*)::int AS n, count(sent_at)::int AS sent FROM mail_outbox WHERE \"to\" = $1",
+    [seed.email],
+  );
+  await client.end();
+  return {
+    name,
+    ok: problems.length === 0 && mails.length === wanted.length && rows[0]!.n === wanted.length && rows[0]!.sent === wanted.length,
+    detail:
+      `${mails.length} mail(s) received for ${wanted.length} expected (one per token and threshold); outbox ${rows[0]!.n} row(s), ${rows[0]!.sent} sent` +
+      (problems.length ? `; ${problems.join("; ")}` : ""),
+  };
+}
+
 async function noUsageLostOnShutdown(b: AppProcess, pool: { guid: string; secret: string }[], databaseUrl: string): Promise<Check> {
   const answered: string[] = [];
   let index = 0;
@@ -332,12 +370,15 @@ async function main() {
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
+  const mailbox = await startSmtp();
   const env = {
     DATABASE_URL: url.toString(),
     TOKEN_HASH_KEY: randomBytes(32).toString("base64"),
     NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
     USAGE_FLUSH_SECONDS: "2",
     AUTH_FAILURE_LIMIT: "1000000",
+    SMTP_URL: mailbox.url,
+    MAINTENANCE_INTERVAL_SECONDS: "2",
   };
   Object.assign(process.env, env);
 
@@ -374,6 +415,7 @@ async function main() {
       billing: { userId: billingUser.id, credentials: billing },
       disabled: { userId: disabled.id, secret: disabledToken.secret },
     };
+    const reminders = await seedReminders(signUp, createToken);
     const pool = [];
     for (let i = 0; i < SHUTDOWN_POOL; i++) {
       const { token, secret } = await createToken(user.id, { name: `first use ${i}`, scopes: ["tokens:read"] });
@@ -390,6 +432,7 @@ async function main() {
       await scopeRetired(a, b, seeded),
       await accountDisabled(a, b, seeded),
       await countsAddUp(a, b, { guid: counted.token.guid, secret: counted.secret }, { guid: introspector.token.guid, secret: introspector.secret }, env.DATABASE_URL),
+      await remindersOncePerThreshold(mailbox, reminders, env.DATABASE_URL),
       await noUsageLostOnShutdown(b, pool, env.DATABASE_URL),
     ];
     for (const check of checks) console.log(`${check.ok ? "✓" : "✗"} ${check.name}: ${check.detail}`);
@@ -400,7 +443,36 @@ async function main() {
     await Promise.all(apps.map((app) => app.stop()));
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
+    await mailbox.stop();
   }
+}
+
+/**
+ * On the real clock: tokens made two hours ago (so their thresholds are not the maker's own fresh
+ * choice) whose 30-, 7- and 1-day thresholds, or end, passed two minutes ago; a revoked one; one
+ * that never expires.
+ */
+async function seedReminders(
+  signUp: typeof import("@/lib/users/service").signUp,
+  createToken: typeof import("@/lib/tokens/service").createToken,
+): Promise<ReminderSeed> {
+  const { revokeToken } = await import("@/lib/tokens/service");
+  const email = "reminded@tollgate.local";
+  const user = await signUp({ name: "Reminded", email, password: randomBytes(12).toString("hex") });
+  const now = Date.now();
+  const [minute, hour, day] = [60_000, 3600_000, 86_400_000];
+  const made = new Date(now - 3 * hour);
+  const token = async (name: string, validTo: number | null) =>
+    (await createToken(user.id, { name, scopes: ["tokens:read"], validTo: validTo === null ? null : new Date(validTo).toISOString() }, made)).token.guid;
+  const expected: ReminderSeed["expected"] = [];
+  for (const days of [30, 7, 1]) {
+    expected.push({ guid: await token(`in ${days}`, now + days * day - 2 * minute), subject: `Your token “in ${days}” expires in ${days === 1 ? "1 day" : `${days} days`}` });
+  }
+  expected.push({ guid: await token("ended", now - 2 * minute), subject: "Your token “ended” has expired" });
+  const revoked = await token("revoked", now + 7 * day - 2 * minute);
+  await revokeToken(user.id, revoked, new Date(now - hour));
+  expected.push({ guid: revoked, subject: null }, { guid: await token("forever", null), subject: null });
+  return { email, expected };
 }
 
 main().catch((error) => {

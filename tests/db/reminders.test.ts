@@ -182,7 +182,7 @@ describe("a rotated or extended token starts afresh", () => {
     ]);
     expect(await noticesOf(kept.guid)).toEqual([["token.expiring", "Your token “Deploy key” expires in 30 days"]]);
     await run(at(base, 33 * DAY + MINUTE));
-    expect((await noticesOf(kept.guid)).map(([, title]) => title.slice(-7))).toEqual(["30 days", " 7 days"]);
+    expect((await noticesOf(kept.guid)).map(([, title]) => title!.slice(-7))).toEqual(["30 days", " 7 days"]);
   });
 
   test("extended: the reminder queued for the old end is withdrawn, and the new end's thresholds are told", async () => {

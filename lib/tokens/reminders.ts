@@ -43,13 +43,13 @@ type Reader = Pick<Prisma.TransactionClient, "$queryRaw">;
 
 /**
  * When each token's current end and secret were last set (created, rotated, or its end edited),
- * if after `since`: the audit record of those changes, read only as far back as can matter.
+ * if at or after `since`: the audit record of those changes, read only as far back as can matter.
  */
 export async function endsSetSince(db: Reader, guids: string[], since: Date): Promise<Map<string, Date>> {
   if (guids.length === 0) return new Map();
   const rows = await db.$queryRaw<{ guid: string; at: Date }[]>`
     SELECT target_token_guid::text AS guid, max(occurred_at) AS at FROM audit_events
-    WHERE target_token_guid = ANY(${guids}::uuid[]) AND occurred_at > ${since}
+    WHERE target_token_guid = ANY(${guids}::uuid[]) AND occurred_at >= ${since}
       AND (action IN ('token.created', 'token.rotated') OR (action = 'token.edited' AND details->'changes'->'validTo' IS NOT NULL))
     GROUP BY target_token_guid`;
   return new Map(rows.map((row) => [row.guid, row.at]));

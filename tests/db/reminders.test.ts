@@ -151,6 +151,17 @@ describe("reminders before expiry", () => {
     expect(await noticesOf(forever.guid)).toEqual([]);
   });
 
+  test("boundaries: a threshold reached exactly at the run counts, a millisecond later waits; exactly an hour after the making is not told, a millisecond more is", async () => {
+    const base = await freshEra();
+    const hourExactly = await tokenUntil(base, at(base, 7 * DAY + HOUR));
+    const hourAndMore = await tokenUntil(base, at(base, 7 * DAY + HOUR + 1));
+    const now = at(base, HOUR + 1);
+    expect(await run(at(now, -1))).toBe(0);
+    expect(await run(now)).toBe(1);
+    expect(await noticesOf(hourExactly.guid)).toEqual([]);
+    expect(await noticesOf(hourAndMore.guid)).toEqual([["token.expiring", "Your token “Deploy key” expires in 7 days"]]);
+  });
+
   test("two sweeps at the same moment tell each token once (separate connections on PostgreSQL)", async () => {
     const base = await freshEra();
     const tokens = [];
@@ -238,6 +249,26 @@ describe("a revoked or deleted token, or a disabled account, gets none", () => {
     for (const token of early) expect(await noticesOf(token.guid)).toEqual([]);
     for (const token of queued) expect(await noticesOf(token.guid)).toHaveLength(1);
     expect(await noticesOf(kept.guid)).toHaveLength(3);
+  });
+
+  test("a reminder an instance is sending at the moment of the revocation is already on its way: it stays", async () => {
+    const base = await freshEra();
+    const token = await tokenUntil(base, at(base, 10 * DAY));
+    const now = at(base, 3 * DAY + MINUTE);
+    expect(await run(now)).toBe(1);
+    const db = await prisma();
+    await db.mailOutbox.updateMany({ where: { userId: token.userId }, data: { claimedUntil: at(now, 2 * MINUTE) } });
+    await revokeToken(token.userId, token.guid, at(now, MINUTE));
+    expect(await queuedFor(token.userId)).toBe(1);
+    await db.mailOutbox.updateMany({ where: { userId: token.userId }, data: { claimedUntil: null } });
+    await revokeTokenAsAdmin(
+      { userId: token.userId, email: token.user.email, tokenGuid: null, ip: null, userAgent: null },
+      (await tokenUntil(base, at(base, 10 * DAY))).guid,
+      { reason: "Unrelated" },
+      at(now, MINUTE),
+    );
+    // Another token's revocation withdraws only that token's reminders.
+    expect(await queuedFor(token.userId)).toBe(1);
   });
 
   test("a disabled account's tokens get none, and what was queued for them is withdrawn; a deleted account's too", async () => {

@@ -57,7 +57,6 @@ export async function endsSetSince(db: Reader, guids: string[], since: Date): Pr
 
 export type Reminded = { guid: string; userId: string; name: string; partial: string; validTo: Date };
 
-type Locked = { email: string; name: string; partial: string; valid_to: Date | null; revoked_at: Date | null; disabled_at: Date | null };
 
 /**
  * Tells the owner of `token` what its end means at `now`: `days` before it (a reminder) or 0 (it
@@ -66,12 +65,14 @@ type Locked = { email: string; name: string; partial: string; valid_to: Date | n
  * then withdraws what this queued (withdrawReminders).
  */
 export async function tellOnce(tx: Prisma.TransactionClient, token: Reminded, days: number, now: Date): Promise<boolean> {
-  const [row] = await tx.$queryRaw<Locked[]>`
-    SELECT u.email, t.name, t.partial, t.valid_to, t.revoked_at, u.disabled_at FROM tokens t JOIN users u ON u.id = t.user_id
-    WHERE t.guid = ${token.guid}::uuid FOR SHARE OF t, u`;
-  if (!row || row.revoked_at || row.disabled_at || row.partial !== token.partial || row.valid_to?.getTime() !== token.validTo.getTime()) return false;
+  // The owner first, then the token: the order deleting an account takes them in (its cascade), so the two cannot deadlock.
+  const [owner] = await tx.$queryRaw<{ email: string; disabled_at: Date | null }[]>`
+    SELECT email, disabled_at FROM users WHERE id = ${token.userId}::uuid FOR SHARE`;
+  const [row] = await tx.$queryRaw<{ name: string; partial: string; valid_to: Date | null; revoked_at: Date | null }[]>`
+    SELECT name, partial, valid_to, revoked_at FROM tokens WHERE guid = ${token.guid}::uuid FOR SHARE`;
+  if (!owner || owner.disabled_at || !row || row.revoked_at || row.partial !== token.partial || row.valid_to?.getTime() !== token.validTo.getTime()) return false;
   const ref = { guid: token.guid, name: row.name };
-  const to = { id: token.userId, email: row.email };
+  const to = { id: token.userId, email: owner.email };
   if (days === 0) return notify(tx, to, expiredMessage(ref, token.validTo), { dedupeKey: expiredNoticeKey(token.guid, token.validTo) }, now);
   // Late (after an outage) the reminder says how long is really left, never more than its threshold.
   const left = Math.min(days, Math.max(1, Math.round((token.validTo.getTime() - now.getTime()) / DAY_MS)));

@@ -43,12 +43,9 @@ export function ResetPasswordForm({ inspect, reset }: Props) {
 
   useEffect(() => {
     const secret = takeSecret();
-    if (!secret) {
-      setState({ kind: "gone" });
-      return;
-    }
-    inspect(secret).then(
-      (link) => setState(link.ok ? { kind: "ready", secret, email: link.email } : { kind: "gone" }),
+    const link: Promise<ResetLinkState> = secret ? inspect(secret) : Promise.resolve({ ok: false });
+    link.then(
+      (found) => setState(found.ok && secret ? { kind: "ready", secret, email: found.email } : { kind: "gone" }),
       () => setState({ kind: "unreachable" }),
     );
   }, [inspect]);

@@ -2,7 +2,7 @@ import { closeDatabase } from "@/lib/db";
 import { stopMaintenance } from "@/lib/jobs/maintenance";
 import { stopMailDelivery } from "@/lib/mail/outbox";
 import { flushUsage } from "@/lib/tokens/usage";
-import { signInRecordsWritten } from "@/lib/users/attempt-limits";
+import { resetRequestsIssued, signInRecordsWritten } from "@/lib/users/attempt-limits";
 
 /**
  * Writes the "last used" values, usage counts and addresses still held in memory (lib/tokens/usage.ts)
@@ -62,6 +62,7 @@ export function flushOnShutdown(): void {
         }
       }
       await withinTime(signInRecordsWritten(), "recording the last failed sign-ins");
+      await withinTime(resetRequestsIssued(), "issuing the last password reset links");
       // A mail being sent finishes; the rest stays in the outbox for the next instance to send.
       await withinTime(stopMailDelivery(), "sending the mail in progress");
       await withinTime(closeDatabase(), "closing the database");

@@ -28,3 +28,8 @@ export const rotateTokenPath = (guid: string) => `${tokenPath(guid)}?rotate=1`;
 export const similarTokenPath = (guid: string) => `${TOKENS_PATH}?similar=${guid}`;
 export const NOTIFICATIONS_PATH = "/settings/notifications";
 export const FORGOT_PASSWORD_PATH = "/forgot-password";
+export const RESET_PASSWORD_PATH = "/reset-password";
+/** A reset link: the secret rides in the fragment, which browsers never send to a server, a log or a Referer. */
+export const resetPasswordPath = (secret: string) => `${RESET_PASSWORD_PATH}#${secret}`;
+/** Where a finished reset sends the person: the sign-in page, saying the password was reset. */
+export const SIGN_IN_AFTER_RESET_PATH = "/signin?reset=done";

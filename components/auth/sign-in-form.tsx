@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
 import { fieldErrorsOf, type FieldErrors } from "@/lib/errors";
@@ -9,7 +10,8 @@ import { FormAlert } from "./form-alert";
 import { FormField } from "./form-field";
 import { signInErrorMessage } from "./sign-in-errors";
 import { ProviderButtons } from "./provider-buttons";
-import { primaryButton } from "./styles";
+import { FORGOT_PASSWORD_PATH } from "@/lib/paths";
+import { primaryButton, textLink } from "./styles";
 
 type Props = {
   /** Already checked to be a path on this site (safeCallbackUrl). */
@@ -19,9 +21,11 @@ type Props = {
   /** next-auth's `?error=` code when it sent the visitor back here (a failed external sign-in). */
   errorCode?: string | string[];
   signIn?: CredentialsSignIn;
+  /** A success to say above the form (after a password reset). */
+  notice?: string;
 };
 
-export function SignInForm({ callbackUrl, providers = [], errorCode, signIn = credentialsSignIn }: Props) {
+export function SignInForm({ callbackUrl, providers = [], errorCode, signIn = credentialsSignIn, notice }: Props) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
@@ -58,6 +62,11 @@ export function SignInForm({ callbackUrl, providers = [], errorCode, signIn = cr
     <div className="space-y-6">
       <form onSubmit={submit} noValidate className="space-y-4" aria-label="Sign in">
         {formError ? <FormAlert>{formError}</FormAlert> : null}
+        {notice && !formError ? (
+          <p role="status" className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">
+            {notice}
+          </p>
+        ) : null}
         <FormField name="email" label="Email" type="email" autoComplete="email" required errors={fieldErrors.email} />
         <FormField
           name="password"
@@ -67,6 +76,11 @@ export function SignInForm({ callbackUrl, providers = [], errorCode, signIn = cr
           required
           errors={fieldErrors.password}
         />
+        <p className="text-sm">
+          <Link className={textLink} href={FORGOT_PASSWORD_PATH}>
+            Forgot password?
+          </Link>
+        </p>
         <button type="submit" className={primaryButton} disabled={pending}>
           {pending ? "Signing in…" : "Sign in"}
         </button>

@@ -94,6 +94,12 @@ export function describeEvent(view: EventView, reader?: EventReader): string {
       return "Password sign-in paused after too many failed attempts";
     case "user.session_ended":
       return withReason("Session ended", d);
+    case "user.password_reset_requested":
+      return "A password reset link was sent by mail";
+    case "user.password_reset": {
+      const ended = count(d.sessionsEnded);
+      return `Password reset with a link sent by mail${ended ? ` (${ended} ${ended === 1 ? "session" : "sessions"} signed out)` : ""}`;
+    }
     case "admin.granted":
       return `Made ${email(d)} an administrator`;
     case "admin.revoked":

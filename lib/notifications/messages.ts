@@ -1,6 +1,6 @@
 import "server-only";
 import type { MailContent } from "@/lib/mail/render";
-import { ACCOUNT_PATH, rotateTokenPath, SECURITY_LOG_PATH, similarTokenPath, tokenPath } from "@/lib/paths";
+import { FORGOT_PASSWORD_PATH, resetPasswordPath, rotateTokenPath, SECURITY_LOG_PATH, similarTokenPath, tokenPath } from "@/lib/paths";
 import type { NoticeKind } from "./kinds";
 
 /**
@@ -88,15 +88,43 @@ export function revokedUnusedMessage(token: TokenRef, unusedDays: number): Messa
   return tokenMessage("token.revoked_unused", token, `Your token ${quoted(token.name)} was revoked for going unused`, [`It had not been used for ${unusedDays} days.`], false);
 }
 
-export function passwordChangedMessage(at: Date): Message {
+/** After the change-password form ("changed": the other sessions ended) or a reset by mail ("reset": every session ended). */
+export function passwordChangedMessage(at: Date, how: "changed" | "reset" = "changed"): Message {
   const title = "Your password was changed";
-  const paragraphs = [`Your Tollgate password was changed at ${when(at)}, and your other sessions were ended.`, "If you did not do this, reset your password at once."];
+  const paragraphs = [
+    how === "reset"
+      ? `Your Tollgate password was reset with a link sent to this address at ${when(at)}, and every session was signed out.`
+      : `Your Tollgate password was changed at ${when(at)}, and your other sessions were ended.`,
+    "If you did not do this, reset your password at once.",
+  ];
   return {
     kind: "password.changed",
     title,
     body: paragraphs.join(" "),
     link: SECURITY_LOG_PATH,
     tokenGuid: null,
-    mail: { subject: title, heading: title, paragraphs, actions: [{ label: "See your security log", path: SECURITY_LOG_PATH }, { label: "Your account", path: ACCOUNT_PATH }] },
+    mail: {
+      subject: title,
+      heading: title,
+      paragraphs,
+      actions: [
+        { label: "See your security log", path: SECURITY_LOG_PATH },
+        { label: "Reset your password", path: FORGOT_PASSWORD_PATH },
+      ],
+    },
+  };
+}
+
+/** The reset link's mail (a mail only: nothing in the app, where nobody is signed in to read it). */
+export function passwordResetMail(email: string, secret: string, expiresAt: Date): MailContent {
+  const title = "Reset your Tollgate password";
+  return {
+    subject: title,
+    heading: title,
+    paragraphs: [
+      `Someone asked to reset the password of the Tollgate account ${email}. The link below works once, until ${when(expiresAt)}.`,
+      "If it was not you, ignore this mail: your password stays as it is.",
+    ],
+    actions: [{ label: "Choose a new password", path: resetPasswordPath(secret) }],
   };
 }

@@ -5,7 +5,8 @@ import type { Client } from "@/lib/client";
 import { prisma } from "@/lib/db";
 import { AccountDisabledError, TooManyAttemptsError, ValidationError, fieldErrorsOf } from "@/lib/errors";
 import { AttemptLimiter } from "@/lib/attempt-limiter";
-import { changePasswordSchema, signInSchema, signUpSchema } from "@/lib/validation/accounts";
+import { changePasswordSchema, forgotPasswordSchema, signInSchema, signUpSchema } from "@/lib/validation/accounts";
+import { issuePasswordReset, resetPassword } from "./password-reset";
 import { checkPassword, credentialCheck, setPassword, signUp, type AccountUser } from "./service";
 
 /**
@@ -15,16 +16,18 @@ import { checkPassword, credentialCheck, setPassword, signUp, type AccountUser }
  */
 const SIGN_IN_WINDOW_SECONDS = 15 * 60;
 const SIGN_UP_WINDOW_SECONDS = 60 * 60;
+const RESET_WINDOW_SECONDS = 60 * 60;
 
-type Limiters = { accounts: AttemptLimiter; addresses: AttemptLimiter; signUps: AttemptLimiter };
+type Limiters = { accounts: AttemptLimiter; addresses: AttemptLimiter; signUps: AttemptLimiter; resets: AttemptLimiter };
 const holder = globalThis as unknown as { tollgateAttemptLimits?: Limiters };
 
 function limiters(): Limiters {
-  const { signInFailureLimit, signUpLimit } = apiConfig();
+  const { signInFailureLimit, signUpLimit, passwordResetLimit } = apiConfig();
   return (holder.tollgateAttemptLimits ??= {
     accounts: new AttemptLimiter(signInFailureLimit, SIGN_IN_WINDOW_SECONDS),
     addresses: new AttemptLimiter(signInFailureLimit * 5, SIGN_IN_WINDOW_SECONDS),
     signUps: new AttemptLimiter(signUpLimit, SIGN_UP_WINDOW_SECONDS),
+    resets: new AttemptLimiter(passwordResetLimit, RESET_WINDOW_SECONDS),
   });
 }
 
@@ -134,4 +137,46 @@ export async function changePasswordWithLimits(user: AccountUser, sessionId: str
   }
   accounts.clear(user.email);
   await setPassword({ userId: user.id, email: user.email, client }, parsed.data.newPassword, sessionId);
+}
+
+// Reset links are issued without the answer waiting, so that an email with an account (a row, a
+// mail, an event) is answered as soon as one without.
+const holderOfResets = globalThis as unknown as { tollgateResetRequests?: Set<Promise<void>> };
+const pendingResets = (holderOfResets.tollgateResetRequests ??= new Set());
+
+/** Resolves once the reset requests answered so far have done their work (tests, shutdown). */
+export async function resetRequestsIssued(): Promise<void> {
+  await Promise.all([...pendingResets]);
+}
+
+/**
+ * "Forgot password?": the same answer (nothing) for every well-formed email, whether a link was
+ * sent or not (lib/users/password-reset.ts decides). ValidationError for a malformed email;
+ * TooManyAttemptsError past the address's hourly requests, whatever emails they named.
+ */
+export function requestPasswordResetWithLimits(input: unknown, caller: Client | string, now = new Date()): void {
+  const parsed = forgotPasswordSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error.issues));
+  const client = clientFor(caller);
+  const { resets } = limiters();
+  const wait = resets.blockedSeconds(client.key);
+  if (wait > 0) {
+    throw new TooManyAttemptsError(`Too many reset requests from your network. Try again in ${minutes(wait)}.`, wait);
+  }
+  resets.record(client.key);
+  const work: Promise<void> = issuePasswordReset(parsed.data.email, client, now)
+    .then(() => undefined)
+    .catch((error) => console.error("Could not issue a password reset:", error))
+    .finally(() => pendingResets.delete(work));
+  pendingResets.add(work);
+}
+
+/**
+ * The reset page's submit: resetPassword, and the account's sign-in pause on this instance is
+ * lifted, since whoever reset it proved they read its mail. Null when the link no longer works.
+ */
+export async function completePasswordReset(input: unknown, caller: Client | string, now = new Date()): Promise<{ email: string } | null> {
+  const done = await resetPassword(input, clientFor(caller), now);
+  if (done) limiters().accounts.clear(done.email);
+  return done;
 }

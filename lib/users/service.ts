@@ -2,6 +2,8 @@ import "server-only";
 import { personEventActor, recordEvent, userIdOf, type PersonActor } from "@/lib/audit/events";
 import { prisma } from "@/lib/db";
 import { AccountDisabledError, ValidationError, fieldErrorsOf } from "@/lib/errors";
+import { passwordChangedMessage } from "@/lib/notifications/messages";
+import { notify } from "@/lib/notifications/notify";
 import { defaultScopesForNewAccounts } from "@/lib/scopes/service";
 import { forgetUserSessions } from "@/lib/sessions/check";
 import { grantsChanged } from "@/lib/tokens/events";
@@ -117,16 +119,18 @@ export async function checkPassword(userId: string, password: string): Promise<b
 
 /**
  * A new password; every session but `keepSessionId` ends, so whoever knew the old one is out.
- * Recorded (user.password_changed, with how many sessions ended) in the same transaction.
+ * Recorded (user.password_changed, with how many sessions ended) and told to the person (the
+ * "password changed" notice and mail) in the same transaction.
  */
 export async function setPassword(person: string | PersonActor, password: string, keepSessionId: string, now = new Date()): Promise<void> {
   const userId = userIdOf(person);
   const passwordHash = await hashPassword(password);
   const db = await prisma();
   await db.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: userId }, data: { passwordHash } });
+    const user = await tx.user.update({ where: { id: userId }, data: { passwordHash }, select: { id: true, email: true } });
     const { count } = await tx.session.deleteMany({ where: { userId, id: { not: keepSessionId } } });
     await recordEvent(tx, personEventActor(person), { action: "user.password_changed", targetUser: userId, details: { otherSessionsEnded: count } }, now);
+    await notify(tx, user, passwordChangedMessage(now), {}, now);
   });
   forgetUserSessions(userId);
 }

@@ -40,6 +40,24 @@ export const changePasswordSchema = z
   });
 export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
 
+/** "Forgot password?": only the email. */
+export const forgotPasswordSchema = z.object({ email: emailSchema });
+
+/** The secret of a reset link: 32 random bytes in base64url (lib/users/password-reset.ts). */
+export const resetSecretSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
+/** The reset page's form: the link's secret and the new password twice (the sign-up rules). */
+export const resetPasswordSchema = z
+  .object({
+    secret: z.string({ message: "This link no longer works." }).max(100),
+    newPassword: newPasswordSchema,
+    confirmPassword: z.string({ message: "Repeat the new password." }),
+  })
+  .refine((input) => input.newPassword === input.confirmPassword, {
+    path: ["confirmPassword"],
+    message: "The two new passwords are not the same.",
+  });
+
 /** Where people land after signing in or up when nothing else was asked for. */
 export const DEFAULT_AFTER_SIGN_IN = "/settings/tokens";
 

@@ -29,7 +29,12 @@ export default async function SignInPage({ searchParams }: Props) {
         </>
       }
     >
-      <SignInForm callbackUrl={callbackUrl} providers={externalProviderIds()} errorCode={params.error} />
+      <SignInForm
+        callbackUrl={callbackUrl}
+        providers={externalProviderIds()}
+        errorCode={params.error}
+        notice={params.reset === "done" ? "Your password was reset and every session signed out. Sign in with your new password." : undefined}
+      />
     </AuthCard>
   );
 }

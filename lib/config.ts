@@ -106,6 +106,8 @@ const apiEnvSchema = z.object({
   SIGN_IN_FAILURE_LIMIT: z.coerce.number().int().min(1).default(10),
   /** Sign-up attempts one address may make per hour, accounts created or not (each costs a password hash). */
   SIGN_UP_LIMIT: z.coerce.number().int().min(1).default(20),
+  /** Leaked-credential reports (POST /api/v1/credentials/revoke) one address may send per hour, well-formed or not. */
+  CREDENTIAL_REPORT_LIMIT: z.coerce.number().int().min(1).default(60),
   /** How often recorded "last used" values are written (each token still at most once a minute). */
   USAGE_FLUSH_SECONDS: z.coerce.number().positive().default(5),
 });
@@ -115,6 +117,7 @@ export type ApiConfig = {
   authFailureWindowSeconds: number;
   signInFailureLimit: number;
   signUpLimit: number;
+  credentialReportLimit: number;
   usageFlushMs: number;
 };
 
@@ -134,6 +137,7 @@ export function apiConfig(): ApiConfig {
     authFailureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
     signInFailureLimit: env.SIGN_IN_FAILURE_LIMIT,
     signUpLimit: env.SIGN_UP_LIMIT,
+    credentialReportLimit: env.CREDENTIAL_REPORT_LIMIT,
     usageFlushMs: Math.round(env.USAGE_FLUSH_SECONDS * 1000),
   };
   return cachedApi;

@@ -101,7 +101,7 @@ export async function processLeakReport(report: LeakReportInput, client: Client,
       // Only the revocation that ends the token tells anyone: a concurrent one (a second report, the owner) finds it ended.
       const { count } = await tx.token.updateMany({
         where: { guid: token.guid, revokedAt: null },
-        data: { revokedAt: now, validTo: now, revokedById: null, revocationReason: LEAK_REVOCATION_REASON },
+        data: { revokedAt: now, validTo: now, revokedById: null, revokedBySystem: true, revocationReason: LEAK_REVOCATION_REASON },
       });
       if (!count) continue;
       await recordEvent(tx, actor, { action: "token.reported_leaked", targetUser: token.userId, targetToken: token.guid, details: { name: token.name, reportId, source } }, now);

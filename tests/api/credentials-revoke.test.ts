@@ -88,7 +88,7 @@ test("every well-formed report gets the same answer, whether none, some or all o
 
   // Revoked after the answer: refused from then on, with the reason on the owner's token.
   await until("the leaked token to be refused", async () => (await meStatus(leaked.secret)) === 401);
-  expect(await tokenOf(leaked.token.guid)).toMatchObject({ status: "revoked", revocationReason: "Reported as leaked" });
+  expect(await tokenOf(leaked.token.guid)).toMatchObject({ status: "revoked", revokedBy: "system", revocationReason: "Reported as leaked" });
   expect(await tokenOf(revoked.token.guid)).toMatchObject({ status: "revoked", revocationReason: null });
   expect(await tokenOf(expired.token.guid)).toMatchObject({ status: "expired", revocationReason: null });
   expect(await meStatus(api.seed.second.secret)).toBe(200);

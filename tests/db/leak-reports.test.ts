@@ -43,7 +43,7 @@ test("a real active token is revoked with the reason, recorded once as the syste
   expect(first.revoked).toEqual([leaked.token.guid]);
   expect(await verifySecret(leaked.secret, NOW)).toEqual({ ok: false, reason: "revoked" });
   expect((await verifySecret(kept.secret, NOW)).ok).toBe(true);
-  expect(await getToken(owner.id, leaked.token.guid, NOW)).toMatchObject({ status: "revoked", revokedAt: NOW, validTo: NOW, revocationReason: LEAK_REVOCATION_REASON });
+  expect(await getToken(owner.id, leaked.token.guid, NOW)).toMatchObject({ status: "revoked", revokedAt: NOW, validTo: NOW, revokedBy: "system", revocationReason: LEAK_REVOCATION_REASON });
 
   // Reported again (alone and beside another real one): nothing more for the first.
   const again = await processLeakReport(report([leaked.secret]), reporter, at(1000));
@@ -90,7 +90,7 @@ test("revoked, expired and unknown secrets change nothing; a scheduled token is 
 
   const result = await processLeakReport(report([revoked.secret, expired.secret, scheduled.secret, generateSecret()]), reporter, NOW);
   expect(result.revoked).toEqual([scheduled.token.guid]);
-  expect(await getToken(owner.id, revoked.token.guid, NOW)).toMatchObject({ status: "revoked", revokedAt: at(-HOUR), revocationReason: null });
+  expect(await getToken(owner.id, revoked.token.guid, NOW)).toMatchObject({ status: "revoked", revokedAt: at(-HOUR), revokedBy: "owner", revocationReason: null });
   expect(await getToken(owner.id, expired.token.guid, NOW)).toMatchObject({ status: "expired", revokedAt: null, revocationReason: null });
   expect(await getToken(owner.id, scheduled.token.guid, at(2 * HOUR))).toMatchObject({ status: "revoked", revocationReason: LEAK_REVOCATION_REASON });
   expect(await (await prisma()).leakReport.findUnique({ where: { id: result.reportId }, select: { submitted: true, revoked: true } })).toEqual({ submitted: 4, revoked: 1 });

@@ -141,7 +141,14 @@ async function main() {
   const secrets = new Set();
   let places = 0;
   for (const file of files(root)) {
-    for (const { line, secret } of scanFile(file)) {
+    let found;
+    try {
+      found = scanFile(file);
+    } catch (error) {
+      console.error(`skipped ${path.relative(root, file)}: ${error.code ?? error.message}`);
+      continue;
+    }
+    for (const { line, secret } of found) {
       console.log(`${path.relative(root, file)}:${line}: ${partialOf(secret)}`);
       secrets.add(secret);
       places++;

@@ -1,6 +1,7 @@
 import { closeDatabase } from "@/lib/db";
 import { stopMaintenance } from "@/lib/jobs/maintenance";
 import { stopMailDelivery } from "@/lib/mail/outbox";
+import { leakReportsProcessed } from "@/lib/tokens/leaks";
 import { flushUsage } from "@/lib/tokens/usage";
 import { resetRequestsIssued, signInRecordsWritten } from "@/lib/users/attempt-limits";
 
@@ -63,6 +64,7 @@ export function flushOnShutdown(): void {
       }
       await withinTime(signInRecordsWritten(), "recording the last failed sign-ins");
       await withinTime(resetRequestsIssued(), "issuing the last password reset links");
+      await withinTime(leakReportsProcessed(), "working through the leak reports received");
       // A mail being sent finishes; the rest stays in the outbox for the next instance to send.
       await withinTime(stopMailDelivery(), "sending the mail in progress");
       await withinTime(closeDatabase(), "closing the database");

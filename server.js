@@ -28,6 +28,7 @@ const API_ROUTES = [
   [/^\/api\/v1\/introspect$/, ["POST"]],
   [/^\/api\/v1\/me$/, ["GET"]],
   [/^\/api\/v1\/audit-events$/, ["GET"]],
+  [/^\/api\/v1\/credentials\/revoke$/, ["POST"]],
   [/^\/api\/v1\/tokens$/, ["GET", "POST"]],
   [/^\/api\/v1\/tokens\/[^/]+$/, ["GET", "PATCH", "DELETE"]],
   [/^\/api\/v1\/tokens\/[^/]+\/(revoke|rotate|end-overlap)$/, ["POST"]],

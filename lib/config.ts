@@ -108,6 +108,8 @@ const apiEnvSchema = z.object({
   SIGN_UP_LIMIT: z.coerce.number().int().min(1).default(20),
   /** "Forgot password?" requests one address may make per hour, for any emails, accounts or not. */
   PASSWORD_RESET_LIMIT: z.coerce.number().int().min(1).default(10),
+  /** Leaked-credential reports (POST /api/v1/credentials/revoke) one address may send per hour, well-formed or not. */
+  CREDENTIAL_REPORT_LIMIT: z.coerce.number().int().min(1).default(60),
   /** How often recorded "last used" values are written (each token still at most once a minute). */
   USAGE_FLUSH_SECONDS: z.coerce.number().positive().default(5),
 });
@@ -118,6 +120,7 @@ export type ApiConfig = {
   signInFailureLimit: number;
   signUpLimit: number;
   passwordResetLimit: number;
+  credentialReportLimit: number;
   usageFlushMs: number;
 };
 
@@ -138,6 +141,7 @@ export function apiConfig(): ApiConfig {
     signInFailureLimit: env.SIGN_IN_FAILURE_LIMIT,
     signUpLimit: env.SIGN_UP_LIMIT,
     passwordResetLimit: env.PASSWORD_RESET_LIMIT,
+    credentialReportLimit: env.CREDENTIAL_REPORT_LIMIT,
     usageFlushMs: Math.round(env.USAGE_FLUSH_SECONDS * 1000),
   };
   return cachedApi;

@@ -23,6 +23,7 @@ import { FILTER_NAMES, TOKEN_LIST_PARAMETERS, TOKEN_SORTS } from "@/lib/validati
 import { USER_LIST_PARAMETERS, adminUserPageSchema, adminUserSchema } from "@/lib/validation/admin-users";
 import { INVENTORY_FILTER_NAMES, INVENTORY_PARAMETERS, INVENTORY_SORTS, adminRevokeSchema } from "@/lib/validation/admin-tokens";
 import { auditEventPageSchema } from "@/lib/audit/contract";
+import { MAX_REPORT_BODY_BYTES, leakReportReceiptSchema, leakReportSchema } from "@/lib/validation/leak-reports";
 import { EVENT_KINDS, EVENT_PARAMETERS } from "@/lib/validation/audit-events";
 
 /**
@@ -247,6 +248,7 @@ export function openApiDocument() {
     tags: [
       { name: "Tokens", description: "The caller's own tokens: the same operations as the token page." },
       { name: "Introspection", description: "For services that accept Tollgate tokens (RFC 7662)." },
+      { name: "Leaked secrets", description: "For whoever finds a Tollgate secret where it should not be; no token needed." },
       { name: "Service", description: "Health and this document; no token needed." },
       { name: "Administration", description: "Administrators only: accounts, grants, the scope catalogue, every token and the policies." },
     ],
@@ -502,6 +504,34 @@ export function openApiDocument() {
           },
           responses: { "200": { description: "What the token is, or that it is not active.", content: json(introspectionSchema) }, ...bodyErrors },
         }),
+      },
+      "/api/v1/credentials/revoke": {
+        post: {
+          operationId: "reportLeakedCredentials",
+          tags: ["Leaked secrets"],
+          summary: "Report leaked secrets, to have them revoked",
+          description:
+            "No token needed: anyone who finds a Tollgate secret (tgp_…) where it should not be can report it. Each real token whose " +
+            "secret still works is revoked with the reason \"Reported as leaked\", and its owner is told by mail and in the app. The " +
+            "answer is the same whether none, some or all of the secrets were real, and is given before the report is worked through " +
+            "(revocation follows within a moment). Anything in the list that is not a well-formed secret is ignored. Each address may send " +
+            `60 reports an hour (CREDENTIAL_REPORT_LIMIT), malformed ones included. The body may be up to ${MAX_REPORT_BODY_BYTES / 1024} KiB. ` +
+            "docs/secret-scanning.md has the pattern that finds Tollgate secrets and a script that submits them.",
+          security: [],
+          requestBody: { required: true, content: json(leakReportSchema) },
+          responses: {
+            "202": { description: "Received; the real secrets among them are being revoked.", content: json(leakReportReceiptSchema) },
+            "400": errorResponse("BadLeakReport", "invalid_request: the body is not a JSON object of the documented shape (the fields at fault in `fields`)."),
+            "413": errorResponse("LeakReportTooLarge", `payload_too_large: the body is larger than ${MAX_REPORT_BODY_BYTES / 1024} KiB.`),
+            "415": responses.unsupported,
+            "429": errorResponse(
+              "TooManyReports",
+              "rate_limited: this address has sent its reports for the hour; wait Retry-After seconds.",
+              z.object({ "Retry-After": z.string().meta({ description: "Seconds to wait." }) }),
+            ),
+            "500": responses.internal,
+          },
+        },
       },
       "/api/v1/admin/scopes": {
         get: authenticated("admin:read", {

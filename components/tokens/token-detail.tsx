@@ -102,7 +102,7 @@ export function TokenFields({ token, scopes, now }: { token: Token; scopes: Scop
       {token.revokedAt ? (
         <Field label="Revoked">
           <span className="block">
-            <LocalTime iso={token.revokedAt} /> by {token.revokedBy === "administrator" ? "an administrator" : "you"}
+            <LocalTime iso={token.revokedAt} /> by {token.revokedBy === "administrator" ? "an administrator" : token.revokedBy === "system" ? "Tollgate" : "you"}
           </span>
           {token.revocationReason ? (
             <span className="mt-0.5 block wrap-anywhere">

@@ -32,12 +32,12 @@ function Status({ token }: { token: StatusFields }) {
   if (status === "active") return <Badge tone="green">Active</Badge>;
   const reason = REASONS[status];
   const when = status === "revoked" ? token.revokedAt : status === "expired" ? token.validTo : token.validFrom;
-  const byAdministrator = status === "revoked" && token.revokedBy === "administrator";
+  const by = status === "revoked" ? token.revokedBy : null;
   return (
     <div className="space-y-0.5">
       <Badge tone={reason.tone}>Inactive</Badge>
       <p className="min-w-24 text-xs text-gray-700">
-        {byAdministrator ? "Revoked by an administrator" : reason.label}
+        {by === "administrator" ? "Revoked by an administrator" : by === "system" ? "Revoked by Tollgate" : reason.label}
         {when ? (
           <>
             {status === "scheduled" ? ", starts " : " "}
@@ -45,7 +45,7 @@ function Status({ token }: { token: StatusFields }) {
           </>
         ) : null}
       </p>
-      {byAdministrator && token.revocationReason ? (
+      {(by === "administrator" || by === "system") && token.revocationReason ? (
         <p className="line-clamp-3 min-w-24 text-xs wrap-anywhere text-gray-700" title={token.revocationReason}>
           <span className="font-medium">Reason:</span> {token.revocationReason}
         </p>

@@ -13,13 +13,13 @@ function mediaType(request: Request): string | null {
 
 const isJson = (type: string) => type === "application/json" || type.endsWith("+json");
 
-function tooLarge(): ApiError {
-  return new ApiError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+function tooLarge(limit: number): ApiError {
+  return new ApiError("payload_too_large", `The request body is larger than ${limit / 1024} KiB.`);
 }
 
 /** The body as text, read no further than the limit, whatever Content-Length claims. */
-async function readText(request: Request): Promise<string> {
-  if (Number(request.headers.get("content-length")) > MAX_BODY_BYTES) throw tooLarge();
+async function readText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  if (Number(request.headers.get("content-length")) > limit) throw tooLarge(limit);
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -28,9 +28,9 @@ async function readText(request: Request): Promise<string> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > limit) {
       await reader.cancel();
-      throw tooLarge();
+      throw tooLarge(limit);
     }
     chunks.push(value);
   }
@@ -55,10 +55,11 @@ function unsupported(expected: string): ApiError {
 
 /**
  * A JSON object body. The fields are validated by the service with the shared schemas; this only
- * makes sure there is an object to validate. `optional`: an empty body counts as `{}`.
+ * makes sure there is an object to validate. `optional`: an empty body counts as `{}`;
+ * `maxBytes`: a route's own limit, where the general one is too small (a leak report).
  */
-export async function readJsonObject(request: Request, options: { optional?: boolean } = {}): Promise<Record<string, unknown>> {
-  const text = await readText(request);
+export async function readJsonObject(request: Request, options: { optional?: boolean; maxBytes?: number } = {}): Promise<Record<string, unknown>> {
+  const text = await readText(request, options.maxBytes);
   if (!text.trim()) {
     if (options.optional) return {};
     throw new ApiError("invalid_request", "The request body is empty: send a JSON object.");

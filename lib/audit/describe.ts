@@ -80,6 +80,10 @@ export function describeEvent(view: EventView, reader?: EventReader): string {
     case "token.revoked":
     case "token.revoked_by_admin":
       return withReason(`Revoked ${tokenName(view, reader)}`, d);
+    case "token.reported_leaked": {
+      const source = text(d.source);
+      return `Revoked ${tokenName(view, reader)}: its secret was reported as leaked${source ? ` (found at ${source})` : ""}`;
+    }
     case "token.deleted":
       return `Deleted ${tokenName(view, reader)}`;
     case "token.expired":

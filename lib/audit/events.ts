@@ -79,7 +79,8 @@ export type EventActor =
   | { kind: "person"; userId: string; label?: string | null; client?: Client | null }
   | { kind: "token"; userId: string; tokenGuid: string; label?: string | null; client?: Client | null }
   | { kind: "administrator"; userId: string; label: string; tokenGuid: string | null; client?: Client | null }
-  | { kind: "system" };
+  /** The system; `client` when a request set it going (a leak report: the reporter's address and user agent). */
+  | { kind: "system"; client?: Client | null };
 
 export const SYSTEM: EventActor = { kind: "system" };
 
@@ -126,8 +127,8 @@ export function eventRow(actor: EventActor, event: AuditEvent, now: Date): Prism
     targetToken: event.targetToken ?? null,
     targetScope: event.targetScope ?? null,
     details: event.details ?? {},
-    ip: person?.client?.address ?? null,
-    userAgent: person?.client?.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
+    ip: actor.client?.address ?? null,
+    userAgent: actor.client?.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
     dedupeKey: event.dedupeKey ?? null,
   };
 }

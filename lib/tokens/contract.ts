@@ -29,10 +29,16 @@ export const tokenSchema = z
     validTo: timestamp.nullable().meta({ description: "null: never expires." }),
     revokedAt: timestamp.nullable(),
     revokedBy: z
-      .enum(["owner", "administrator"])
+      .enum(["owner", "administrator", "system"])
       .nullable()
-      .meta({ description: "Who revoked the token: its owner, or an administrator (then revocationReason says why); null: not revoked." }),
-    revocationReason: z.string().nullable().meta({ description: "The reason an administrator gave for revoking the token; null otherwise." }),
+      .meta({
+        description:
+          "Who revoked the token: its owner, an administrator, or Tollgate itself (a leak report); for the last two revocationReason says why; null: not revoked.",
+      }),
+    revocationReason: z
+      .string()
+      .nullable()
+      .meta({ description: "Why an administrator or Tollgate revoked the token (\"Reported as leaked\"); null otherwise." }),
     createdAt: timestamp,
     updatedAt: timestamp,
     lastUsedAt: timestamp.nullable().meta({ description: "null: never used. Updated at most once a minute." }),

@@ -74,7 +74,7 @@ export function toView(row: TokenRow, now: Date): TokenView {
     validTo: row.validTo,
     revokedAt: row.revokedAt,
     // An administrator's revocation always has a reason, which outlives the administrator's account (revokedById is then null).
-    revokedBy: row.revokedAt ? (row.revocationReason !== null || row.revokedById !== null ? "administrator" : "owner") : null,
+    revokedBy: row.revokedAt ? (row.revokedBySystem ? "system" : row.revocationReason !== null || row.revokedById !== null ? "administrator" : "owner") : null,
     revocationReason: row.revocationReason,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -126,6 +126,8 @@ const VALUES: Record<string, () => string | undefined> = {
   ADMIN_TOKEN: () => api.seed.admin.secret,
   USER_ID: () => api.seed.grace.id,
   LEAKED_GUID: () => lastCreated?.token.guid,
+  REPORTED_SECRET: () => lastCreated?.secret,
+  REPORTED_GUID: () => lastCreated?.token.guid,
 };
 
 // One shell session's worth of state: the variables defined so far, and one working directory

@@ -263,7 +263,7 @@ test("many scopes show the first three and '+N more', which opens the rest", asy
   expect(within(scopesOf("Many scopes")).getAllByRole("listitem").map((li) => li.textContent)).toEqual(many);
 });
 
-test("a token an administrator revoked says so, with the reason; one its owner revoked does not", () => {
+test("a token an administrator or Tollgate revoked says so, with the reason; one its owner revoked does not", () => {
   const byAdmin = tokenItem({
     name: "Leaked one",
     revokedAt: ago(DAY),
@@ -273,10 +273,12 @@ test("a token an administrator revoked says so, with the reason; one its owner r
     revocationReason: "Found in a public repository",
   });
   const byOwner = tokenItem({ name: "Retired one", revokedAt: ago(DAY), validTo: ago(DAY), status: "revoked", revokedBy: "owner" });
-  renderTable([byAdmin, byOwner]);
+  const reported = tokenItem({ name: "Reported one", revokedAt: ago(DAY), validTo: ago(DAY), status: "revoked", revokedBy: "system", revocationReason: "Reported as leaked" });
+  renderTable([byAdmin, byOwner, reported]);
   const status = (name: string) => within(rowOf(name)).getByText("Inactive").parentElement!.parentElement!;
   expect(status("Leaked one")).toHaveTextContent(/^InactiveRevoked by an administrator 1 day agoReason: Found in a public repository$/);
   expect(status("Retired one")).toHaveTextContent(/^InactiveRevoked 1 day ago$/);
+  expect(status("Reported one")).toHaveTextContent(/^InactiveRevoked by Tollgate 1 day agoReason: Reported as leaked$/);
 });
 
 test("each token's name is a link to its page, and the row keeps its name", () => {

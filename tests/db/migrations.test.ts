@@ -333,6 +333,7 @@ describe("the migrated schema is the one Prisma expects", () => {
       lastUsedUserAgent: "u".repeat(256),
       revokedById: userId,
       revocationReason: "r".repeat(500),
+      revokedBySystem: true,
     };
     const secret = { hash: "f".repeat(64), tokenGuid: guid, createdAt: at("2030-01-05T00:00:00.011Z"), expiresAt: at("2030-01-07T00:00:00.012Z") };
     const tokenScope = { tokenGuid: guid, scopeName: scope.name };
@@ -468,6 +469,7 @@ describe("the migrated schema is the one Prisma expects", () => {
       lastUsedUserAgent: null,
       revokedById: null,
       revocationReason: null,
+      revokedBySystem: false,
     });
     expect(await db.user.create({ data: { email: "bare@example.com", name: "Bare" } })).toMatchObject({
       passwordHash: null,

@@ -28,6 +28,8 @@ describe("describeEvent", () => {
     [{ action: "token.rotated", details: { name: "CI deploy" } }, "Rotated “CI deploy”; the previous secret stopped at once"],
     [{ action: "token.revoked_by_admin", details: { name: "CI", reason: "leaked in logs" } }, "Revoked “CI” — reason: leaked in logs"],
     [{ action: "token.revoked", details: { name: "CI" } }, "Revoked “CI”"],
+    [{ action: "token.reported_leaked", details: { name: "CI", reportId: "r", source: "https://gist.example/x" } }, "Revoked “CI”: its secret was reported as leaked (found at https://gist.example/x)"],
+    [{ action: "token.reported_leaked", details: { name: "CI", reportId: "r", source: null } }, "Revoked “CI”: its secret was reported as leaked"],
     [{ action: "token.edited", details: { name: "CI", before: { name: "C" }, after: { name: "CI", scopes: [] } } }, "Edited “CI” (name, scopes)"],
     [{ action: "token.created", details: {} }, "Created token 0b9e7a52…"],
     [{ action: "token.new_address", details: { name: "CI" } }, "“CI” was used from a new address (192.0.2.7)"],

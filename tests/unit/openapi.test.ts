@@ -135,7 +135,7 @@ describe("OpenAPI 3.1 structure", () => {
     const schemes = Object.keys(document.components.securitySchemes);
     for (const { route, operation } of operations) {
       for (const requirement of operation.security ?? []) for (const name of Object.keys(requirement)) expect(schemes).toContain(name);
-      const isPublic = route.startsWith("/api/health") || route === "/api/openapi.json";
+      const isPublic = route.startsWith("/api/health") || route === "/api/openapi.json" || route === "/api/v1/credentials/revoke";
       expect(operation.security).toEqual(isPublic ? [] : [{ bearerToken: expect.any(Array) }]);
       if (!isPublic) expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(["401", "403", "429"]));
     }
@@ -170,13 +170,14 @@ test("every request body refuses unknown fields, as the server does (additionalP
       for (const [type, media] of Object.entries<any>(operation.requestBody?.content ?? {})) bodies.push([`${method} ${path} ${type}`, resolve(media.schema)]);
     }
   }
-  // Every operation that takes a body: the token routes, introspection as a form and as JSON, and the admin routes.
+  // Every operation that takes a body: the token routes, introspection as a form and as JSON, leak reports, and the admin routes.
   expect(bodies.map(([name]) => name).sort()).toEqual([
     "patch /api/v1/admin/policies application/json",
     "patch /api/v1/admin/scopes/{name} application/json",
     "patch /api/v1/tokens/{guid} application/json",
     "post /api/v1/admin/scopes application/json",
     "post /api/v1/admin/tokens/{guid}/revoke application/json",
+    "post /api/v1/credentials/revoke application/json",
     "post /api/v1/introspect application/json",
     "post /api/v1/introspect application/x-www-form-urlencoded",
     "post /api/v1/tokens application/json",
@@ -202,4 +203,14 @@ test("the error codes of a token managing tokens are documented", () => {
   expect(error.properties.code.enum).toEqual(expect.arrayContaining(["insufficient_scope", "insufficient_lifetime"]));
   expect(error.properties.validTo).toMatchObject({ type: "string", format: "date-time" });
   expect(document.paths["/api/v1/tokens/{guid}"].patch.responses["403"]).toBeDefined();
+});
+
+test("leak reports need no token, take 1–1,000 strings and an optional source, and answer 202 or an error", () => {
+  const operation = document.paths["/api/v1/credentials/revoke"].post;
+  expect(operation.security).toEqual([]);
+  const schema = document.components.schemas.LeakReport;
+  expect(schema.required).toEqual(["credentials"]);
+  expect(schema.properties.credentials).toMatchObject({ type: "array", minItems: 1, maxItems: 1000, items: { type: "string" } });
+  expect(schema.properties.source).toMatchObject({ type: "string", maxLength: 2048 });
+  expect(Object.keys(operation.responses).sort()).toEqual(["202", "400", "413", "415", "429", "500"]);
 });

@@ -83,7 +83,8 @@ export function TokenDialogsHost({
     setOpen("form");
     const url = new URL(window.location.href);
     url.searchParams.delete("similar");
-    window.history.replaceState(window.history.state, "", url);
+    // null, as Next asks: its router then takes the new address as its own (a refresh keeps it).
+    window.history.replaceState(null, "", url);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 

@@ -39,7 +39,8 @@ export function TokenPageRotate({
     setOpen(true);
     const url = new URL(window.location.href);
     url.searchParams.delete("rotate");
-    window.history.replaceState(window.history.state, "", url);
+    // null, as Next asks: its router then takes the new address as its own (a refresh keeps it).
+    window.history.replaceState(null, "", url);
   }, []);
 
   if (unavailable !== null) return null;

@@ -2,6 +2,7 @@
 
 import { serverActions } from "@/lib/actions/server-action";
 import type { ActionResult } from "@/lib/actions/result";
+import { setNotifyNewAddress } from "@/lib/notifications/settings";
 import { ACCOUNT_PATH } from "@/lib/paths";
 import { endOtherSessions, endSession } from "@/lib/sessions/service";
 import { changePasswordWithLimits } from "@/lib/users/attempt-limits";
@@ -38,4 +39,8 @@ export async function changePasswordAction(input: unknown): Promise<AccountActio
     await changePasswordWithLimits(user, sessionId, input, client);
     return {};
   });
+}
+
+export async function setNotifyNewAddressAction(on: unknown): Promise<ActionResult<{ notifyNewAddress: boolean }>> {
+  return accountAction("change notification settings", async ({ actor }) => setNotifyNewAddress(actor, on));
 }

@@ -2,6 +2,7 @@ import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { SettingsNav } from "@/components/layout/settings-nav";
 import { SiteHeader } from "@/components/layout/site-header";
+import { unreadCount } from "@/lib/notifications/inbox";
 import { tokenPageGuid } from "@/lib/paths";
 import { RETURN_TO_HEADER } from "@/lib/return-to";
 import { ownsToken } from "@/lib/tokens/activity";
@@ -21,10 +22,11 @@ export default async function SettingsLayout({ children }: { children: React.Rea
   // section's loading boundary can still set that status (docs/ui.md, "A token's page"). The page
   // checks again itself, for client-side navigations, where no status is sent.
   const guid = tokenPageGuid(returnTo);
-  if (guid !== null && !(await ownsToken(user.id, guid))) notFound();
+  const [owned, unread] = await Promise.all([guid === null || ownsToken(user.id, guid), unreadCount(user.id)]);
+  if (!owned) notFound();
   return (
     <>
-      <SiteHeader user={user} />
+      <SiteHeader user={user} unread={unread} />
       {/* Two settings pages need no sidebar: tabs on top leave the token table the full width. */}
       <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6 sm:py-8">
         <SettingsNav />

@@ -1,13 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
+import { NotificationSettings } from "@/components/account/notification-settings";
 import { SessionsList } from "@/components/account/sessions-list";
 import { scopesHeldBy } from "@/lib/scopes/service";
 import { requireSession } from "@/lib/session";
 import { listSessions } from "@/lib/sessions/service";
 import { hasPassword } from "@/lib/users/service";
-import { ACCOUNT_PATH } from "@/lib/paths";
-import { changePasswordAction, endOtherSessionsAction, endSessionAction, type SessionActions } from "./actions";
+import { notificationSettings } from "@/lib/notifications/settings";
+import { ACCOUNT_PATH, NOTIFICATIONS_PATH } from "@/lib/paths";
+import { changePasswordAction, endOtherSessionsAction, endSessionAction, setNotifyNewAddressAction, type SessionActions } from "./actions";
 
 export const metadata: Metadata = { title: "Account" };
 
@@ -15,7 +17,12 @@ const sessionActions: SessionActions = { end: endSessionAction, endOthers: endOt
 
 export default async function AccountPage() {
   const { user, sessionId } = await requireSession(ACCOUNT_PATH);
-  const [scopes, sessions, passwordSet] = await Promise.all([scopesHeldBy(user.id), listSessions(user.id, sessionId), hasPassword(user.id)]);
+  const [scopes, sessions, passwordSet, notices] = await Promise.all([
+    scopesHeldBy(user.id),
+    listSessions(user.id, sessionId),
+    hasPassword(user.id),
+    notificationSettings(user.id),
+  ]);
 
   return (
     <div className="max-w-3xl space-y-8">
@@ -66,6 +73,20 @@ export default async function AccountPage() {
         sessions={sessions.map((s) => ({ ...s, signedInAt: s.signedInAt.toISOString(), lastSeenAt: s.lastSeenAt.toISOString() }))}
         actions={sessionActions}
       />
+
+      <section aria-labelledby="notifications-heading" className="rounded-lg border border-gray-200 bg-white p-6">
+        <h2 id="notifications-heading" className="mb-1 text-lg font-semibold">
+          Notifications
+        </h2>
+        <p className="mb-4 text-sm text-gray-600">
+          What Tollgate tells you appears on your{" "}
+          <Link href={NOTIFICATIONS_PATH} className="font-medium text-brand-700 underline underline-offset-2">
+            notifications page
+          </Link>{" "}
+          and is mailed to {user.email}.
+        </p>
+        <NotificationSettings notifyNewAddress={notices.notifyNewAddress} save={setNotifyNewAddressAction} />
+      </section>
 
       <section aria-labelledby="password-heading" className="rounded-lg border border-gray-200 bg-white p-6">
         <h2 id="password-heading" className="mb-1 text-lg font-semibold">

@@ -1,9 +1,10 @@
 import Link from "next/link";
 import { ADMIN_PATH } from "@/lib/paths";
+import { NotificationBell } from "./notification-bell";
 import { SignOutButton } from "./sign-out-button";
 
-/** The bar across every signed-in page: home link, Admin (for administrators), API docs, who is signed in, and sign out. */
-export function SiteHeader({ user }: { user: { name: string; email: string; isAdmin: boolean } }) {
+/** The bar across every signed-in page: home link, Admin (for administrators), API docs, the bell with `unread` notices, who is signed in, and sign out. */
+export function SiteHeader({ user, unread }: { user: { name: string; email: string; isAdmin: boolean }; unread: number }) {
   return (
     <header className="border-b border-gray-200 bg-white">
       <a
@@ -16,7 +17,7 @@ export function SiteHeader({ user }: { user: { name: string; email: string; isAd
         <Link href="/settings/tokens" className="inline-flex min-h-10 shrink-0 items-center text-lg font-bold tracking-tight text-brand-700">
           Tollgate
         </Link>
-        <div className="flex min-w-0 items-center gap-4 text-sm">
+        <div className="flex min-w-0 items-center gap-3 text-sm sm:gap-4">
           {user.isAdmin && (
             <Link href={ADMIN_PATH} prefetch={false} className="inline-flex min-h-10 shrink-0 items-center whitespace-nowrap text-gray-700 hover:text-gray-900 hover:underline">
               Admin
@@ -26,6 +27,7 @@ export function SiteHeader({ user }: { user: { name: string; email: string; isAd
           <Link href="/docs/api" prefetch={false} className="inline-flex min-h-10 shrink-0 items-center whitespace-nowrap text-gray-700 hover:text-gray-900 hover:underline">
             API docs
           </Link>
+          <NotificationBell unread={unread} />
           {/* A name may be 100 characters: it is cut to what fits, whole on hover. */}
           <span className="hidden min-w-0 truncate text-gray-700 sm:block" title={`${user.name} (${user.email})`}>
             Signed in as <span className="font-semibold text-gray-900">{user.name}</span>

@@ -1,6 +1,6 @@
 "use client";
 
-import { createContext, useCallback, useContext, useRef, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { toast } from "sonner";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { LocalTime } from "@/components/ui/local-time";
@@ -8,7 +8,7 @@ import { callAction } from "./call-action";
 import { RotateDialog } from "./rotate-dialog";
 import { SecretDialog, type RevealedSecret } from "./secret-dialog";
 import { TokenFormDialog } from "./token-form-dialog";
-import type { TokenPolicies } from "./token-form-values";
+import { similarValues, type TokenFormValues, type TokenPolicies } from "./token-form-values";
 import type { ActionResult, ScopeOption, TokenActions, Token } from "./types";
 
 type Kind = "form" | "rotate" | "revoke" | "remove" | "endOverlap";
@@ -54,12 +54,15 @@ export function TokenDialogsHost({
   scopes,
   actions,
   policies,
+  similar,
   children,
 }: {
   tokens: Token[];
   scopes: ScopeOption[];
   actions: TokenActions;
   policies?: TokenPolicies;
+  /** One of the person's tokens to open the new-token dialog filled in like (`?similar=<guid>`, a mail's "Create a similar token"). */
+  similar?: Token | null;
   children: ReactNode;
 }) {
   const [opened, setOpen] = useState<Kind | null>(null);
@@ -67,6 +70,23 @@ export function TokenDialogsHost({
   const [token, setToken] = useState<Token | null>(null);
   const [revealed, setRevealed] = useState<RevealedSecret & { returnTo: () => HTMLElement | null }>();
   const [created, setCreated] = useState<{ guid: string; name: string; listBefore: Token[]; listAfter?: Token[] } | null>(null);
+  const [template, setTemplate] = useState<TokenFormValues | null>(null);
+
+  // On arrival only, after hydration (the fields use the browser's zone); the parameter then leaves
+  // the address, so a reload or a later refresh of the list does not open the dialog again.
+  const arrivedWith = useRef(similar);
+  useEffect(() => {
+    const like = arrivedWith.current;
+    if (!like) return;
+    setTemplate(similarValues(like, scopes.map((s) => s.name), policies));
+    setToken(null);
+    setOpen("form");
+    const url = new URL(window.location.href);
+    url.searchParams.delete("similar");
+    // null, as Next asks: its router then takes the new address as its own (a refresh keeps it).
+    window.history.replaceState(null, "", url);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const createButton = useRef<HTMLButtonElement | null>(null);
   const refocus = useRef(false);
@@ -90,6 +110,7 @@ export function TokenDialogsHost({
   const open = listed || opened === "remove" ? opened : null;
 
   const show = (kind: Kind) => (target: Token | null) => {
+    setTemplate(null);
     setToken(target);
     setOpen(kind);
   };
@@ -129,6 +150,7 @@ export function TokenDialogsHost({
       <TokenFormDialog
         key={token?.guid ?? "new"}
         token={token ?? undefined}
+        template={template}
         scopes={scopes}
         policies={policies}
         open={open === "form"}

@@ -36,6 +36,8 @@ const REVOKED_WINDOW = "This token is revoked: its validity cannot change. Creat
 type Props<R extends ActionResult> = {
   /** Absent: create a new token. Present: edit this one. */
   token?: Token;
+  /** A new token's fields to start from instead of blank ones ("Create a similar token"). */
+  template?: TokenFormValues | null;
   scopes: ScopeOption[];
   /** The administrators' limits the dialog offers within (none when absent). */
   policies?: TokenPolicies;
@@ -69,13 +71,14 @@ export function TokenFormDialog<R extends ActionResult>({ token, open, onOpenCha
 
 function TokenForm<R extends ActionResult>({
   token,
+  template,
   scopes,
   policies = NO_TOKEN_POLICIES,
   submit,
   onSaved,
 }: Omit<Props<R>, "open" | "onOpenChange" | "returnFocusTo">) {
   const id = useId();
-  const [values, setValues] = useState<TokenFormValues>(() => initialValues(token, policies));
+  const [values, setValues] = useState<TokenFormValues>(() => (!token && template) || initialValues(token, policies));
   const [touched, setTouched] = useState<ReadonlySet<Field>>(new Set());
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState("");

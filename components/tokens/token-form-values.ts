@@ -1,7 +1,7 @@
 import { fieldErrorsOf, type FieldErrors } from "@/lib/errors";
 import { browserTimePrefs, formatDateTime } from "@/lib/time-format";
 import { latestValidTo, plural, type Policies } from "@/lib/policies/rules";
-import { createTokenSchema, tokenFieldsSchema, validityProblems } from "@/lib/validation/tokens";
+import { TOKEN_NAME_MAX, createTokenSchema, tokenFieldsSchema, validityProblems } from "@/lib/validation/tokens";
 import { newGuid } from "./guid";
 import type { Token } from "./types";
 
@@ -118,6 +118,39 @@ export function initialValues(token?: Token, policies: TokenPolicies = NO_TOKEN_
     validFrom: toLocalInput(new Date(token.validFrom)),
     expiry: token.validTo ? "custom" : "never",
     validTo: token.validTo ? toLocalInput(new Date(token.validTo)) : "",
+  };
+}
+
+/** A similar token's name: the original's with " (new)", the original cut short where both would not fit. */
+export function similarName(name: string): string {
+  const suffix = " (new)";
+  return `${name.slice(0, TOKEN_NAME_MAX - suffix.length).trimEnd()}${suffix}`;
+}
+
+/**
+ * A new token's fields filled in like `token` ("Create a similar token"): its name with "(new)",
+ * its description, the scopes of its that the person still holds, and the same lifetime — the
+ * preset it matches, or a date as far from now as its end was from its start — within the policy.
+ */
+export function similarValues(token: Token, held: readonly string[], policies: TokenPolicies = NO_TOKEN_POLICIES, now = new Date()): TokenFormValues {
+  const blank = initialValues(undefined, policies, now);
+  const latest = latestEnd(policies, null, now);
+  const allowed = expiryChoicesWithin(latest, now).map((c) => c.value);
+  const start = new Date(token.validFrom);
+  const end = token.validTo ? new Date(token.validTo) : null;
+  const preset = EXPIRY_CHOICES.find((c) => c.value !== "custom" && (end ? expiryEnd(c.value, start)?.getTime() === end.getTime() : c.value === "never"));
+  let lifetime: Pick<TokenFormValues, "expiry" | "validTo"> = { expiry: blank.expiry, validTo: blank.validTo };
+  if (preset && allowed.includes(preset.value)) lifetime = { expiry: preset.value, validTo: "" };
+  else if (end && !preset) {
+    const same = new Date(now.getTime() + (end.getTime() - start.getTime()));
+    lifetime = { expiry: "custom", validTo: toLocalInput(latest && same > latest ? latest : same) };
+  }
+  return {
+    ...blank,
+    name: similarName(token.name),
+    description: token.description,
+    scopes: token.scopes.filter((s) => held.includes(s)),
+    ...lifetime,
   };
 }
 

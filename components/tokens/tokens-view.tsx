@@ -3,6 +3,7 @@ import { KeyIcon } from "@/components/ui/icons";
 import { CreateTokenButton } from "./create-token-button";
 import { clearedFiltersHref, listHref } from "./list-href";
 import { CreatedNotice } from "./created-notice";
+import { ExpiringBanner, type ExpiringView } from "./expiring-banner";
 import { ListBusy, ListLink, ListLoadingStatus, ListNavigation } from "./list-navigation";
 import { Pagination } from "./pagination";
 import { TokenFilters } from "./token-filters";
@@ -26,15 +27,19 @@ export type TokensViewProps = {
   now: Date;
   /** The administrators' lifetime and overlap limits, which the dialogs offer within. */
   policies?: TokenPolicies;
+  /** The person's active tokens that expire within 7 days (the first few, and how many). */
+  expiring?: ExpiringView;
+  /** The token whose like the new-token dialog opens filled in with (`?similar=`). */
+  similar?: Token | null;
 };
 
 /** The token page's body: header, then the list (or why it is empty), then guidance. */
-export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes, actions, notices, now, policies }: TokensViewProps) {
+export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes, actions, notices, now, policies, expiring, similar }: TokensViewProps) {
   const first = (query.page - 1) * query.perPage + 1;
   const last = first + tokens.length - 1;
 
   return (
-    <TokenDialogsHost tokens={tokens} scopes={scopes} actions={actions} policies={policies}>
+    <TokenDialogsHost tokens={tokens} scopes={scopes} actions={actions} policies={policies} similar={similar}>
       <div className="space-y-6">
         <header className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
           <div>
@@ -45,6 +50,8 @@ export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes,
           </div>
           {hasTokens ? <CreateTokenButton scopes={scopes} /> : null}
         </header>
+
+        {expiring && expiring.total > 0 ? <ExpiringBanner expiring={expiring} /> : null}
 
         {scopes.length === 0 ? (
           <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">

@@ -134,6 +134,11 @@ export function describeEvent(view: EventView, reader?: EventReader): string {
     }
     case "policy.changed":
       return policyChange(d);
+    case "user.notifications_changed": {
+      const after = (d.after ?? {}) as Record<string, unknown>;
+      if (typeof after.notifyNewAddress !== "boolean") return "Changed the notification settings";
+      return after.notifyNewAddress ? "Turned on mail when a token is used from a new address" : "Turned off mail when a token is used from a new address";
+    }
     default:
       return view.title;
   }

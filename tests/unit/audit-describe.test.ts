@@ -38,6 +38,9 @@ describe("describeEvent", () => {
     [{ action: "user.scope_granted", target: { userId: ME, tokenGuid: null, scope: "metrics:read" }, details: { email: "g@example.com" } }, "Granted metrics:read to g@example.com"],
     [{ action: "policy.changed", details: { before: { maxTokenLifetimeDays: null }, after: { maxTokenLifetimeDays: 90 } } }, "Changed the policies: maxTokenLifetimeDays no limit → 90"],
     [{ action: "user.deleted", details: { email: "g@example.com", activeTokens: 2 } }, "Deleted the account g@example.com (2 active tokens stopped)"],
+    [{ action: "user.notifications_changed", details: { before: { notifyNewAddress: false }, after: { notifyNewAddress: true } } }, "Turned on mail when a token is used from a new address"],
+    [{ action: "user.notifications_changed", details: { before: { notifyNewAddress: true }, after: { notifyNewAddress: false } } }, "Turned off mail when a token is used from a new address"],
+    [{ action: "user.notifications_changed", details: {} }, "Changed the notification settings"],
   ])("%j", (overrides, words) => {
     expect(describeEvent(event(overrides))).toBe(words);
   });

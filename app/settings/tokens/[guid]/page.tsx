@@ -15,7 +15,10 @@ import { getToken } from "@/lib/tokens/service";
 import { eventHref } from "@/lib/validation/audit-events";
 import { EventTable } from "@/components/audit/event-table";
 import { AddressTable, Section, SecretHistoryTable, SourceList, TokenFields } from "@/components/tokens/token-detail";
+import { TokenPageRotate } from "@/components/tokens/token-page-rotate";
 import { UsageChart, type Granularity } from "@/components/tokens/usage-chart";
+import { getPolicies } from "@/lib/policies/service";
+import { rotateTokenAction } from "../actions";
 
 export const metadata: Metadata = { title: "API token" };
 
@@ -31,7 +34,8 @@ export default async function TokenPage({ params, searchParams }: Props) {
   const { guid } = await params;
   const user = await requireUser(tokenPath(guid));
   // The period is a link, not a client toggle: the page works without JavaScript. Anything else is the default.
-  const granularity: Granularity = (await searchParams).usage === "daily" ? "day" : "hour";
+  const search = await searchParams;
+  const granularity: Granularity = search.usage === "daily" ? "day" : "hour";
   const now = new Date();
   const loaded = await Promise.all([
     getToken(user.id, guid, now),
@@ -44,7 +48,11 @@ export default async function TokenPage({ params, searchParams }: Props) {
   });
   const [view, usage, addresses, history] = loaded;
   const token = serializeToken(view);
-  const [scopes, events] = await Promise.all([describeScopes(token.scopes), latestEvents({ targetUser: user.id, targetToken: token.guid }, EVENTS_SHOWN)]);
+  const [scopes, events, policies] = await Promise.all([
+    describeScopes(token.scopes),
+    latestEvents({ targetUser: user.id, targetToken: token.guid }, EVENTS_SHOWN),
+    getPolicies(),
+  ]);
   const tokenNames = await tokenNamesOf(tokenGuidsOf(events), { own: user.id });
   const prefs = parseTimePrefs((await cookies()).get(TIME_PREFS_COOKIE)?.value) ?? CHART_FALLBACK_PREFS;
   const buckets = granularity === "hour" ? usage.hourly : usage.daily;
@@ -56,7 +64,16 @@ export default async function TokenPage({ params, searchParams }: Props) {
         <Link href={TOKENS_PATH} className="text-sm font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800 max-sm:inline-flex max-sm:min-h-10 max-sm:items-center">
           ← All tokens
         </Link>
-        <h1 className="text-2xl font-semibold wrap-anywhere text-gray-900">{token.name}</h1>
+        <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
+          <h1 className="min-w-0 text-2xl font-semibold wrap-anywhere text-gray-900">{token.name}</h1>
+          {/* A mail's "Rotate" link (?rotate=1) opens the dialog on arrival. */}
+          <TokenPageRotate
+            token={token}
+            policies={{ maxTokenLifetimeDays: policies.maxTokenLifetimeDays, maxRotationOverlapSeconds: policies.maxRotationOverlapSeconds }}
+            rotate={rotateTokenAction}
+            openOnArrival={search.rotate === "1"}
+          />
+        </div>
         {token.description ? <p className="max-w-3xl text-sm wrap-anywhere text-gray-700">{token.description}</p> : null}
       </header>
 

@@ -176,6 +176,14 @@ export const metricsSchema = z
       size: z.number().int(),
     }),
     usage: z.object({ pending: z.number().int().meta({ description: "Token uses waiting to be written as \"last used\"." }) }),
+    mail: z
+      .object({
+        transport: z.enum(["smtp", "log"]).meta({ description: "Where this instance sends mail: the SMTP_URL server, or the server log when none is set." }),
+        sent: z.number().int().meta({ description: "Mails this instance has sent since it started." }),
+        retried: z.number().int().meta({ description: "Sending attempts that failed and were scheduled again (docs/notifications.md, \"Retries\")." }),
+        gaveUp: z.number().int().meta({ description: "Mails given up on: refused for good by the server, or failed on every attempt." }),
+      })
+      .meta({ description: "The mail outbox as this instance works it. What is still queued, across instances, is in the mail_outbox table." }),
     process: z.object({ rssBytes: z.number().int(), heapUsedBytes: z.number().int(), uptimeSeconds: z.number() }),
   })
   .meta({ id: "Metrics", description: "Counters of this instance (each instance keeps its own)." });

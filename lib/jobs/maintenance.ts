@@ -6,6 +6,8 @@ import { loggable } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { expiryEvent, overlapEndEvent } from "@/lib/tokens/passed-ends";
 import { sendReminders } from "./reminders";
+import { MAIL_RETENTION_DAYS, pruneMail } from "@/lib/mail/outbox";
+import { pruneReadNotifications } from "@/lib/notifications/prune";
 
 /**
  * The periodic job (docs/architecture.md, "Maintenance job"): records the events time derives
@@ -39,6 +41,9 @@ export type MaintenanceResult = {
   /** Reminders before expiry and notices at expiry added (lib/jobs/reminders.ts). */
   reminders: number;
   deleted: { auditEvents: number; usageHours: number; addresses: number };
+  /** Sent and given-up mail past MAIL_RETENTION_DAYS; read notices past the audit retention. */
+  mail: { pruned: number };
+  notifications: { pruned: number };
 };
 
 export type MaintenanceOptions = {
@@ -84,7 +89,9 @@ async function maintain(db: PrismaClient, now: Date, options: MaintenanceOptions
     usageHours: await pruneRows(db, "token_usage", "hour", "<=", new Date(usageCutoff.getTime() - HOUR_MS), prune, stopped),
     addresses: await pruneRows(db, "token_addresses", "last_seen_at", "<", usageCutoff, prune, stopped),
   };
-  return { expired, overlapsEnded, reminders, deleted };
+  const mail = { pruned: await pruneMail(db, new Date(now.getTime() - MAIL_RETENTION_DAYS * DAY_MS), prune, stopped) };
+  const notifications = { pruned: await pruneReadNotifications(db, auditCutoff, prune, stopped) };
+  return { expired, overlapsEnded, reminders, deleted, mail, notifications };
 }
 
 /** Records each event not yet recorded; `occurredAt` is when it happened, not when it was noticed. */

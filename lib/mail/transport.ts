@@ -1,5 +1,6 @@
 import "server-only";
 import nodemailer from "nodemailer";
+import SMTPTransport from "nodemailer/lib/smtp-transport";
 import { mailConfig } from "@/lib/config";
 import type { RenderedMail } from "./render";
 
@@ -8,25 +9,36 @@ export type OutgoingMail = RenderedMail & { to: string };
 /** What sends one mail: SMTP when SMTP_URL is set, the server log otherwise. A rejection is retried by the outbox. */
 export type MailTransport = { kind: "smtp" | "log"; send(mail: OutgoingMail): Promise<void>; close(): void };
 
+/** How long one send may wait for the mail server at each step: a server that hangs holds a send this long at most. */
+export type SmtpTimeouts = { connectionMs: number; greetingMs: number; socketMs: number };
+export const SMTP_TIMEOUTS: SmtpTimeouts = { connectionMs: 10_000, greetingMs: 10_000, socketMs: 20_000 };
+
 const holder = globalThis as unknown as { tollgateMailTransport?: MailTransport };
 
-/** The process's transport (one SMTP connection pool, built on first use). */
+/** The process's transport, built on first use. */
 export function mailTransport(): MailTransport {
-  holder.tollgateMailTransport ??= createTransport(mailConfig());
+  if (!holder.tollgateMailTransport) {
+    const { smtpUrl, from } = mailConfig();
+    holder.tollgateMailTransport = smtpUrl ? smtpTransport(smtpUrl, from) : logTransport();
+  }
   return holder.tollgateMailTransport;
 }
 
-function createTransport({ smtpUrl, from }: { smtpUrl: string | null; from: string }): MailTransport {
-  if (!smtpUrl) {
-    // The embedded quick start has no mail server: the mail is readable in the log, links and all.
-    return {
-      kind: "log",
-      send: async (mail) => console.log(`Mail (no SMTP_URL set) to ${mail.to}: ${mail.subject}\n${mail.text}`),
-      close: () => {},
-    };
-  }
-  // A bounded wait: a mail server that hangs must not hold a sending slot for minutes.
-  const smtp = nodemailer.createTransport(smtpUrl, { from, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+/** The embedded quick start has no mail server: the mail is readable in the log, links and all. */
+export function logTransport(): MailTransport {
+  return {
+    kind: "log",
+    send: async (mail) => console.log(`Mail (no SMTP_URL set) to ${mail.to}: ${mail.subject}\n${mail.text}`),
+    close: () => {},
+  };
+}
+
+export function smtpTransport(url: string, from: string, timeouts: SmtpTimeouts = SMTP_TIMEOUTS): MailTransport {
+  // The options go to the transport itself: given beside a URL string, nodemailer would take them
+  // as message defaults and wait minutes (its own defaults) for a server that hangs.
+  const smtp = nodemailer.createTransport(
+    new SMTPTransport({ url, connectionTimeout: timeouts.connectionMs, greetingTimeout: timeouts.greetingMs, socketTimeout: timeouts.socketMs }),
+  );
   return {
     kind: "smtp",
     send: async (mail) => {
@@ -34,4 +46,20 @@ function createTransport({ smtpUrl, from }: { smtpUrl: string | null; from: stri
     },
     close: () => smtp.close(),
   };
+}
+
+/**
+ * A refusal that sending again will not change: the server's 5xx answer to the recipient or to the
+ * message itself. A 5xx elsewhere (AUTH, MAIL FROM) is the deployment's configuration, and a 4xx or
+ * a connection that failed is passing: those are retried (docs/notifications.md, "Retries").
+ */
+export function isPermanentRefusal(error: unknown): boolean {
+  const { responseCode, command } = (error ?? {}) as { responseCode?: unknown; command?: unknown };
+  return typeof responseCode === "number" && responseCode >= 500 && responseCode < 600 && (command === "RCPT TO" || command === "DATA");
+}
+
+/** True when the mail server could not be reached or stopped answering: every other mail of the batch would wait the same. */
+export function isConnectionFailure(error: unknown): boolean {
+  const { responseCode, code } = (error ?? {}) as { responseCode?: unknown; code?: unknown };
+  return responseCode === undefined && (code === "ECONNECTION" || code === "ETIMEDOUT" || code === "ESOCKET" || code === "EDNS");
 }

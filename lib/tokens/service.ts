@@ -27,6 +27,8 @@ import type { AdminActor } from "@/lib/admin/actor";
 import { recordAdminEvent, recordEvent, type EventAction, type Writer } from "@/lib/audit/events";
 import type { Client } from "@/lib/client";
 import { adminRevokeSchema } from "@/lib/validation/admin-tokens";
+import { revokedByAdminMessage } from "@/lib/notifications/messages";
+import { notify } from "@/lib/notifications/notify";
 
 export type { Actor, TokenActor } from "./actor";
 export type { TokenView } from "./contract";
@@ -480,6 +482,7 @@ export async function revokeTokenAsAdmin(admin: AdminActor, guid: string, input:
         now,
       );
       await withdrawReminders(tx, { userId: locked.userId, tokenGuid: locked.guid }, now);
+      await notify(tx, { id: locked.userId, email: locked.user.email }, revokedByAdminMessage(locked, parsed.data.reason), {}, now);
       return revoked;
     }),
   );

@@ -1,9 +1,11 @@
 import "server-only";
 import { eventRow, type EventActor } from "@/lib/audit/events";
-import { apiConfig } from "@/lib/config";
-import { BACKGROUND_TAG, prisma } from "@/lib/db";
+import { apiConfig, mailConfig } from "@/lib/config";
+import { BACKGROUND_TAG, inBackground, prisma } from "@/lib/db";
 import { loggable } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { renderMail } from "@/lib/mail/render";
+import { newAddressMessage } from "@/lib/notifications/messages";
 
 /**
  * Use of tokens without a write per request (docs/architecture.md, "Usage counting"): a request notes its
@@ -303,12 +305,15 @@ export class UsageRecorder {
    * One statement upserts the (token, address) rows and, for each row it inserted rather than
    * updated (`xmax = 0`), records "token.new_address" in the same transaction: exactly once even
    * when two instances see the address at once, as one of them inserts and the other updates.
+   * The owners' notices of those rows follow in the same transaction (noticeNewAddresses).
    */
   private async writeAddressRows(db: Database, rows: Seen[], log: boolean): Promise<PartResult & { added: number }> {
     const events = rows.map((row) => eventRow(newAddressActor(row), newAddressEvent(row), row.firstSeen));
     const part = { written: 0, failed: 0, dropped: 0, added: 0 };
     try {
-      const written = await db.$queryRaw<{ token_guid: string; inserted: boolean }[]>`
+      const written = await inBackground(() =>
+        db.$transaction(async (tx) => {
+          const upserted = await tx.$queryRaw<Upserted[]>`
         ${Prisma.raw(BACKGROUND_TAG)} WITH seen AS (
           SELECT u.* FROM unnest(${rows.map((r) => r.token.guid)}::uuid[], ${rows.map((r) => r.ip)}::text[],
                                  ${rows.map((r) => r.firstSeen)}::timestamptz[], ${rows.map((r) => r.lastSeen)}::timestamptz[],
@@ -339,7 +344,14 @@ export class UsageRecorder {
           JOIN upserted w ON w.inserted AND w.token_guid = e.target_token_guid AND w.ip = e.ip
           RETURNING 1
         )
-        SELECT token_guid::text AS token_guid, inserted FROM upserted`;
+        SELECT w.token_guid::text AS token_guid, w.ip, w.inserted, u.id::text AS notify_user, u.email AS notify_email, t.name AS token_name
+        FROM upserted w
+        LEFT JOIN tokens t ON w.inserted AND t.guid = w.token_guid
+        LEFT JOIN users u ON u.id = t.user_id AND u.notify_new_address`;
+          await noticeNewAddresses(tx, upserted, rows);
+          return upserted;
+        }),
+      );
       part.written = written.length;
       part.dropped = rows.length - written.length;
       for (const row of written) {
@@ -372,6 +384,45 @@ export class UsageRecorder {
 }
 
 type Database = Awaited<ReturnType<typeof prisma>>;
+
+type Upserted = { token_guid: string; ip: string; inserted: boolean; notify_user: string | null; notify_email: string | null; token_name: string | null };
+
+/**
+ * The owners who asked to hear of new addresses (users.notify_new_address) get a notice and a mail
+ * for each address the upsert just inserted: one statement for all of them, in the upsert's
+ * transaction, so the notice is exactly as once as its event. The mail is rendered here, for
+ * those rows only; the dedupe key guards it a second time.
+ */
+async function noticeNewAddresses(tx: Prisma.TransactionClient, upserted: Upserted[], rows: Seen[]): Promise<void> {
+  const told = upserted.filter((w) => w.notify_user !== null && w.notify_email !== null);
+  if (told.length === 0) return;
+  const seen = new Map(rows.map((row) => [`${row.token.guid}|${row.ip}`, row]));
+  const { siteUrl } = mailConfig();
+  const notices = told.flatMap((w) => {
+    const row = seen.get(`${w.token_guid}|${w.ip}`);
+    if (!row) return [];
+    const message = newAddressMessage({ guid: w.token_guid, name: w.token_name ?? row.token.name }, w.ip, row.firstUserAgent, row.firstSeen);
+    const mail = renderMail(message.mail, siteUrl);
+    const key = `token.new_address:${w.token_guid}:${w.ip}:${row.firstSeen.getTime()}`;
+    return [{ userId: w.notify_user!, to: w.notify_email!, guid: w.token_guid, at: row.firstSeen, key, message, mail }];
+  });
+  await tx.$executeRaw`
+    ${Prisma.raw(BACKGROUND_TAG)} WITH n AS (
+      SELECT * FROM unnest(${notices.map((n) => n.userId)}::uuid[], ${notices.map((n) => n.guid)}::uuid[], ${notices.map((n) => n.at)}::timestamptz[],
+                           ${notices.map((n) => n.key)}::text[], ${notices.map((n) => n.message.title.slice(0, 200))}::text[],
+                           ${notices.map((n) => n.message.body)}::text[], ${notices.map((n) => n.message.link)}::text[], ${notices.map((n) => n.to)}::text[],
+                           ${notices.map((n) => n.mail.subject.slice(0, 300))}::text[], ${notices.map((n) => n.mail.text)}::text[], ${notices.map((n) => n.mail.html)}::text[])
+        AS n(user_id, token_guid, at, dedupe_key, title, body, link, "to", subject, text, html)
+    ), noticed AS (
+      INSERT INTO notifications (id, user_id, kind, token_guid, title, body, link, created_at, dedupe_key)
+      SELECT gen_random_uuid(), user_id, 'token.new_address', token_guid, title, body, link, at, dedupe_key FROM n
+      ON CONFLICT (dedupe_key) DO NOTHING
+      RETURNING dedupe_key
+    )
+    INSERT INTO mail_outbox (id, user_id, kind, "to", subject, text, html, dedupe_key, created_at, next_attempt_at)
+    SELECT gen_random_uuid(), n.user_id, 'token.new_address', n."to", n.subject, n.text, n.html, n.dedupe_key, n.at, n.at FROM n JOIN noticed USING (dedupe_key)
+    ON CONFLICT (dedupe_key) DO NOTHING`;
+}
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -296,6 +296,8 @@ describe("the run", () => {
       overlapsEnded: 0,
       reminders: 0,
       deleted: { auditEvents: 0, usageHours: 0, addresses: 0 },
+      mail: { pruned: 0 },
+      notifications: { pruned: 0 },
     });
     expect((await (await prisma()).jobsState.findUniqueOrThrow({ where: { id: 1 } })).eventsThrough).toEqual(base);
     expect(await eventsOf(token.guid)).toEqual([]);

@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import { withBearer } from "@/lib/api/handler";
 import { json } from "@/lib/api/responses";
 import { databaseStats } from "@/lib/db";
+import { mailStats } from "@/lib/mail/outbox";
 import { pendingUsage } from "@/lib/tokens/usage";
 import { verificationCache } from "@/lib/tokens/verify";
 
@@ -13,6 +14,7 @@ function snapshot() {
     database: databaseStats(),
     verificationCache: verificationCache().stats(),
     usage: { pending: pendingUsage() },
+    mail: mailStats(),
     process: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, uptimeSeconds: Math.round(process.uptime()) },
   };
 }

@@ -5,6 +5,7 @@ import { database, inBackground } from "@/lib/db";
 import { loggable } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { expiryEvent, overlapEndEvent } from "@/lib/tokens/passed-ends";
+import { sweepStaleTokens, type StaleResult } from "./stale-tokens";
 
 /**
  * The periodic job (docs/architecture.md, "Maintenance job"): records the events time derives
@@ -35,6 +36,8 @@ const HOUR_MS = 3600_000;
 export type MaintenanceResult = {
   expired: number;
   overlapsEnded: number;
+  /** The stale-token policy: tokens warned and revoked for going unused. */
+  stale: StaleResult;
   deleted: { auditEvents: number; usageHours: number; addresses: number };
 };
 
@@ -66,6 +69,7 @@ async function maintain(db: PrismaClient, now: Date, options: MaintenanceOptions
 
   const expired = await recordExpiries(db, from, now, batch, stopped);
   const overlapsEnded = await recordOverlapEnds(db, from, now, batch, stopped);
+  const stale = await sweepStaleTokens(db, now, batch, stopped);
   if (!stopped()) {
     // Never backwards: an instance whose clock is behind must not make the next run re-read a longer past.
     await db.$executeRaw`UPDATE jobs_state SET events_through = GREATEST(events_through, ${now}), last_run_at = ${now} WHERE id = 1`;
@@ -80,7 +84,7 @@ async function maintain(db: PrismaClient, now: Date, options: MaintenanceOptions
     usageHours: await pruneRows(db, "token_usage", "hour", "<=", new Date(usageCutoff.getTime() - HOUR_MS), prune, stopped),
     addresses: await pruneRows(db, "token_addresses", "last_seen_at", "<", usageCutoff, prune, stopped),
   };
-  return { expired, overlapsEnded, deleted };
+  return { expired, overlapsEnded, stale, deleted };
 }
 
 /** Records each event not yet recorded; `occurredAt` is when it happened, not when it was noticed. */

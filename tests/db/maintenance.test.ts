@@ -294,6 +294,7 @@ describe("the run", () => {
     expect(await run(at(base, 2 * HOUR), { signal: controller.signal })).toEqual({
       expired: 0,
       overlapsEnded: 0,
+      stale: { warned: 0, revoked: 0 },
       deleted: { auditEvents: 0, usageHours: 0, addresses: 0 },
     });
     expect((await (await prisma()).jobsState.findUniqueOrThrow({ where: { id: 1 } })).eventsThrough).toEqual(base);

@@ -27,7 +27,7 @@ function errorsOf(input: unknown) {
 
 describe("tokenListQuerySchema", () => {
   test("defaults: everything, newest first, page 1 of 20", () => {
-    expect(tokenListQuerySchema.parse({})).toEqual({ q: "", guid: "", scope: "", status: "all", sort: "created", order: "desc", page: 1, perPage: 20 });
+    expect(tokenListQuerySchema.parse({})).toEqual({ q: "", guid: "", scope: "", status: "all", unused: "", sort: "created", order: "desc", page: 1, perPage: 20 });
     expect(DEFAULT_TOKEN_LIST_QUERY).toEqual(tokenListQuerySchema.parse({}));
   });
 
@@ -69,6 +69,7 @@ describe("tokenListQueryFromSearchParams", () => {
         guid: "3F2B8C1E-7A4D-4E8B-9C0F-1A2B3C4D5E6F",
         scope: "tokens:write",
         status: "inactive",
+        unused: "never",
         sort: "expires",
         order: "asc",
         page: "3",
@@ -79,6 +80,7 @@ describe("tokenListQueryFromSearchParams", () => {
       guid: "3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f",
       scope: "tokens:write",
       status: "inactive",
+      unused: "never",
       sort: "expires",
       order: "asc",
       page: 3,

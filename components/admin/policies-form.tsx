@@ -9,8 +9,8 @@ import { Button } from "@/components/ui/button";
 import { FieldError } from "@/components/ui/field-error";
 import { fieldErrorsOf, type FieldErrors } from "@/lib/errors";
 import { ADMIN_TOKENS_PATH } from "@/lib/paths";
-import { durationWords, plural } from "@/lib/policies/rules";
-import { MAX_ACTIVE_TOKENS_LIMIT, MAX_LIFETIME_DAYS_LIMIT, updatePoliciesSchema } from "@/lib/validation/policies";
+import { durationWords, plural, UNUSED_WARNING_DAYS } from "@/lib/policies/rules";
+import { MAX_ACTIVE_TOKENS_LIMIT, MAX_LIFETIME_DAYS_LIMIT, REVOKE_UNUSED_MAX_DAYS, REVOKE_UNUSED_MIN_DAYS, updatePoliciesSchema } from "@/lib/validation/policies";
 import { MAX_ROTATION_OVERLAP_SECONDS } from "@/lib/validation/tokens";
 import type { Policies, PoliciesActionResult } from "./types";
 
@@ -27,7 +27,7 @@ type Unit = (typeof UNITS)[number]["value"];
 const secondsPer = (unit: Unit) => UNITS.find((u) => u.value === unit)!.seconds;
 
 type Limit = { limited: boolean; amount: string };
-type Values = { lifetime: Limit; overlap: Limit & { unit: Unit }; active: Limit };
+type Values = { lifetime: Limit; overlap: Limit & { unit: Unit }; active: Limit; unused: Limit };
 
 /** An overlap in the largest unit it is a whole number of (7 days, 90 minutes), as it was most likely set. */
 function overlapUnit(seconds: number | null): Unit {
@@ -42,6 +42,7 @@ function valuesOf(policies: Policies): Values {
     lifetime: limit(policies.maxTokenLifetimeDays),
     overlap: { ...limit(policies.maxRotationOverlapSeconds, secondsPer(unit)), unit },
     active: limit(policies.maxActiveTokensPerUser),
+    unused: limit(policies.revokeUnusedAfterDays),
   };
 }
 
@@ -53,15 +54,17 @@ function payloadOf(values: Values): Record<keyof Policies, number | null> {
     maxTokenLifetimeDays: values.lifetime.limited ? numberOf(values.lifetime.amount) : null,
     maxRotationOverlapSeconds: values.overlap.limited ? numberOf(values.overlap.amount) * secondsPer(values.overlap.unit) : null,
     maxActiveTokensPerUser: values.active.limited ? numberOf(values.active.amount) : null,
+    revokeUnusedAfterDays: values.unused.limited ? numberOf(values.unused.amount) : null,
   };
 }
 
 function summary(policies: Policies): { label: string; value: string }[] {
-  const { maxTokenLifetimeDays: days, maxRotationOverlapSeconds: overlap, maxActiveTokensPerUser: active } = policies;
+  const { maxTokenLifetimeDays: days, maxRotationOverlapSeconds: overlap, maxActiveTokensPerUser: active, revokeUnusedAfterDays: unused } = policies;
   return [
     { label: "Maximum token lifetime", value: days === null ? "No limit" : plural(days, "day") },
     { label: "Maximum rotation overlap", value: overlap === null ? "No limit" : overlap === 0 ? "No overlap" : durationWords(overlap) },
     { label: "Maximum active tokens per person", value: active === null ? "No limit" : plural(active, "token") },
+    { label: "Revoke unused tokens", value: unused === null ? "Never" : `After ${plural(unused, "day")} unused` },
   ];
 }
 
@@ -79,7 +82,7 @@ function BreachNotice({ count }: { count: number }) {
 }
 
 /**
- * The three limits, each "No limit" or a number. The server validates again with the same schema
+ * The limits, each "No limit" (for unused tokens: "Never") or a number. The server validates again with the same schema
  * and records the change; the answer says how many existing tokens break the policies now.
  */
 export function PoliciesForm({ policies, save }: { policies: Policies; save: (input: unknown) => Promise<PoliciesActionResult> }) {
@@ -202,6 +205,22 @@ export function PoliciesForm({ policies, save }: { policies: Policies; save: (in
           max={MAX_ACTIVE_TOKENS_LIMIT}
           unit={<span className="text-sm text-gray-700">tokens</span>}
         />
+        <LimitField
+          id={`${id}-revokeUnusedAfterDays`}
+          legend="Revoke unused tokens"
+          hint={
+            `Active tokens not used for this many days (${REVOKE_UNUSED_MIN_DAYS}–${REVOKE_UNUSED_MAX_DAYS}; counted from their creation if never used) are ` +
+            `revoked by Tollgate. Their owners are warned by mail ${UNUSED_WARNING_DAYS} days before, and a use in between cancels it.`
+          }
+          limit={values.unused}
+          onChange={(value) => change("unused", value)}
+          errors={errors.revokeUnusedAfterDays}
+          min={REVOKE_UNUSED_MIN_DAYS}
+          max={REVOKE_UNUSED_MAX_DAYS}
+          offLabel="Never"
+          onLabel="After"
+          unit={<span className="text-sm text-gray-700">days unused</span>}
+        />
         <div className="border-t border-gray-200 pt-4">
           <Button type="submit" variant="primary" disabled={pending}>
             {pending ? "Saving…" : "Save policies"}
@@ -212,7 +231,7 @@ export function PoliciesForm({ policies, save }: { policies: Policies; save: (in
   );
 }
 
-/** One limit: "No limit", or "At most" with its number (the input's id is `id`, which field errors focus). */
+/** One limit: "No limit" (`offLabel`), or "At most" (`onLabel`) with its number (the input's id is `id`, which field errors focus). */
 function LimitField({
   id,
   legend,
@@ -223,6 +242,8 @@ function LimitField({
   min,
   max,
   unit,
+  offLabel = "No limit",
+  onLabel = "At most",
 }: {
   id: string;
   legend: string;
@@ -233,6 +254,8 @@ function LimitField({
   min: number;
   max?: number;
   unit: ReactNode;
+  offLabel?: string;
+  onLabel?: string;
 }) {
   return (
     <fieldset aria-describedby={`${id}-hint`}>
@@ -243,12 +266,12 @@ function LimitField({
       <div className="mt-2 flex flex-col gap-2 sm:flex-row sm:items-center sm:gap-6">
         <label className="flex items-center gap-2 text-sm text-gray-900">
           <input type="radio" name={`${id}-mode`} checked={!limit.limited} onChange={() => onChange({ limited: false })} className="size-4 accent-brand-600" />
-          No limit
+          {offLabel}
         </label>
         <div className="flex flex-wrap items-center gap-2">
           <label className="flex items-center gap-2 text-sm text-gray-900">
             <input type="radio" name={`${id}-mode`} checked={limit.limited} onChange={() => onChange({ limited: true })} className="size-4 accent-brand-600" />
-            At most
+            {onLabel}
           </label>
           <label htmlFor={id} className="sr-only">
             {legend}

@@ -1,7 +1,7 @@
 import Form from "next/form";
 import Link from "next/link";
 import { ADMIN_TOKENS_PATH } from "@/lib/paths";
-import { PAGE_SIZES } from "@/lib/validation/token-list";
+import { PAGE_SIZES, UNUSED_FILTERS, UNUSED_LABELS } from "@/lib/validation/token-list";
 import { INVENTORY_FILTER_NAMES, DEFAULT_INVENTORY_QUERY, type InventoryQuery } from "@/lib/validation/admin-tokens";
 import { buttonClasses } from "@/components/ui/button";
 
@@ -19,13 +19,7 @@ const STATUS_OPTIONS = [
   ["expired", "Expired"],
   ["scheduled", "Scheduled"],
 ] as const;
-const UNUSED_OPTIONS = [
-  ["", "Any"],
-  ["30", "30+ days"],
-  ["90", "90+ days"],
-  ["365", "365+ days"],
-  ["never", "Never used"],
-] as const;
+const UNUSED_OPTIONS = UNUSED_FILTERS.map((value) => [value, UNUSED_LABELS[value]] as const);
 const EXPIRING_OPTIONS = [
   ["", "Any time"],
   ["7", "Within 7 days"],

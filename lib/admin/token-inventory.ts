@@ -4,6 +4,7 @@ import { ValidationError, fieldErrorsOf } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { getPolicies, policyBreachSql, type Policies } from "@/lib/policies/service";
 import { tokenInclude, toView, type TokenView } from "@/lib/tokens/service";
+import { unusedSql } from "@/lib/tokens/unused";
 import { guidSchema } from "@/lib/validation/tokens";
 import { inventoryQuerySchema, type InventoryQuery, type InventorySort } from "@/lib/validation/admin-tokens";
 import { z } from "@/lib/validation/zod";
@@ -112,12 +113,7 @@ function filterSql(query: InventoryQuery, policies: Policies, now: Date): Prisma
   }
   if (query.scope) conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "token_scopes" s WHERE s."token_guid" = t."guid" AND s."scope_name" = ${query.scope})`);
   if (query.status !== "all") conditions.push(statusSql(query.status, now));
-  if (query.unused === "never") conditions.push(Prisma.sql`t."last_used_at" IS NULL`);
-  else if (query.unused) {
-    const since = daysFrom(now, -Number(query.unused));
-    // Implied (a token is used after its creation), and said so that walks by creation start at `since` instead of scanning the newer tokens.
-    conditions.push(Prisma.sql`COALESCE(t."last_used_at", t."created_at") <= ${since} AND t."created_at" <= ${since}`);
-  }
+  if (query.unused) conditions.push(unusedSql(query.unused, now));
   if (query.expiring) {
     conditions.push(Prisma.sql`(t."revoked_at" IS NULL AND t."valid_to" > ${now} AND t."valid_to" <= ${daysFrom(now, Number(query.expiring))})`);
   }

@@ -88,6 +88,10 @@ export function describeEvent(view: EventView, reader?: EventReader): string {
       return `Deleted ${tokenName(view, reader)}`;
     case "token.expired":
       return `${tokenName(view, reader)} expired`;
+    case "token.revoked_unused": {
+      const days = count(d.days);
+      return `Revoked ${tokenName(view, reader)}: not used for ${days ? `${days} days` : "too long"} (the stale-token policy)`;
+    }
     case "token.new_address": {
       const address = text(d.ip) ?? view.ip;
       return `${tokenName(view, reader)} was used from a new address${address ? ` (${address})` : ""}`;

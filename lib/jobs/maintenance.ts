@@ -8,6 +8,7 @@ import { expiryEvent, overlapEndEvent } from "@/lib/tokens/passed-ends";
 import { sendReminders } from "./reminders";
 import { MAIL_RETENTION_DAYS, pruneMail } from "@/lib/mail/outbox";
 import { pruneReadNotifications } from "@/lib/notifications/prune";
+import { sweepStaleTokens, type StaleResult } from "./stale-tokens";
 
 /**
  * The periodic job (docs/architecture.md, "Maintenance job"): records the events time derives
@@ -40,6 +41,8 @@ export type MaintenanceResult = {
   overlapsEnded: number;
   /** Reminders before expiry and notices at expiry added (lib/jobs/reminders.ts). */
   reminders: number;
+  /** The stale-token policy: tokens warned and revoked for going unused. */
+  stale: StaleResult;
   deleted: { auditEvents: number; usageHours: number; addresses: number };
   /** Sent and given-up mail past MAIL_RETENTION_DAYS; read notices past the audit retention. */
   mail: { pruned: number };
@@ -75,6 +78,7 @@ async function maintain(db: PrismaClient, now: Date, options: MaintenanceOptions
   const expired = await recordExpiries(db, from, now, batch, stopped);
   const overlapsEnded = await recordOverlapEnds(db, from, now, batch, stopped);
   const reminders = await sendReminders(db, from, now, batch, stopped);
+  const stale = await sweepStaleTokens(db, now, batch, stopped);
   if (!stopped()) {
     // Never backwards: an instance whose clock is behind must not make the next run re-read a longer past.
     await db.$executeRaw`UPDATE jobs_state SET events_through = GREATEST(events_through, ${now}), last_run_at = ${now} WHERE id = 1`;
@@ -91,7 +95,7 @@ async function maintain(db: PrismaClient, now: Date, options: MaintenanceOptions
   };
   const mail = { pruned: await pruneMail(db, new Date(now.getTime() - MAIL_RETENTION_DAYS * DAY_MS), prune, stopped) };
   const notifications = { pruned: await pruneReadNotifications(db, auditCutoff, prune, stopped) };
-  return { expired, overlapsEnded, reminders, deleted, mail, notifications };
+  return { expired, overlapsEnded, reminders, stale, deleted, mail, notifications };
 }
 
 /** Records each event not yet recorded; `occurredAt` is when it happened, not when it was noticed. */

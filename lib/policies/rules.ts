@@ -10,9 +10,14 @@ export type Policies = {
   maxRotationOverlapSeconds: number | null;
   /** Tokens a person may have active (or scheduled) at once. */
   maxActiveTokensPerUser: number | null;
+  /** Tokens unused (or never used) for this many days are revoked by the system, after a warning (lib/jobs/stale-tokens.ts). */
+  revokeUnusedAfterDays: number | null;
 };
 
-export const NO_POLICIES: Policies = { maxTokenLifetimeDays: null, maxRotationOverlapSeconds: null, maxActiveTokensPerUser: null };
+export const NO_POLICIES: Policies = { maxTokenLifetimeDays: null, maxRotationOverlapSeconds: null, maxActiveTokensPerUser: null, revokeUnusedAfterDays: null };
+
+/** The stale-token policy warns this long before it revokes, and never revokes a token warned less long ago. */
+export const UNUSED_WARNING_DAYS = 7;
 
 const DAY_MS = 24 * 3600_000;
 

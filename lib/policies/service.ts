@@ -15,7 +15,7 @@ import { NO_POLICIES, type Policies } from "./rules";
  */
 export { NO_POLICIES, type Policies };
 
-const POLICY_COLUMNS = { maxTokenLifetimeDays: true, maxRotationOverlapSeconds: true, maxActiveTokensPerUser: true } as const;
+const POLICY_COLUMNS = { maxTokenLifetimeDays: true, maxRotationOverlapSeconds: true, maxActiveTokensPerUser: true, revokeUnusedAfterDays: true } as const;
 
 type Reader = { deploymentSettings: Prisma.TransactionClient["deploymentSettings"] };
 

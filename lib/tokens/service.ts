@@ -20,6 +20,7 @@ import { generateSecret, hashSecret, partialOf } from "./secret";
 import { activeWhere, inactiveWhere, liveWhere, statusOf } from "./status";
 import type { TokenView } from "./contract";
 import { tokenChanged } from "./events";
+import { unusedWhere } from "./unused";
 import { recordPassedEnds } from "./passed-ends";
 import { endMoved, withdrawReminders } from "./reminders";
 import type { VerifiedToken } from "./verify";
@@ -103,6 +104,7 @@ const FILTER_CONDITIONS: { [K in FilterName]: (value: TokenListQuery[K], now: Da
   },
   scope: (scope) => [{ scopes: { some: { scopeName: scope } } }],
   status: (status, now) => (status === "active" ? [activeWhere(now)] : status === "inactive" ? [inactiveWhere(now)] : []),
+  unused: (unused, now) => (unused ? [unusedWhere(unused, now)] : []),
 };
 
 function conditionsOf<K extends FilterName>(name: K, query: TokenListQuery, now: Date): Prisma.TokenWhereInput[] {

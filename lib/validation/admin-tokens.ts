@@ -2,7 +2,7 @@ import { ADMIN_TOKENS_PATH } from "@/lib/paths";
 import { z } from "./zod";
 import { strictFields } from "./fields";
 import { scopeNameSchema } from "./tokens";
-import { PAGE_SIZES, SORT_ORDERS } from "./token-list";
+import { PAGE_SIZES, SORT_ORDERS, UNUSED_DESCRIPTION, unusedFilterSchema } from "./token-list";
 
 /**
  * The administrators' token inventory (/admin/tokens and GET /api/v1/admin/tokens): its filters,
@@ -12,7 +12,6 @@ import { PAGE_SIZES, SORT_ORDERS } from "./token-list";
  */
 
 export const INVENTORY_STATUSES = ["all", "active", "inactive", "revoked", "expired", "scheduled"] as const;
-export const UNUSED_FILTERS = ["", "30", "90", "365", "never"] as const;
 export const EXPIRING_FILTERS = ["", "7", "30"] as const;
 export const INVENTORY_SORTS = ["owner", "name", "status", "created", "lastUsed", "expires"] as const;
 export type InventorySort = (typeof INVENTORY_SORTS)[number];
@@ -32,11 +31,7 @@ export const INVENTORY_PARAMETERS = {
     description: "active; inactive (revoked, expired or not yet valid); or one of revoked, expired, scheduled; or all.",
     schema: oneOf("status", INVENTORY_STATUSES).default("all"),
   },
-  unused: {
-    description:
-      "30, 90 or 365: not used for at least that many days (a never-used token counts from its creation); never: never used.",
-    schema: oneOf("unused", UNUSED_FILTERS).default(""),
-  },
+  unused: { description: UNUSED_DESCRIPTION, schema: unusedFilterSchema.default("") },
   expiring: {
     description: "7 or 30: not revoked, and its validTo is in the future and at most that many days away.",
     schema: oneOf("expiring", EXPIRING_FILTERS).default(""),

@@ -70,6 +70,18 @@ export function guidPrefixBounds(prefix: string): { from: string; to: string } {
 export const TOKEN_STATUS_FILTERS = ["all", "active", "inactive"] as const;
 const STATUS_LABELS: Record<(typeof TOKEN_STATUS_FILTERS)[number], string> = { all: "All", active: "Active", inactive: "Inactive" };
 
+/**
+ * "Not used for 30, 90 or 365 days, or never used": one parameter, `unused`, for the person's list
+ * and the administrators' inventory alike (its condition: lib/tokens/unused.ts).
+ */
+export const UNUSED_FILTERS = ["", "30", "90", "365", "never"] as const;
+export type UnusedFilter = (typeof UNUSED_FILTERS)[number];
+export const UNUSED_DESCRIPTION =
+  "30, 90 or 365: not used for at least that many days (a never-used token counts from its creation); never: never used.";
+export const unusedFilterSchema = z.enum(UNUSED_FILTERS, { message: "unused must be one of: 30, 90, 365, never (or empty)." });
+/** The options' words, on the person's list and the inventory alike. */
+export const UNUSED_LABELS: Record<UnusedFilter, string> = { "": "Any", "30": "30+ days", "90": "90+ days", "365": "365+ days", never: "Never used" };
+
 export const TOKEN_LIST_FILTERS = {
   q: {
     label: "Name",
@@ -107,6 +119,13 @@ export const TOKEN_LIST_FILTERS = {
     description: "active, inactive (revoked, expired or not yet valid), or all.",
     schema: z.enum(TOKEN_STATUS_FILTERS, { message: `status must be one of: ${TOKEN_STATUS_FILTERS.join(", ")}.` }).default("all"),
     control: { kind: "select", options: () => TOKEN_STATUS_FILTERS.map((value) => ({ value, label: STATUS_LABELS[value] })) },
+  },
+  unused: {
+    label: "Unused for",
+    noun: "unused filter",
+    description: UNUSED_DESCRIPTION,
+    schema: unusedFilterSchema.default(""),
+    control: { kind: "select", options: () => UNUSED_FILTERS.map((value) => ({ value, label: UNUSED_LABELS[value] })) },
   },
 } satisfies Record<string, FilterDeclaration>;
 

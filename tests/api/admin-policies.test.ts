@@ -15,7 +15,7 @@ jest.setTimeout(30_000);
 const DAY = 24 * 3600_000;
 const ADMIN = ["admin:read", "admin:write", "tokens:read", "tokens:write"];
 const MANAGE = ["tokens:read", "tokens:write"];
-const NONE = { maxTokenLifetimeDays: null, maxRotationOverlapSeconds: null, maxActiveTokensPerUser: null };
+const NONE = { maxTokenLifetimeDays: null, maxRotationOverlapSeconds: null, maxActiveTokensPerUser: null, revokeUnusedAfterDays: null };
 
 async function seed() {
   const admin = await createUser({ name: "Admin", scopes: ADMIN });
@@ -58,11 +58,11 @@ describe("reading and changing the policies", () => {
       maxTokenLifetimeDays: 30,
       breakingTokens: { total: 4, maxTokenLifetimeDays: 4, maxRotationOverlapSeconds: 0, maxActiveTokensPerUser: 0 },
     });
-    const more = await asAdmin("PATCH", { maxRotationOverlapSeconds: 3600, maxActiveTokensPerUser: 2 });
-    expect(more.body).toMatchObject({ maxTokenLifetimeDays: 30, maxRotationOverlapSeconds: 3600, maxActiveTokensPerUser: 2 });
+    const more = await asAdmin("PATCH", { maxRotationOverlapSeconds: 3600, maxActiveTokensPerUser: 2, revokeUnusedAfterDays: 90 });
+    expect(more.body).toMatchObject({ maxTokenLifetimeDays: 30, maxRotationOverlapSeconds: 3600, maxActiveTokensPerUser: 2, revokeUnusedAfterDays: 90 });
     // The administrator's three tokens: one is beyond the first two.
     expect(more.body.breakingTokens).toEqual({ total: 4, maxTokenLifetimeDays: 4, maxRotationOverlapSeconds: 0, maxActiveTokensPerUser: 1 });
-    expect((await asAdmin("GET")).body).toEqual({ maxTokenLifetimeDays: 30, maxRotationOverlapSeconds: 3600, maxActiveTokensPerUser: 2 });
+    expect((await asAdmin("GET")).body).toEqual({ maxTokenLifetimeDays: 30, maxRotationOverlapSeconds: 3600, maxActiveTokensPerUser: 2, revokeUnusedAfterDays: 90 });
   });
 
   test.each([
@@ -71,6 +71,9 @@ describe("reading and changing the policies", () => {
     [{ maxRotationOverlapSeconds: -1 }, "maxRotationOverlapSeconds"],
     [{ maxRotationOverlapSeconds: "1h" }, "maxRotationOverlapSeconds"],
     [{ maxActiveTokensPerUser: 100_001 }, "maxActiveTokensPerUser"],
+    [{ revokeUnusedAfterDays: 29 }, "revokeUnusedAfterDays"],
+    [{ revokeUnusedAfterDays: 3651 }, "revokeUnusedAfterDays"],
+    [{ revokeUnusedAfterDays: "90" }, "revokeUnusedAfterDays"],
     [{ maxActiveTokens: 5 }, "maxActiveTokens"],
   ])("%j: 400 naming %s, and nothing changes", async (body, field) => {
     const error = expectRefused(await asAdmin("PATCH", body), 400, "invalid_request");

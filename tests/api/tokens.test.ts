@@ -246,7 +246,7 @@ describe("GET /api/v1/tokens", () => {
     ["guid=3f2b8c1", "guid", /at least the first 8 characters of the GUID/],
     ["guid=3f2b8c1z", "guid", /only the hex digits/],
     ["guid=3f2b-8c1e", "guid", /hyphens where a GUID has them/],
-    ["colour=red", "colour", /Unknown query parameter.*q, guid, scope, status, sort, order, page, perPage/],
+    ["colour=red", "colour", /Unknown query parameter.*q, guid, scope, status, unused, sort, order, page, perPage/],
     ["status=active&status=all", "status", /once/],
   ])("?%s: 400 naming %s and what is allowed", async (query, field, message) => {
     const reply = await asAdmin("GET", `/api/v1/tokens?${query}`);

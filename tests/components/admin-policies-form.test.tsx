@@ -5,7 +5,7 @@ import type { Policies, PoliciesActionResult } from "@/components/admin/types";
 
 jest.setTimeout(30_000);
 
-const NONE: Policies = { maxTokenLifetimeDays: null, maxRotationOverlapSeconds: null, maxActiveTokensPerUser: null };
+const NONE: Policies = { maxTokenLifetimeDays: null, maxRotationOverlapSeconds: null, maxActiveTokensPerUser: null, revokeUnusedAfterDays: null };
 const BREACHES = { total: 3, maxTokenLifetimeDays: 3, maxRotationOverlapSeconds: 0, maxActiveTokensPerUser: 0 };
 
 function renderForm(policies: Policies, answer?: (input: Policies) => PoliciesActionResult) {
@@ -21,9 +21,9 @@ function renderForm(policies: Policies, answer?: (input: Policies) => PoliciesAc
 const group = (form: HTMLElement, name: string) => within(form).getByRole("group", { name });
 
 test("shows the policies in force, and each limit as “No limit” or its number in its unit", () => {
-  const { form } = renderForm({ maxTokenLifetimeDays: 90, maxRotationOverlapSeconds: 5400, maxActiveTokensPerUser: null });
+  const { form } = renderForm({ maxTokenLifetimeDays: 90, maxRotationOverlapSeconds: 5400, maxActiveTokensPerUser: null, revokeUnusedAfterDays: 365 });
   const inForce = screen.getByRole("region", { name: "In force" });
-  expect(within(inForce).getAllByRole("definition").map((d) => d.textContent)).toEqual(["90 days", "90 minutes", "No limit"]);
+  expect(within(inForce).getAllByRole("definition").map((d) => d.textContent)).toEqual(["90 days", "90 minutes", "No limit", "After 365 days unused"]);
   expect(within(group(form, "Maximum token lifetime")).getByRole("radio", { name: "At most" })).toBeChecked();
   expect(within(form).getByRole("spinbutton", { name: "Maximum token lifetime" })).toHaveValue(90);
   expect(within(form).getByRole("spinbutton", { name: "Maximum rotation overlap" })).toHaveValue(90);
@@ -39,7 +39,7 @@ test("sends every limit, the overlap in seconds, and says how many tokens break 
   await user.click(within(group(form, "Maximum rotation overlap")).getByRole("radio", { name: "At most" }));
   await user.type(within(form).getByRole("spinbutton", { name: "Maximum rotation overlap" }), "2");
   await user.click(within(form).getByRole("button", { name: "Save policies" }));
-  expect(calls).toEqual([{ maxTokenLifetimeDays: 30, maxRotationOverlapSeconds: 7200, maxActiveTokensPerUser: null }]);
+  expect(calls).toEqual([{ maxTokenLifetimeDays: 30, maxRotationOverlapSeconds: 7200, maxActiveTokensPerUser: null, revokeUnusedAfterDays: null }]);
   const status = await screen.findByRole("status");
   expect(status).toHaveTextContent("3 existing tokens break them; they keep working until they end. Show them");
   expect(within(status).getByRole("link", { name: "Show them" })).toHaveAttribute("href", "/admin/tokens?breaksPolicy=1");

@@ -295,6 +295,7 @@ describe("the run", () => {
       expired: 0,
       overlapsEnded: 0,
       reminders: 0,
+      stale: { warned: 0, revoked: 0 },
       deleted: { auditEvents: 0, usageHours: 0, addresses: 0 },
       mail: { pruned: 0 },
       notifications: { pruned: 0 },

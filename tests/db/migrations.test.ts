@@ -289,7 +289,10 @@ describe("the migrated schema is the one Prisma expects", () => {
     expect(lines(columns)).toEqual(expected.columns);
     expect(lines(await keyColumns("PRIMARY KEY"))).toEqual(expected.primaryKeys);
     expect(lines(uniqueIndexes)).toEqual(expected.uniques);
-    expect(indexes.map((i) => i.name).sort()).toEqual(expected.indexes);
+    // An expression index Prisma cannot declare (its comment in the schema says so).
+    const sqlOnly = ["tokens_unused_idx"];
+    expect(indexes.map((i) => i.name).filter((name) => !sqlOnly.includes(name)).sort()).toEqual(expected.indexes);
+    expect(indexes.map((i) => i.name)).toEqual(expect.arrayContaining(sqlOnly));
     expect(lines(foreignKeys)).toEqual(expected.foreignKeys);
   });
 
@@ -334,6 +337,7 @@ describe("the migrated schema is the one Prisma expects", () => {
       revokedById: userId,
       revocationReason: "r".repeat(500),
       revokedBySystem: true,
+      unusedWarnedAt: new Date("2030-01-06T00:00:00.008Z"),
     };
     const secret = { hash: "f".repeat(64), tokenGuid: guid, createdAt: at("2030-01-05T00:00:00.011Z"), expiresAt: at("2030-01-07T00:00:00.012Z") };
     const tokenScope = { tokenGuid: guid, scopeName: scope.name };

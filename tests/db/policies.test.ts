@@ -58,11 +58,11 @@ describe("setPolicies", () => {
   test("changes only the fields given; null removes a limit; getPolicies reads what was saved", async () => {
     expect(await getPolicies()).toEqual(NO_POLICIES);
     const first = await setPolicies(admin, { maxTokenLifetimeDays: 90 }, T0);
-    expect(first.policies).toEqual({ maxTokenLifetimeDays: 90, maxRotationOverlapSeconds: null, maxActiveTokensPerUser: null });
-    await setPolicies(admin, { maxRotationOverlapSeconds: 3600, maxActiveTokensPerUser: 10 }, T0);
-    expect(await getPolicies()).toEqual({ maxTokenLifetimeDays: 90, maxRotationOverlapSeconds: 3600, maxActiveTokensPerUser: 10 });
-    const cleared = await setPolicies(admin, { maxTokenLifetimeDays: null }, T0);
-    expect(cleared.policies).toEqual({ maxTokenLifetimeDays: null, maxRotationOverlapSeconds: 3600, maxActiveTokensPerUser: 10 });
+    expect(first.policies).toEqual({ ...NO_POLICIES, maxTokenLifetimeDays: 90 });
+    await setPolicies(admin, { maxRotationOverlapSeconds: 3600, maxActiveTokensPerUser: 10, revokeUnusedAfterDays: 90 }, T0);
+    expect(await getPolicies()).toEqual({ maxTokenLifetimeDays: 90, maxRotationOverlapSeconds: 3600, maxActiveTokensPerUser: 10, revokeUnusedAfterDays: 90 });
+    const cleared = await setPolicies(admin, { maxTokenLifetimeDays: null, revokeUnusedAfterDays: null }, T0);
+    expect(cleared.policies).toEqual({ maxTokenLifetimeDays: null, maxRotationOverlapSeconds: 3600, maxActiveTokensPerUser: 10, revokeUnusedAfterDays: null });
     expect((await setPolicies(admin, {}, T0)).policies).toEqual(cleared.policies);
   });
 
@@ -70,13 +70,14 @@ describe("setPolicies", () => {
     ["maxTokenLifetimeDays", 1, 3650, [0, 3651, 1.5, "30", true]],
     ["maxRotationOverlapSeconds", 0, 30 * 24 * 3600, [-1, 30 * 24 * 3600 + 1, 0.5, "3600"]],
     ["maxActiveTokensPerUser", 1, 100_000, [0, 100_001, 2.5, "5"]],
+    ["revokeUnusedAfterDays", 30, 3650, [29, 3651, 30.5, "90", 0]],
   ] as const)("%s accepts %d and %d and refuses what lies outside, naming the field", async (field, min, max, invalid) => {
     expect((await setPolicies(admin, { [field]: min }, T0)).policies[field]).toBe(min);
     expect((await setPolicies(admin, { [field]: max }, T0)).policies[field]).toBe(max);
     for (const value of invalid) {
       const errors = await fieldErrors(setPolicies(admin, { [field]: value }, T0));
       expect(Object.keys(errors)).toEqual([field]);
-      expect(errors[field]![0]).toMatch(/must be a whole number of .* or null for no limit\./);
+      expect(errors[field]![0]).toMatch(/must be a whole number of .* or null for (no limit|never revoking unused tokens)\./);
     }
     expect((await getPolicies())[field]).toBe(max);
   });
@@ -92,7 +93,7 @@ describe("setPolicies", () => {
     // Later than every other test's changes, so these two are the last recorded.
     const t1 = at(1000 * DAY);
     await setPolicies(admin, { maxTokenLifetimeDays: 30 }, t1);
-    await setPolicies(admin, { maxTokenLifetimeDays: 7, maxActiveTokensPerUser: 3 }, at(SECOND, t1));
+    await setPolicies(admin, { maxTokenLifetimeDays: 7, maxActiveTokensPerUser: 3, revokeUnusedAfterDays: 365 }, at(SECOND, t1));
     const events = await db.auditEvent.findMany({ where: { action: "policy.changed", occurredAt: { gte: t1 } }, orderBy: { occurredAt: "asc" } });
     expect(events.slice(-2).map(({ actorKind, actorUserId, actorLabel, ip, userAgent, details, occurredAt }) => ({ actorKind, actorUserId, actorLabel, ip, userAgent, details, occurredAt }))).toEqual([
       {
@@ -108,7 +109,7 @@ describe("setPolicies", () => {
         occurredAt: at(SECOND, t1),
         details: {
           before: { ...NO_POLICIES, maxTokenLifetimeDays: 30 },
-          after: { maxTokenLifetimeDays: 7, maxRotationOverlapSeconds: null, maxActiveTokensPerUser: 3 },
+          after: { maxTokenLifetimeDays: 7, maxRotationOverlapSeconds: null, maxActiveTokensPerUser: 3, revokeUnusedAfterDays: 365 },
         },
       }),
     ]);
@@ -286,7 +287,7 @@ describe("existing tokens that break the policies", () => {
     const { token: rotated } = await make(other.id, "Rotated", { validTo: iso(at(DAY)) });
     await rotateToken(other.id, rotated.guid, { overlapSeconds: 7200 }, T0);
 
-    const policies = { maxTokenLifetimeDays: 30, maxRotationOverlapSeconds: 3600, maxActiveTokensPerUser: 2 };
+    const policies = { ...NO_POLICIES, maxTokenLifetimeDays: 30, maxRotationOverlapSeconds: 3600, maxActiveTokensPerUser: 2 };
     // user has 3 live tokens (one beyond 2); other has 2 (scheduled + rotated).
     expect(await countPolicyBreaches(policies, T0)).toEqual({ total: 3, maxTokenLifetimeDays: 2, maxRotationOverlapSeconds: 1, maxActiveTokensPerUser: 1 });
     expect(await countPolicyBreaches({ ...policies, maxRotationOverlapSeconds: 7200 }, T0)).toMatchObject({ maxRotationOverlapSeconds: 0 });

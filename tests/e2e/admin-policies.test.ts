@@ -77,7 +77,7 @@ test("an administrator sets a 30-day maximum lifetime; the toast says how many t
   await admin.getByRole("heading", { level: 1, name: "Token policies" }).waitFor();
   expect(await seriousViolations(admin)).toEqual([]);
   const inForce = admin.getByRole("region", { name: "In force" });
-  expect(await inForce.getByRole("definition").allTextContents()).toEqual(["No limit", "No limit", "No limit"]);
+  expect(await inForce.getByRole("definition").allTextContents()).toEqual(["No limit", "No limit", "No limit", "Never"]);
 
   await setLimit(admin, "Maximum token lifetime", "30");
   await save(admin);
@@ -90,7 +90,7 @@ test("an administrator sets a 30-day maximum lifetime; the toast says how many t
   expect(await seriousViolations(admin)).toEqual([]);
   await admin.reload();
   await admin.getByRole("form", { name: "Token policies" }).waitFor();
-  expect(await admin.getByRole("region", { name: "In force" }).getByRole("definition").allTextContents()).toEqual(["30 days", "No limit", "No limit"]);
+  expect(await admin.getByRole("region", { name: "In force" }).getByRole("definition").allTextContents()).toEqual(["30 days", "No limit", "No limit", "Never"]);
   expect(await admin.getByRole("spinbutton", { name: "Maximum token lifetime" }).inputValue()).toBe("30");
 });
 

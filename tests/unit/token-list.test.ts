@@ -27,7 +27,7 @@ function errorsOf(input: unknown) {
 
 describe("tokenListQuerySchema", () => {
   test("defaults: everything, newest first, page 1 of 20", () => {
-    expect(tokenListQuerySchema.parse({})).toEqual({ q: "", guid: "", scope: "", status: "all", sort: "created", order: "desc", page: 1, perPage: 20 });
+    expect(tokenListQuerySchema.parse({})).toEqual({ q: "", guid: "", scope: "", status: "all", unused: "", sort: "created", order: "desc", page: 1, perPage: 20 });
     expect(DEFAULT_TOKEN_LIST_QUERY).toEqual(tokenListQuerySchema.parse({}));
   });
 
@@ -69,6 +69,7 @@ describe("tokenListQueryFromSearchParams", () => {
         guid: "3F2B8C1E-7A4D-4E8B-9C0F-1A2B3C4D5E6F",
         scope: "tokens:write",
         status: "inactive",
+        unused: "never",
         sort: "expires",
         order: "asc",
         page: "3",
@@ -79,6 +80,7 @@ describe("tokenListQueryFromSearchParams", () => {
       guid: "3f2b8c1e-7a4d-4e8b-9c0f-1a2b3c4d5e6f",
       scope: "tokens:write",
       status: "inactive",
+      unused: "never",
       sort: "expires",
       order: "asc",
       page: 3,
@@ -159,40 +161,41 @@ describe("the GUID filter", () => {
 describe("derived from the filter declarations", () => {
   test("the query has each declared filter, then the view's sort, order and page", () => {
     expect(Object.keys(tokenListQuerySchema.shape)).toEqual([...FILTER_NAMES, "sort", "order", "page", "perPage"]);
-    expect(FILTER_NAMES).toEqual(["q", "guid", "scope", "status"]);
+    expect(FILTER_NAMES).toEqual(["q", "guid", "scope", "status", "unused"]);
   });
 
   test("a view counts as filtered by each filter away from its default, never by sort or page", () => {
     expect(isFiltered(DEFAULT_TOKEN_LIST_QUERY)).toBe(false);
     expect(activeFilterCount({ ...DEFAULT_TOKEN_LIST_QUERY, sort: "name", page: 4, perPage: 50 })).toBe(0);
-    for (const [name, value] of [["q", "ci"], ["guid", "3f2b8c1e"], ["scope", "tokens:read"], ["status", "active"]] as const) {
+    for (const [name, value] of [["q", "ci"], ["guid", "3f2b8c1e"], ["scope", "tokens:read"], ["status", "active"], ["unused", "never"]] as const) {
       expect({ name, count: activeFilterCount({ ...DEFAULT_TOKEN_LIST_QUERY, [name]: value }) }).toEqual({ name, count: 1 });
     }
     expect(activeFilterCount({ ...DEFAULT_TOKEN_LIST_QUERY, q: "ci", status: "inactive" })).toBe(2);
   });
 
   test("clearing drops every filter and the page, and keeps sort and page size", () => {
-    const view = { q: "ci", guid: "3f2b8c1e", scope: "tokens:read", status: "active", sort: "name", order: "asc", page: 3, perPage: 50 } as const;
+    const view = { q: "ci", guid: "3f2b8c1e", scope: "tokens:read", status: "active", unused: "90", sort: "name", order: "asc", page: 3, perPage: 50 } as const;
     expect(withoutFilters(view)).toEqual({ ...DEFAULT_TOKEN_LIST_QUERY, sort: "name", order: "asc", perPage: 50 });
   });
 
   test("a link leaves out what is at its default; the form's URL keeps what was typed, bad values too", () => {
     expect(listSearch(DEFAULT_TOKEN_LIST_QUERY)).toBe("");
     expect(listSearch({ ...DEFAULT_TOKEN_LIST_QUERY, q: "ci deploy", page: 2 })).toBe("q=ci+deploy&page=2");
-    const submitted: [string, string][] = [["q", "  "], ["guid", "3f2b"], ["scope", ""], ["status", "all"], ["perPage", "50"], ["sort", "created"], ["order", "desc"]];
+    const submitted: [string, string][] = [["q", "  "], ["guid", "3f2b"], ["scope", ""], ["status", "all"], ["unused", ""], ["perPage", "50"], ["sort", "created"], ["order", "desc"]];
     expect(formSearch(submitted)).toBe("guid=3f2b&perPage=50");
     expect(formSearch([["q", " ci "], ["colour", "red"]])).toBe("q=+ci+");
   });
 
   test("the form shows each filter and the page size", () => {
-    expect(filterFormValues({ ...DEFAULT_TOKEN_LIST_QUERY, q: "ci", perPage: 50, page: 2 })).toEqual({ q: "ci", guid: "", scope: "", status: "all", perPage: "50" });
+    expect(filterFormValues({ ...DEFAULT_TOKEN_LIST_QUERY, q: "ci", perPage: 50, page: 2 })).toEqual({ q: "ci", guid: "", scope: "", status: "all", unused: "", perPage: "50" });
   });
 
   test("every filter given in the URL but unusable is explained by name, with its parser's reason", () => {
-    expect(ignoredFilters({ guid: "3f2b", status: "bogus", scope: ["Bad Scope", "tokens:read"], q: "fine", sort: "zzz" })).toEqual([
+    expect(ignoredFilters({ guid: "3f2b", status: "bogus", scope: ["Bad Scope", "tokens:read"], q: "fine", sort: "zzz", unused: "60" })).toEqual([
       "The GUID filter “3f2b” was ignored. Give at least the first 8 characters of the GUID, e.g. 3f2b8c1e.",
       "The scope filter “Bad Scope” was ignored. A scope looks like `tokens:read`.",
       "The status filter “bogus” was ignored. status must be one of: all, active, inactive.",
+      "The unused filter “60” was ignored. unused must be one of: 30, 90, 365, never (or empty).",
     ]);
     expect(ignoredFilters({ q: "x".repeat(201) })).toEqual([`The name search “${"x".repeat(40)}…” was ignored. Search text can be at most 200 characters.`]);
     expect(ignoredFilters({ guid: "", q: "  ", status: "active" })).toEqual([]);
@@ -207,5 +210,12 @@ describe("derived from the filter declarations", () => {
     expect(TOKEN_LIST_FILTERS.scope.control.options(["tokens:read"], "old:scope").map((o) => o.value)).toEqual(["", "tokens:read", "old:scope"]);
     expect(TOKEN_LIST_FILTERS.status.control.options().map((o) => o.value)).toEqual([...TOKEN_STATUS_FILTERS]);
     expect(TOKEN_LIST_FILTERS.guid.control).toMatchObject({ kind: "text", monospace: true });
+    expect(TOKEN_LIST_FILTERS.unused.control.options()).toEqual([
+      { value: "", label: "Any" },
+      { value: "30", label: "30+ days" },
+      { value: "90", label: "90+ days" },
+      { value: "365", label: "365+ days" },
+      { value: "never", label: "Never used" },
+    ]);
   });
 });

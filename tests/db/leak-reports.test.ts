@@ -1,13 +1,12 @@
 import { prisma } from "@/lib/db";
 import type { Client } from "@/lib/client";
 import { deliverDue } from "@/lib/mail/outbox";
-import { mailTransport } from "@/lib/mail/transport";
 import { LEAK_REVOCATION_REASON, parseLeakReport, processLeakReport } from "@/lib/tokens/leaks";
 import { generateSecret } from "@/lib/tokens/secret";
 import { createToken, getToken, revokeToken, rotateToken } from "@/lib/tokens/service";
 import { verifySecret } from "@/lib/tokens/verify";
 import { useFreshDatabase } from "../helpers/database";
-import { recipients, startSmtp, type Mailbox } from "../helpers/smtp";
+import { recipients, useMailbox } from "../helpers/smtp";
 import { createUser } from "../helpers/users";
 
 /** A leak report, worked through on the database: what it revokes, records and tells, once. */
@@ -18,16 +17,7 @@ const HOUR = 3_600_000;
 const at = (ms: number) => new Date(NOW.getTime() + ms);
 const reporter: Client = { address: "203.0.113.9", key: "203.0.113.9", userAgent: "scan-secrets.mjs" };
 
-let mailbox: Mailbox;
-beforeAll(async () => {
-  mailbox = await startSmtp();
-  process.env.SMTP_URL = mailbox.url;
-  process.env.TOLLGATE_SITE_URL = "http://tollgate.test:3000";
-});
-afterAll(async () => {
-  mailTransport().close();
-  await mailbox.stop();
-});
+const mailbox = useMailbox();
 
 const report = (credentials: string[], source?: string) => parseLeakReport({ credentials, ...(source && { source }) });
 

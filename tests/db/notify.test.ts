@@ -1,25 +1,15 @@
 import { prisma } from "@/lib/db";
 import { deliverDue } from "@/lib/mail/outbox";
-import { mailTransport } from "@/lib/mail/transport";
 import { expiringMessage } from "@/lib/notifications/messages";
 import { notify } from "@/lib/notifications/notify";
 import { useFreshDatabase } from "../helpers/database";
-import { recipients, startSmtp, type Mailbox } from "../helpers/smtp";
+import { recipients, useMailbox } from "../helpers/smtp";
 import { createUser } from "../helpers/users";
 
 /** A notice reaches the app and, through the outbox, a real SMTP server: once per dedupe key. */
 useFreshDatabase();
 
-let mailbox: Mailbox;
-beforeAll(async () => {
-  mailbox = await startSmtp();
-  process.env.SMTP_URL = mailbox.url;
-  process.env.TOLLGATE_SITE_URL = "http://tollgate.test:3000";
-});
-afterAll(async () => {
-  mailTransport().close();
-  await mailbox.stop();
-});
+const mailbox = useMailbox();
 
 test("a notice is in the app and, once delivered, in the mailbox, with both bodies and the token's links; the same key twice tells once", async () => {
   const user = await createUser();

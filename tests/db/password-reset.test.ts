@@ -1,14 +1,13 @@
 import { prisma } from "@/lib/db";
 import { TooManyAttemptsError, ValidationError } from "@/lib/errors";
 import { deliverDue } from "@/lib/mail/outbox";
-import { mailTransport } from "@/lib/mail/transport";
 import { createSession } from "@/lib/sessions/service";
 import { hashSecret } from "@/lib/tokens/secret";
 import { changePasswordWithLimits, completePasswordReset, requestPasswordResetWithLimits, resetRequestsIssued } from "@/lib/users/attempt-limits";
 import { inspectResetLink, issuePasswordReset, resetPassword } from "@/lib/users/password-reset";
 import { checkCredentials, findOrCreateExternalUser } from "@/lib/users/service";
 import { useFreshDatabase } from "../helpers/database";
-import { recipients, startSmtp, type Mailbox } from "../helpers/smtp";
+import { recipients, useMailbox } from "../helpers/smtp";
 import { TEST_PASSWORD, createUser } from "../helpers/users";
 
 /** "Forgot password?" and the reset link, with a pinned clock, on the real database and a real SMTP server. */
@@ -21,16 +20,7 @@ const HOUR = 3600_000;
 const NEW_PASSWORD = "a brand new passphrase";
 const CLIENT = { address: "198.51.100.7", key: "198.51.100.7", userAgent: "Reset test" };
 
-let mailbox: Mailbox;
-beforeAll(async () => {
-  mailbox = await startSmtp();
-  process.env.SMTP_URL = mailbox.url;
-  process.env.TOLLGATE_SITE_URL = SITE;
-});
-afterAll(async () => {
-  mailTransport().close();
-  await mailbox.stop();
-});
+const mailbox = useMailbox(SITE);
 
 /** The secrets of every reset link queued for the account, oldest first, read from the mails' text. */
 async function linksQueuedFor(userId: string): Promise<string[]> {

@@ -3,10 +3,9 @@ import { prisma } from "@/lib/db";
 import { runMaintenance } from "@/lib/jobs/maintenance";
 import { sendReminders } from "@/lib/jobs/reminders";
 import { deliverDue } from "@/lib/mail/outbox";
-import { mailTransport } from "@/lib/mail/transport";
 import { createToken, deleteToken, revokeToken, revokeTokenAsAdmin, rotateToken, updateToken } from "@/lib/tokens/service";
 import { useFreshDatabase } from "../helpers/database";
-import { startSmtp, type Mailbox } from "../helpers/smtp";
+import { useMailbox } from "../helpers/smtp";
 import { createUser } from "../helpers/users";
 
 /** Reminders before expiry and the notice at expiry, on a real database and a real SMTP server, with the clock pinned. */
@@ -19,16 +18,7 @@ const DAY = 24 * HOUR;
 const SETTINGS = { auditRetentionDays: 400, usageRetentionDays: 90 };
 const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
 
-let mailbox: Mailbox;
-beforeAll(async () => {
-  mailbox = await startSmtp();
-  process.env.SMTP_URL = mailbox.url;
-  process.env.TOLLGATE_SITE_URL = SITE;
-});
-afterAll(async () => {
-  mailTransport().close();
-  await mailbox.stop();
-});
+const mailbox = useMailbox(SITE);
 
 // Each test lives in its own stretch of time (a year apart), after anything another test did; the job
 // last ran at its start, and the mail other tests left unsent is gone.
@@ -49,9 +39,9 @@ async function tokenUntil(start: Date, validTo: Date | null, name = "Deploy key"
   return { user, userId: user.id, guid: token.guid };
 }
 
-/** The token's notices in the app, oldest first: [kind, title]. */
+/** The token's reminders and expiry notices in the app, oldest first: [kind, title]. */
 async function noticesOf(guid: string) {
-  const rows = await (await prisma()).notification.findMany({ where: { tokenGuid: guid }, orderBy: { createdAt: "asc" }, select: { kind: true, title: true } });
+  const rows = await (await prisma()).notification.findMany({ where: { tokenGuid: guid, kind: { in: ["token.expiring", "token.expired"] } }, orderBy: { createdAt: "asc" }, select: { kind: true, title: true } });
   return rows.map((r) => [r.kind, r.title]);
 }
 const queuedFor = async (userId: string) => (await prisma()).mailOutbox.count({ where: { userId, sentAt: null } });
@@ -242,8 +232,10 @@ describe("a revoked or deleted token, or a disabled account, gets none", () => {
     await revokeToken(queued[0]!.userId, queued[0]!.guid, at(base, 3 * DAY + 2 * MINUTE));
     await revokeTokenAsAdmin(by, queued[1]!.guid, { reason: "No longer needed" }, at(base, 3 * DAY + 2 * MINUTE));
     await deleteToken(queued[2]!.userId, queued[2]!.guid, at(base, 3 * DAY + 2 * MINUTE));
-    expect(await deliverDue(at(base, 3 * DAY + 3 * MINUTE))).toMatchObject({ sent: 1 });
-    for (const token of [...early, ...queued]) expect(mailbox.to(token.user.email)).toEqual([]);
+    // The kept reminder, and the administrator's revocation telling its owner (a notice of its own, not a reminder).
+    expect(await deliverDue(at(base, 3 * DAY + 3 * MINUTE))).toMatchObject({ sent: 2 });
+    for (const token of [...early, queued[0]!, queued[2]!]) expect(mailbox.to(token.user.email)).toEqual([]);
+    expect(mailbox.to(queued[1]!.user.email).map((mail) => mail.subject)).toEqual(["An administrator revoked your token “Deploy key”"]);
     expect(mailbox.to(kept.user.email)).toHaveLength(1);
     for (let day = 4; day <= 12; day++) await run(at(base, day * DAY));
     for (const token of early) expect(await noticesOf(token.guid)).toEqual([]);

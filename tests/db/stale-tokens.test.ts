@@ -2,11 +2,10 @@ import { latestEvents } from "@/lib/audit/query";
 import { prisma } from "@/lib/db";
 import { runMaintenance } from "@/lib/jobs/maintenance";
 import { deliverDue } from "@/lib/mail/outbox";
-import { mailTransport } from "@/lib/mail/transport";
 import { createToken, getToken } from "@/lib/tokens/service";
 import { verifySecret } from "@/lib/tokens/verify";
 import { useFreshDatabase } from "../helpers/database";
-import { startSmtp, type Mailbox } from "../helpers/smtp";
+import { useMailbox } from "../helpers/smtp";
 import { createUser } from "../helpers/users";
 
 /** The stale-token policy, swept by the maintenance job with the clock in the test's hand; mail read from a real SMTP server. */
@@ -18,16 +17,7 @@ const SITE = "http://tollgate.test:3000";
 const SETTINGS = { auditRetentionDays: 400, usageRetentionDays: 90 };
 const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
 
-let mailbox: Mailbox;
-beforeAll(async () => {
-  mailbox = await startSmtp();
-  process.env.SMTP_URL = mailbox.url;
-  process.env.TOLLGATE_SITE_URL = SITE;
-});
-afterAll(async () => {
-  mailTransport().close();
-  await mailbox.stop();
-});
+const mailbox = useMailbox(SITE);
 
 // Each test in its own stretch of time, with only its own tokens (the sweep reads every token).
 let era = 0;
@@ -50,8 +40,9 @@ async function tokenAt(created: Date, name = "Nightly backup") {
 
 const useAt = async (guid: string, when: Date) => (await prisma()).token.update({ where: { guid }, data: { lastUsedAt: when } });
 const sweep = async (now: Date) => (await runMaintenance(now, { settings: SETTINGS }))!.stale;
+// The policy's own notices (the reminders before expiry run in the same job).
 const notices = async (userId: string) =>
-  (await prisma()).notification.findMany({ where: { userId }, orderBy: { createdAt: "asc" }, select: { kind: true, title: true, link: true, createdAt: true } });
+  (await prisma()).notification.findMany({ where: { userId, kind: { in: ["token.unused_warning", "token.revoked_unused"] } }, orderBy: { createdAt: "asc" }, select: { kind: true, title: true, link: true, createdAt: true } });
 
 test("a token unused for N − 7 days is warned once; at N days, a week after the warning, the system revokes it: event, notice and mail once, refused at once", async () => {
   const base = await fresh(90);

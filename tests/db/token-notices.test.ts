@@ -1,27 +1,17 @@
 import { adminActor } from "@/lib/admin/actor";
 import { prisma } from "@/lib/db";
 import { deliverDue } from "@/lib/mail/outbox";
-import { mailTransport } from "@/lib/mail/transport";
 import { createToken, revokeTokenAsAdmin } from "@/lib/tokens/service";
 import { UsageRecorder } from "@/lib/tokens/usage";
 import { useFreshDatabase } from "../helpers/database";
-import { recipients, startSmtp, type Mailbox } from "../helpers/smtp";
+import { recipients, useMailbox } from "../helpers/smtp";
 import { createUser } from "../helpers/users";
 
 /** The notices of an administrator's revocation and of a new address, as the owner receives them. */
 useFreshDatabase();
 
 const SITE = "http://tollgate.test:3000";
-let mailbox: Mailbox;
-beforeAll(async () => {
-  mailbox = await startSmtp();
-  process.env.SMTP_URL = mailbox.url;
-  process.env.TOLLGATE_SITE_URL = SITE;
-});
-afterAll(async () => {
-  mailTransport().close();
-  await mailbox.stop();
-});
+const mailbox = useMailbox(SITE);
 jest.setTimeout(60_000);
 
 const NOW = new Date("2031-05-01T12:00:00.000Z");

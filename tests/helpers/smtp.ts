@@ -75,3 +75,28 @@ export async function startSmtp(): Promise<Mailbox> {
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * For tests that send mail from their own process (db tests): one mailbox for the whole file, with
+ * SMTP_URL and the site's address pointed at it before the first mail, closed afterwards.
+ */
+export function useMailbox(siteUrl = "http://tollgate.test:3000"): Mailbox {
+  let box: Mailbox | undefined;
+  beforeAll(async () => {
+    box = await startSmtp();
+    process.env.SMTP_URL = box.url;
+    process.env.TOLLGATE_SITE_URL = siteUrl;
+  });
+  afterAll(async () => {
+    const { mailTransport } = await import("@/lib/mail/transport");
+    mailTransport().close();
+    await box?.stop();
+  });
+  return new Proxy({} as Mailbox, {
+    get(_, key: keyof Mailbox) {
+      if (!box) throw new Error("The mailbox starts in beforeAll: use it inside a test.");
+      const value = box[key];
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(box) : value;
+    },
+  });
+}

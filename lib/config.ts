@@ -11,6 +11,16 @@ import { z } from "zod";
  */
 const secretSchema = z.string().min(32, "must be at least 32 characters of random data");
 
+/** The environment read through `schema`; every problem named in one error, so a deployment fixes them at once. */
+function readEnv<T extends z.ZodType>(schema: T): z.infer<T> {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}
+
 const envSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -42,12 +52,7 @@ let cached: Config | undefined;
 
 export function config(): Config {
   if (cached) return cached;
-  const parsed = envSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new Error(`Invalid configuration: ${problems}`);
-  }
-  const env = parsed.data;
+  const env = readEnv(envSchema);
   const dataDir = path.resolve(env.TOLLGATE_DATA_DIR);
   const embedded = !env.DATABASE_URL;
 
@@ -129,12 +134,7 @@ let cachedApi: ApiConfig | undefined;
 /** Settings of the protected API and of the sign-in limits, kept apart from config() so that they never need the database keys. */
 export function apiConfig(): ApiConfig {
   if (cachedApi) return cachedApi;
-  const parsed = apiEnvSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new Error(`Invalid configuration: ${problems}`);
-  }
-  const env = parsed.data;
+  const env = readEnv(apiEnvSchema);
   cachedApi = {
     authFailureLimit: env.AUTH_FAILURE_LIMIT,
     authFailureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
@@ -175,15 +175,11 @@ let cachedJobs: JobsConfig | undefined;
 /** Settings of the maintenance job (lib/jobs/maintenance.ts): retention and its interval. */
 export function jobsConfig(): JobsConfig {
   if (cachedJobs) return cachedJobs;
-  const parsed = jobsEnvSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new Error(`Invalid configuration: ${problems}`);
-  }
+  const env = readEnv(jobsEnvSchema);
   cachedJobs = {
-    auditRetentionDays: parsed.data.AUDIT_RETENTION_DAYS,
-    usageRetentionDays: parsed.data.USAGE_RETENTION_DAYS,
-    maintenanceIntervalMs: Math.round(parsed.data.MAINTENANCE_INTERVAL_SECONDS * 1000),
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    usageRetentionDays: env.USAGE_RETENTION_DAYS,
+    maintenanceIntervalMs: Math.round(env.MAINTENANCE_INTERVAL_SECONDS * 1000),
   };
   return cachedJobs;
 }
@@ -210,12 +206,7 @@ let cachedMail: MailConfig | undefined;
 /** Where mail goes (lib/mail/), from whom, and the site's public address that its links use. */
 export function mailConfig(): MailConfig {
   if (cachedMail) return cachedMail;
-  const parsed = mailEnvSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new Error(`Invalid configuration: ${problems}`);
-  }
-  const env = parsed.data;
+  const env = readEnv(mailEnvSchema);
   cachedMail = {
     smtpUrl: env.SMTP_URL ?? null,
     from: env.MAIL_FROM,

@@ -263,6 +263,21 @@ describe("retention", () => {
     expect([await db.auditEvent.count({ where: { targetUser: user.id } }), await db.tokenUsage.count({ where: { tokenGuid: token.guid } })]).toEqual([0, 1]);
   });
 
+  test("deletes password reset links a day after they stopped working, used or not, and keeps younger ones", async () => {
+    const user = await createUser();
+    const db = await prisma();
+    const dayAgo = at(NOW, -DAY);
+    const links = { older: at(dayAgo, -1), exactly: dayAgo, younger: at(dayAgo, 1) };
+    await db.passwordReset.createMany({
+      data: Object.entries(links).map(([name, expiresAt]) => ({ hash: name.padEnd(64, "0"), userId: user.id, createdAt: at(expiresAt, -HOUR), expiresAt, usedAt: name === "older" ? at(expiresAt, -MINUTE) : null })),
+    });
+    expect((await run(NOW))?.deleted.passwordResets).toBeGreaterThanOrEqual(1);
+    expect((await db.passwordReset.findMany({ where: { userId: user.id }, orderBy: { expiresAt: "asc" } })).map((r) => r.hash)).toEqual([
+      "exactly".padEnd(64, "0"),
+      "younger".padEnd(64, "0"),
+    ]);
+  });
+
   test("a backlog is deleted in batches, all of it, and the young rows stay", async () => {
     const user = await createUser();
     const db = await prisma();
@@ -296,7 +311,7 @@ describe("the run", () => {
       overlapsEnded: 0,
       reminders: 0,
       stale: { warned: 0, revoked: 0 },
-      deleted: { auditEvents: 0, usageHours: 0, addresses: 0 },
+      deleted: { auditEvents: 0, usageHours: 0, addresses: 0, passwordResets: 0 },
       mail: { pruned: 0 },
       notifications: { pruned: 0 },
     });

@@ -8,14 +8,14 @@ import { inputClasses, invalidity } from "@/components/tokens/field-styles";
 import { Button } from "@/components/ui/button";
 import { FieldError } from "@/components/ui/field-error";
 import { fieldErrorsOf, type FieldErrors } from "@/lib/errors";
-import { ADMIN_TOKENS_PATH } from "@/lib/paths";
 import { durationWords, plural, UNUSED_WARNING_DAYS } from "@/lib/policies/rules";
+import { inventoryHref } from "@/lib/validation/admin-tokens";
 import { MAX_ACTIVE_TOKENS_LIMIT, MAX_LIFETIME_DAYS_LIMIT, REVOKE_UNUSED_MAX_DAYS, REVOKE_UNUSED_MIN_DAYS, updatePoliciesSchema } from "@/lib/validation/policies";
 import { MAX_ROTATION_OVERLAP_SECONDS } from "@/lib/validation/tokens";
 import type { Policies, PoliciesActionResult } from "./types";
 
-/** The administrators' token list, filtered to the tokens that break a policy. */
-export const BREAKING_TOKENS_HREF = `${ADMIN_TOKENS_PATH}?breaksPolicy=1`;
+/** The administrators' token list, filtered to the tokens that break a policy (built by the inventory's own URL rule). */
+export const BREAKING_TOKENS_HREF = inventoryHref({ breaksPolicy: "true" });
 
 const UNITS = [
   { value: "days", label: "days", seconds: 86400 },

@@ -42,7 +42,7 @@ test("sends every limit, the overlap in seconds, and says how many tokens break 
   expect(calls).toEqual([{ maxTokenLifetimeDays: 30, maxRotationOverlapSeconds: 7200, maxActiveTokensPerUser: null, revokeUnusedAfterDays: null }]);
   const status = await screen.findByRole("status");
   expect(status).toHaveTextContent("3 existing tokens break them; they keep working until they end. Show them");
-  expect(within(status).getByRole("link", { name: "Show them" })).toHaveAttribute("href", "/admin/tokens?breaksPolicy=1");
+  expect(within(status).getByRole("link", { name: "Show them" })).toHaveAttribute("href", "/admin/tokens?breaksPolicy=true");
 });
 
 test("a value out of range is an error on its field, focused, and nothing is sent", async () => {

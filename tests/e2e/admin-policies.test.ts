@@ -85,9 +85,15 @@ test("an administrator sets a 30-day maximum lifetime; the toast says how many t
   const toast = admin.getByRole("listitem").filter({ hasText: "Policies saved." });
   await toast.waitFor();
   expect(await toast.textContent()).toContain("1 existing token breaks them; it keeps working until it ends.");
-  expect(await toast.getByRole("link", { name: "Show it" }).getAttribute("href")).toBe("/admin/tokens?breaksPolicy=1");
+  expect(await toast.getByRole("link", { name: "Show it" }).getAttribute("href")).toBe("/admin/tokens?breaksPolicy=true");
   await inForce.getByText("30 days").waitFor();
   expect(await seriousViolations(admin)).toEqual([]);
+  // The link lands on the inventory with the filter applied, not on every token (it once sent breaksPolicy=1, which the inventory ignored).
+  await toast.getByRole("link", { name: "Show it" }).click();
+  await admin.waitForURL("**/admin/tokens?breaksPolicy=true");
+  expect(await admin.getByRole("checkbox", { name: "Breaks policy" }).isChecked()).toBe(true);
+  expect(await admin.getByRole("table").locator("tbody th[scope=row] > span").allTextContents()).toEqual(["Automation"]);
+  await admin.goto("/admin/policies");
   await admin.reload();
   await admin.getByRole("form", { name: "Token policies" }).waitFor();
   expect(await admin.getByRole("region", { name: "In force" }).getByRole("definition").allTextContents()).toEqual(["30 days", "No limit", "No limit", "Never"]);

@@ -14,8 +14,6 @@ jest.setTimeout(180_000);
  * tokens:introspect to a new person, carried by that person's service token and reported by
  * introspection; once retired, introspection stops reporting it within a second.
  */
-const RETIREMENT_BOUND_MS = 1_000;
-
 // Rewritten in docs/screenshots only when asked (UPDATE_SCREENSHOTS=1), as tests/e2e/accessibility.test.ts does.
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === "1" ? path.resolve(__dirname, "../../docs/screenshots") : mkdtempSync(path.join(tmpdir(), "tollgate-screenshots-"));
 
@@ -96,19 +94,17 @@ test("an administrator's new scope reaches a service through introspection, and 
     await confirm.getByText("1 user holds billing:read and 1 token carries it.", { exact: false }).waitFor();
     await confirm.getByRole("button", { name: "Retire scope" }).click();
     await admin.getByText(/^Retired billing:read/).waitFor();
-    const retiredAt = Date.now();
 
-    // The retirement is committed when the page says so; from then on introspection must stop listing it.
+    // The retirement is committed when the page says so; from then on introspection must stop
+    // listing it. Polled with a deadline of a few seconds and the outcome asserted, never the time
+    // (docs: no timed assertions); the 1 s bound across instances is measured by npm run test:multi.
+    const deadline = Date.now() + 5_000;
     let answer = await introspect(serviceToken, introspectionToken);
-    while ((answer.scope ?? "").split(" ").includes("billing:read") && Date.now() - retiredAt <= 5_000) {
+    while ((answer.scope ?? "").split(" ").includes("billing:read") && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       answer = await introspect(serviceToken, introspectionToken);
     }
-    const elapsed = Date.now() - retiredAt;
-    expect({ listed: (answer.scope ?? "").split(" ").includes("billing:read"), withinBound: elapsed <= RETIREMENT_BOUND_MS }).toEqual({
-      listed: false,
-      withinBound: true,
-    });
+    expect({ active: answer.active, scopes: (answer.scope ?? "").split(" ").filter(Boolean) }).toEqual({ active: true, scopes: [] });
 
     // The retired scope can no longer be granted: the person's scope dialog does not offer it.
     await admin.goto(`/admin/users?q=${encodeURIComponent(person.email)}`);

@@ -42,6 +42,7 @@ const API_ROUTES = [
   [/^\/api\/v1\/admin\/users\/[^/]+\/scopes\/[^/]+$/, ["PUT", "DELETE"]],
   [/^\/api\/v1\/admin\/tokens$/, ["GET"]],
   [/^\/api\/v1\/admin\/tokens\/[^/]+\/revoke$/, ["POST"]],
+  [/^\/api\/v1\/admin\/tokens\/[^/]+\/usage$/, ["GET"]],
 ];
 
 /**

@@ -487,6 +487,20 @@ export function openApiDocument() {
           },
         }),
       },
+      "/api/v1/admin/tokens/{guid}/usage": {
+        get: authenticated("admin:read", {
+          operationId: "getTokenUsageAsAdmin",
+          tags: ["Administration"],
+          summary: "Anyone's token's use: requests per hour and per day, and where from",
+          description:
+            "What GET /api/v1/tokens/{guid}/usage answers its owner, for any account's token: the hourly and daily counts, the " +
+            "service tokens that introspected it (named when they are the owner's), and its addresses. With the audit log " +
+            "(GET /api/v1/audit-events?token={guid}&user=all) it says when, from where and how often a token was used and what " +
+            "was done to it.",
+          requestParams: guidParams,
+          responses: { "200": { description: "The token's usage.", content: json(tokenUsageSchema) }, "404": adminTokenNotFound },
+        }),
+      },
       "/api/v1/introspect": {
         post: authenticated("tokens:introspect", {
           operationId: "introspectToken",

@@ -16,6 +16,8 @@ export function tokenPageGuid(path: string): string | null {
 export const ADMIN_PATH = "/admin";
 export const ADMIN_USERS_PATH = "/admin/users";
 export const ADMIN_TOKENS_PATH = "/admin/tokens";
+/** Any account's token, as an administrator sees it: its details, use, addresses, secrets and events. */
+export const adminTokenPath = (guid: string) => `${ADMIN_TOKENS_PATH}/${guid}`;
 export const ADMIN_SCOPES_PATH = "/admin/scopes";
 export const ADMIN_POLICIES_PATH = "/admin/policies";
 export const SECURITY_LOG_PATH = "/settings/security-log";

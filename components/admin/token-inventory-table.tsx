@@ -4,6 +4,7 @@ import clsx from "clsx";
 import Link from "next/link";
 import { useState } from "react";
 import type { InventoryTokenItem } from "@/lib/api/schemas";
+import { adminTokenPath } from "@/lib/paths";
 import { inventoryHref, type InventoryQuery, type InventorySort } from "@/lib/validation/admin-tokens";
 import { Badge } from "@/components/ui/badge";
 import { Button, TAP_TARGET } from "@/components/ui/button";
@@ -76,7 +77,11 @@ export function TokenInventoryTable({ tokens, query, revoke }: { tokens: Invento
           {tokens.map((token) => (
             <tr key={token.guid} role="row" className="token-row">
               <th role="rowheader" scope="row" className="token-name-cell">
-                <span className="font-medium wrap-anywhere text-gray-900">{token.name}</span>
+                <span className="font-medium wrap-anywhere text-gray-900">
+                  <Link href={adminTokenPath(token.guid)} className="token-name-link">
+                    {token.name}
+                  </Link>
+                </span>
                 <p className="mt-0.5 font-mono text-xs text-gray-700">{token.partial}</p>
                 {token.breaksPolicy ? (
                   <p className="mt-1">

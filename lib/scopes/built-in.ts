@@ -39,6 +39,7 @@ export const BUILT_IN_SCOPES = {
       "GET /api/v1/admin/users/{id}",
       "GET /api/v1/admin/policies",
       "GET /api/v1/admin/tokens",
+      "GET /api/v1/admin/tokens/{guid}/usage",
     ],
   },
   "admin:write": {

@@ -53,6 +53,18 @@ async function assertOwned(userId: string, guid: string): Promise<string> {
   return owned.guid;
 }
 
+/**
+ * The owner of any token, for an administrator reading its use (GET /api/v1/admin/tokens/{guid}/usage):
+ * malformed, unknown and deleted are all NotFound, as for the owner.
+ */
+export async function tokenOwner(guid: string): Promise<string> {
+  if (!guidSchema.safeParse(guid).success) throw new NotFoundError();
+  const db = await prisma();
+  const token = await db.token.findUnique({ where: { guid: guid.toLowerCase() }, select: { userId: true } });
+  if (!token) throw new NotFoundError();
+  return token.userId;
+}
+
 /** Whether `guid` is one of `userId`'s tokens (malformed: no). */
 export async function ownsToken(userId: string, guid: string): Promise<boolean> {
   return assertOwned(userId, guid).then(

@@ -33,8 +33,11 @@ async function seed() {
   const ownerToken = await createToken(owner.id, { name: "Owner's CLI", scopes: ["tokens:read", "tokens:write"] });
   const adminToken = await createToken(adminUser.id, { name: "Admin automation", scopes: ["admin:read", "admin:write"] });
   const theirs = await createToken(other.id, { name: "Oscar's", scopes: ["tokens:read"] });
+  // The account the administrator's pages act on (the admin API's is Oscar).
+  const pat = await createUser({ name: "Pat Paged", scopes: ["tokens:read"] });
+  const patToken = await createToken(pat.id, { name: "Pat's", scopes: ["tokens:read"] });
   const seeded = await db.auditEvent.findMany({ select: { id: true } });
-  return { owner, other, adminUser, ownerToken, adminToken, theirs, seededEvents: new Set(seeded.map((e) => e.id)) };
+  return { owner, other, adminUser, pat, ownerToken, adminToken, theirs, patToken, seededEvents: new Set(seeded.map((e) => e.id)) };
 }
 
 async function readEvents() {
@@ -131,6 +134,31 @@ beforeAll(async () => {
   remember("admin bad policy", await asAdmin("PATCH", "/api/v1/admin/policies", { maxRotationOverlapSeconds: -5 }));
   remember("non-admin", await asOwner("PUT", `/api/v1/admin/users/${data.other.id}/scopes/tokens:write`));
 
+  // The administrator's pages: the same kinds of change through the /admin pages' server actions, signed in.
+  const adminWeb = await signInOverHttp(server.baseUrl, { email: data.adminUser.email, password: TEST_PASSWORD }, { "user-agent": BROWSER });
+  const adminAct = async (label: string, pagePath: string, name: string, args: unknown[]) => {
+    const { status, result } = await callServerAction(server.baseUrl, pagePath, name, args, adminWeb.jar, { "user-agent": BROWSER });
+    if (status !== 200) throw new Error(`${name} answered ${status}`);
+    statuses[`admin page: ${label}`] = (result as { ok: boolean }).ok ? 200 : 400;
+  };
+  const pat = data.pat.id;
+  await adminAct("grant", "/admin/users", "grantScopeAction", [pat, "tokens:write"]);
+  await adminAct("grant again", "/admin/users", "grantScopeAction", [pat, "tokens:write"]);
+  await adminAct("grant unknown", "/admin/users", "grantScopeAction", [pat, "no:such"]);
+  await adminAct("withdraw", "/admin/users", "withdrawScopeAction", [pat, "tokens:write"]);
+  await adminAct("disable", "/admin/users", "disableUserAction", [pat]);
+  await adminAct("disable again", "/admin/users", "disableUserAction", [pat]);
+  await adminAct("disable self", "/admin/users", "disableUserAction", [data.adminUser.id]);
+  await adminAct("enable", "/admin/users", "enableUserAction", [pat]);
+  await adminAct("revoke", "/admin/tokens", "revokeTokenAsAdminAction", [data.patToken.token.guid, { reason: "Found in a paste" }]);
+  await adminAct("revoke again", "/admin/tokens", "revokeTokenAsAdminAction", [data.patToken.token.guid, { reason: "Twice" }]);
+  await adminAct("scope", "/admin/scopes", "createScopeAction", [{ name: "billing:read", description: "Read invoices" }]);
+  await adminAct("scope again", "/admin/scopes", "createScopeAction", [{ name: "billing:read", description: "Again" }]);
+  await adminAct("retire", "/admin/scopes", "retireScopeAction", ["billing:read"]);
+  await adminAct("policy", "/admin/policies", "setPoliciesAction", [{ maxActiveTokensPerUser: 50 }]);
+  await adminAct("bad policy", "/admin/policies", "setPoliciesAction", [{ maxActiveTokensPerUser: 0 }]);
+  await adminAct("delete", "/admin/users", "deleteUserAction", [pat]);
+
   await server.stop();
   events = await database.use(async () => (await readEvents()).filter((e) => !data.seededEvents.has(e.id)));
 }, 300_000);
@@ -166,6 +194,22 @@ test("the API's requests answered as they should, refusals included", () => {
     "admin policy": 200,
     "admin bad policy": 400,
     "non-admin": 404,
+    "admin page: grant": 200,
+    "admin page: grant again": 200,
+    "admin page: grant unknown": 400,
+    "admin page: withdraw": 200,
+    "admin page: disable": 200,
+    "admin page: disable again": 200,
+    "admin page: disable self": 400,
+    "admin page: enable": 200,
+    "admin page: revoke": 200,
+    "admin page: revoke again": 400,
+    "admin page: scope": 200,
+    "admin page: scope again": 400,
+    "admin page: retire": 200,
+    "admin page: policy": 200,
+    "admin page: bad policy": 400,
+    "admin page: delete": 200,
   });
 });
 
@@ -208,7 +252,7 @@ test("sign-in and sign-out through next-auth, and a wrong password for the accou
 });
 
 test("the administrator's token: one event per change, none for a no-op, a conflict or a refusal", () => {
-  const rows = events.filter((e) => e.actorKind === "administrator");
+  const rows = events.filter((e) => e.actorKind === "administrator" && e.actorToken !== null);
   expect(rows.map((r) => [r.action, r.targetUser, r.targetScope ?? r.targetToken])).toEqual([
     ["user.scope_granted", data.other.id, "tokens:write"],
     ["user.scope_withdrawn", data.other.id, "tokens:write"],
@@ -218,6 +262,28 @@ test("the administrator's token: one event per change, none for a no-op, a confl
   for (const row of rows) {
     expect(row).toMatchObject({ actorUserId: data.adminUser.id, actorToken: data.adminToken.token.guid, actorLabel: data.adminUser.email, ip: "127.0.0.1", userAgent: API_AGENT });
   }
+});
+
+test("the administrator's pages: one event per change, the signed-in administrator from the browser's request; none for a no-op, a conflict or a refusal", () => {
+  const rows = events.filter((e) => e.actorKind === "administrator" && e.actorToken === null);
+  const pat = data.pat.id;
+  expect(rows.map((r) => [r.action, r.targetUser, r.targetScope ?? r.targetToken])).toEqual([
+    ["user.scope_granted", pat, "tokens:write"],
+    ["user.scope_withdrawn", pat, "tokens:write"],
+    ["user.disabled", pat, null],
+    ["user.enabled", pat, null],
+    ["token.revoked_by_admin", pat, data.patToken.token.guid],
+    ["scope.created", null, "billing:read"],
+    ["scope.retired", null, "billing:read"],
+    ["policy.changed", null, null],
+    ["user.deleted", pat, null],
+  ]);
+  for (const row of rows) {
+    expect(row).toMatchObject({ actorUserId: data.adminUser.id, actorLabel: data.adminUser.email, ip: "127.0.0.1", userAgent: BROWSER });
+  }
+  expect(rows[4]!.details).toMatchObject({ name: "Pat's", reason: "Found in a paste" });
+  // Nothing about Pat but these, whoever the actor.
+  expect(events.filter((e) => e.targetUser === pat).length).toBe(rows.filter((r) => r.targetUser === pat).length);
 });
 
 test("nothing else was recorded, and no record holds a secret or a password", () => {

@@ -8,25 +8,22 @@ import { SECURITY_LOG_PATH, TOKENS_PATH, tokenPath } from "@/lib/paths";
 import { describeScopes } from "@/lib/scopes/service";
 import { requireUser } from "@/lib/session";
 import { CHART_FALLBACK_PREFS, parseTimePrefs, TIME_PREFS_COOKIE } from "@/lib/time-format";
-import { tokenAddresses, tokenUsage, total, type UsageBucket } from "@/lib/tokens/activity";
+import { tokenAddresses, tokenUsage } from "@/lib/tokens/activity";
 import { serializeToken } from "@/lib/tokens/contract";
 import { secretHistory } from "@/lib/tokens/history";
 import { getToken } from "@/lib/tokens/service";
 import { eventHref } from "@/lib/validation/audit-events";
 import { EventTable } from "@/components/audit/event-table";
-import { AddressTable, Section, SecretHistoryTable, SourceList, TokenFields } from "@/components/tokens/token-detail";
+import { AddressTable, Section, SecretHistoryTable, TokenFields } from "@/components/tokens/token-detail";
 import { TokenPageRotate } from "@/components/tokens/token-page-rotate";
-import { UsageChart, type Granularity } from "@/components/tokens/usage-chart";
+import type { Granularity } from "@/components/tokens/usage-chart";
+import { UsageSection } from "@/components/tokens/usage-section";
 import { getPolicies } from "@/lib/policies/service";
 import { rotateTokenAction } from "../actions";
 
 export const metadata: Metadata = { title: "API token" };
 
 const EVENTS_SHOWN = 20;
-const PERIODS = { hour: "Last 7 days (hourly)", day: "Last 90 days (daily)" } as const satisfies Record<Granularity, string>;
-
-const bucketProps = (buckets: UsageBucket[]) => buckets.map(({ start, ...counts }) => ({ start: start.toISOString(), ...counts }));
-
 type Props = { params: Promise<{ guid: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 /** One token: every field, its secrets, its use (chart and table), its addresses and its events. Another's token, or none, is a 404. */
@@ -55,8 +52,6 @@ export default async function TokenPage({ params, searchParams }: Props) {
   ]);
   const tokenNames = await tokenNamesOf(tokenGuidsOf(events), { own: user.id });
   const prefs = parseTimePrefs((await cookies()).get(TIME_PREFS_COOKIE)?.value) ?? CHART_FALLBACK_PREFS;
-  const buckets = granularity === "hour" ? usage.hourly : usage.daily;
-  const totals = granularity === "hour" ? usage.totals.hourly : usage.totals.daily;
 
   return (
     <div className="space-y-6">
@@ -81,33 +76,7 @@ export default async function TokenPage({ params, searchParams }: Props) {
         <TokenFields token={token} scopes={scopes} now={now} />
       </Section>
 
-      <Section
-        id="usage"
-        title="Use"
-        description={`${total(totals)} requests in the ${granularity === "hour" ? "last 7 days" : "last 90 days"}, counted in UTC ${granularity === "hour" ? "hours" : "days"}; the latest may take a few seconds to appear.`}
-      >
-        <nav aria-label="Period" className="mb-4 flex flex-wrap gap-2">
-          {(Object.keys(PERIODS) as Granularity[]).map((period) => (
-            <Link
-              key={period}
-              href={`${tokenPath(token.guid)}${period === "day" ? "?usage=daily" : ""}#usage`}
-              aria-current={period === granularity ? "page" : undefined}
-              scroll={false}
-              className={
-                "inline-flex min-h-10 items-center rounded-md px-3 text-sm font-medium ring-1 ring-inset " +
-                (period === granularity ? "bg-brand-700 text-white ring-brand-700" : "bg-white text-gray-800 ring-gray-300 hover:bg-gray-50")
-              }
-            >
-              {PERIODS[period]}
-            </Link>
-          ))}
-        </nav>
-        <UsageChart id={`usage-${granularity}`} buckets={bucketProps(buckets)} granularity={granularity} prefs={prefs} />
-        <h3 className="mt-6 text-sm font-semibold text-gray-900">Services that introspected it</h3>
-        <div className="mt-2">
-          <SourceList sources={usage.sources} />
-        </div>
-      </Section>
+      <UsageSection path={tokenPath(token.guid)} usage={usage} granularity={granularity} prefs={prefs} />
 
       <Section id="addresses" title="Addresses" description="Where it was used from, most recent first (the 20 most recent are kept).">
         <AddressTable addresses={addresses.map((a) => ({ ...a, firstSeenAt: a.firstSeenAt.toISOString(), lastSeenAt: a.lastSeenAt.toISOString() }))} />

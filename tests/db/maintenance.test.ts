@@ -296,7 +296,7 @@ describe("the run", () => {
       overlapsEnded: 0,
       reminders: 0,
       stale: { warned: 0, revoked: 0 },
-      deleted: { auditEvents: 0, usageHours: 0, addresses: 0 },
+      deleted: { auditEvents: 0, usageHours: 0, addresses: 0, introspections: 0 },
       mail: { pruned: 0 },
       notifications: { pruned: 0 },
     });

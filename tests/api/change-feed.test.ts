@@ -42,12 +42,23 @@ async function seed() {
     secret: await mine("Never introspected by the other"),
     sentinel: await mine("Introspected by the other"),
     whileDown: await mine("While the feed is down"),
+    rotated: await mine("To rotate"),
+    overlapped: await mine("To rotate with an overlap"),
   };
   const demoted = await createUser({ name: "Grace Hopper", scopes: ["tokens:read", "tokens:write"] });
   const demotedToken = await createToken(demoted.id, { name: "Loses a grant", scopes: ["tokens:read", "tokens:write"] });
   const disabled = await createUser({ name: "Leaving Soon", scopes: ["tokens:read"] });
   const disabledToken = await createToken(disabled.id, { name: "Owner disabled", scopes: ["tokens:read"] });
-  return { admin, adminToken, service, gateway, other, doomed, reader, owner, ownerToken, tokens, demoted, demotedToken, disabled, disabledToken };
+  const leaving = await createUser({ name: "Deleted Account", scopes: ["tokens:read"] });
+  const leavingToken = await createToken(leaving.id, { name: "Owner deleted", scopes: ["tokens:read"] });
+  // A custom scope for another service, which an administrator will retire.
+  await (await prisma()).scope.create({ data: { name: "billing:read", description: "Read invoices in the billing service" } });
+  const billing = await createUser({ name: "Billing Clerk", scopes: ["tokens:read", "billing:read"] });
+  const billingToken = await createToken(billing.id, { name: "Billing", scopes: ["tokens:read", "billing:read"] });
+  return {
+    admin, adminToken, service, gateway, other, doomed, reader, owner, ownerToken, tokens,
+    demoted, demotedToken, disabled, disabledToken, leaving, leavingToken, billingToken,
+  };
 }
 
 const api = useSeededServer(seed, { AUTH_FAILURE_LIMIT: "10000" });
@@ -158,6 +169,29 @@ describe("a service using the client", () => {
     expect(await eventually(() => service.verify(secret), (a) => a.active && a.scope === "tokens:read")).toMatchObject({ active: true, scope: "tokens:read" });
   });
 
+  test("rotated: the old secret refused within a second, the new one accepted", async () => {
+    const service = client();
+    await service.ready();
+    const { secret, token } = api.seed.tokens.rotated;
+    expect((await service.verify(secret)).active).toBe(true);
+    const rotated = await asOwner("POST", `/api/v1/tokens/${token.guid}/rotate`);
+    expect(rotated.status).toBe(200);
+    expect(await eventually(() => service.verify(secret), (a) => !a.active)).toEqual({ active: false });
+    expect(await service.verify(rotated.body.secret)).toMatchObject({ active: true, guid: token.guid });
+  });
+
+  test("rotated with an overlap: the old secret's answer ends with the overlap, so memory stops it then", async () => {
+    const service = client();
+    await service.ready();
+    const { secret, token } = api.seed.tokens.overlapped;
+    expect(await service.verify(secret)).not.toHaveProperty("exp");
+    const rotated = await asOwner("POST", `/api/v1/tokens/${token.guid}/rotate`, { overlapSeconds: 3600 });
+    expect(rotated.status).toBe(200);
+    const answer = await eventually(() => service.verify(secret), (a) => a.active && "exp" in a);
+    const overlapEnd = Math.floor(Date.parse(rotated.body.token.previousSecretExpiresAt) / 1000);
+    expect(answer).toMatchObject({ active: true, exp: overlapEnd });
+  });
+
   test("deleted: refused within a second", async () => {
     const service = client();
     await service.ready();
@@ -174,6 +208,24 @@ describe("a service using the client", () => {
     expect(await service.verify(secret)).toMatchObject({ scope: "tokens:read tokens:write" });
     expect((await asAdmin("DELETE", `/api/v1/admin/users/${api.seed.demoted.id}/scopes/tokens:write`)).status).toBe(200);
     expect(await eventually(() => service.verify(secret), (a) => a.active && a.scope === "tokens:read")).toMatchObject({ scope: "tokens:read" });
+  });
+
+  test("a scope retired by an administrator: gone from the answer within a second", async () => {
+    const service = client();
+    await service.ready();
+    const { secret } = api.seed.billingToken;
+    expect(await service.verify(secret)).toMatchObject({ scope: "billing:read tokens:read" });
+    expect((await asAdmin("POST", "/api/v1/admin/scopes/billing:read/retire")).status).toBe(200);
+    expect(await eventually(() => service.verify(secret), (a) => a.active && a.scope === "tokens:read")).toMatchObject({ scope: "tokens:read" });
+  });
+
+  test("the owner's account deleted: refused within a second", async () => {
+    const service = client();
+    await service.ready();
+    const { secret } = api.seed.leavingToken;
+    expect((await service.verify(secret)).active).toBe(true);
+    expect((await asAdmin("DELETE", `/api/v1/admin/users/${api.seed.leaving.id}`)).status).toBe(204);
+    expect(await eventually(() => service.verify(secret), (a) => !a.active)).toEqual({ active: false });
   });
 
   test("the owner disabled: refused within a second", async () => {

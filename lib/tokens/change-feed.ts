@@ -131,11 +131,6 @@ class FeedHub {
 const holder = globalThis as unknown as { tollgateFeedHub?: FeedHub };
 const hub = () => (holder.tollgateFeedHub ??= new FeedHub());
 
-/** Open feeds on this instance (for tests and metrics). */
-export function openFeeds(): number {
-  return holder.tollgateFeedHub?.size ?? 0;
-}
-
 /**
  * Ends every feed with `event: end` (reason shutdown) and refuses new ones; resolves once the last
  * words have had a moment to be written. Called first on SIGTERM (instrumentation-node.ts).

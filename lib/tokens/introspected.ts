@@ -53,8 +53,3 @@ export async function pairsAffected(services: string[], tokens: string[], users:
     WHERE service_token_guid = ANY(${services}::uuid[])
       AND (token_guid = ANY(${tokens}::uuid[]) OR user_id = ANY(${users}::uuid[]))`;
 }
-
-/** For tests: forget what this process has written, as a restarted instance would. */
-export function forgetIntrospectedPairs(): void {
-  recorded.clear();
-}

@@ -86,6 +86,11 @@ class FeedHub {
       onTokenChange(({ tokenGuid, userId }) => this.heard(tokenGuid, userId));
       this.hearing = true;
       for (const feed of this.feeds) feed.ready();
+    }, (error: unknown) => {
+      // The database cannot be opened yet: the next feed tries again.
+      console.error("Change feed: could not open the database to follow changes.", loggable(error));
+      this.started = false;
+      this.endAll("changes_unheard");
     });
   }
 

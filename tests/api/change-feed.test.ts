@@ -1,4 +1,5 @@
 import { createServer as createTcpServer, connect, type Server as TcpServer, type Socket } from "node:net";
+import { Client } from "pg";
 import { prisma } from "@/lib/db";
 import { errorSchema } from "@/lib/api/schemas";
 import { createToken } from "@/lib/tokens/service";
@@ -62,6 +63,7 @@ async function seed() {
 }
 
 const api = useSeededServer(seed, { AUTH_FAILURE_LIMIT: "10000" });
+const onPostgres = process.env.TEST_POSTGRES_URL ? test : test.skip;
 const FEED = "/api/v1/introspect/changes";
 
 /** A fetch that counts the introspection requests it makes: the client's traffic to Tollgate. */
@@ -277,6 +279,27 @@ describe("the feed", () => {
     const post = await api.call("POST", FEED, { token: api.seed.gateway.secret });
     expect(post.status).toBe(405);
     expect(post.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
+  });
+
+  onPostgres("ends (changes_unheard) when the instance's change listener is cut, and is ready again on reconnecting", async () => {
+    const feed = await rawFeed(api.seed.gateway.secret);
+    await eventually(async () => feed.events, (e) => e.some((x) => x.event === "ready"));
+    const admin = new Client({ connectionString: api.database.env.DATABASE_URL });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query(
+        "SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ILIKE 'LISTEN%'",
+      );
+      expect(rows).toEqual([{ cut: true }]);
+    } finally {
+      await admin.end();
+    }
+    await eventually(async () => feed.ended, (ended) => ended);
+    expect({ ended: feed.ended, last: feed.events.at(-1) }).toEqual({ ended: true, last: { event: "end", data: { reason: "changes_unheard" } } });
+    const again = await rawFeed(api.seed.gateway.secret);
+    const events = await eventually(async () => again.events, (e) => e.some((x) => x.event === "ready"));
+    again.close();
+    expect(events).toEqual([{ event: "ready", data: {} }]);
   });
 
   test("ends when its own token is revoked", async () => {

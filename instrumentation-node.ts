@@ -1,6 +1,7 @@
 import { closeDatabase } from "@/lib/db";
 import { stopMaintenance } from "@/lib/jobs/maintenance";
 import { stopMailDelivery } from "@/lib/mail/outbox";
+import { closeChangeFeeds } from "@/lib/tokens/change-feed";
 import { leakReportsProcessed } from "@/lib/tokens/leaks";
 import { flushUsage } from "@/lib/tokens/usage";
 import { resetRequestsIssued, signInRecordsWritten } from "@/lib/users/attempt-limits";
@@ -50,6 +51,8 @@ export function flushOnShutdown(): void {
     if (stopping) return;
     stopping = true;
     try {
+      // First, so that each connected service hears `end` and turns to another instance (server.close() waits for no stream).
+      await withinTime(closeChangeFeeds(), "ending the change feeds");
       // A prune in progress stops after its current batch; the next run (here or elsewhere) goes on.
       await withinTime(stopMaintenance(), "stopping the maintenance job");
       const flushed = await withinTime(flushUsage(), "writing the last uses of tokens");

@@ -26,6 +26,7 @@ const API_ROUTES = [
   [/^\/api\/openapi\.json$/, ["GET"]],
   [/^\/api\/v1\/admin\/policies$/, ["GET", "PATCH"]],
   [/^\/api\/v1\/introspect$/, ["POST"]],
+  [/^\/api\/v1\/introspect\/changes$/, ["GET"]],
   [/^\/api\/v1\/me$/, ["GET"]],
   [/^\/api\/v1\/audit-events$/, ["GET"]],
   [/^\/api\/v1\/credentials\/revoke$/, ["POST"]],

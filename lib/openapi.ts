@@ -519,6 +519,26 @@ export function openApiDocument() {
           responses: { "200": { description: "What the token is, or that it is not active.", content: json(introspectionSchema) }, ...bodyErrors },
         }),
       },
+      "/api/v1/introspect/changes": {
+        get: authenticated("tokens:introspect", {
+          operationId: "followIntrospectionChanges",
+          tags: ["Introspection"],
+          summary: "Change feed: which introspected tokens changed (server-sent events)",
+          description:
+            "A stream of server-sent events for a service that keeps introspection answers in memory (clients/node does). " +
+            "`event: ready` (data `{}`) once the feed hears every change: trust cached answers only after it. " +
+            "`event: tokens.changed` with data `{\"guids\": [...]}`: tokens this service token has introspected (active) that were revoked, edited, " +
+            "rotated or deleted, or whose owner's grants or account changed; drop their answers. Never a token this service token has not introspected. " +
+            "`event: end` with data `{\"reason\": \"shutdown\" | \"token_invalid\" | \"changes_unheard\"}`, then the stream ends: forget every cached answer and reconnect. " +
+            "A comment line (`: heartbeat`) every 15 seconds. When the stream ends for any reason, forget every cached answer: changes may have gone unheard.",
+          responses: {
+            "200": {
+              description: "The stream; it lasts until the client, the instance or the token ends it.",
+              content: { "text/event-stream": { schema: { type: "string", description: "Server-sent events, as described above." } } },
+            },
+          },
+        }),
+      },
       "/api/v1/credentials/revoke": {
         post: {
           operationId: "reportLeakedCredentials",

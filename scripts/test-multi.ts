@@ -16,7 +16,10 @@
  * 5. Reminders before expiry: both instances run the maintenance job every 2 s against a real SMTP
  *    server, over tokens seeded inside the 30-, 7- and 1-day windows and just past their end (and
  *    a revoked one): exactly one mail per token and threshold arrives, and no more after further runs.
- * 6. Instance B is stopped with SIGTERM in the middle of a load of first-time token uses; every
+ * 6. The change feed across instances: a service (clients/node) introspects a token on A and follows
+ *    the feed on B; the token is revoked through A; the client must refuse it within one second,
+ *    having asked Tollgate about it only once before (B learns who asked from A's record of it).
+ * 7. Instance B is stopped with SIGTERM in the middle of a load of first-time token uses; every
  *    use B answered with 200 must have its "last used" and its count in the database afterwards.
  *
  * Starts its own PostgreSQL (scripts/start-postgres.sh) unless TEST_POSTGRES_URL names one.
@@ -28,6 +31,7 @@ import path from "node:path";
 import { Client } from "pg";
 import { recipients, startSmtp, type Mailbox } from "../tests/helpers/smtp";
 import { callServerAction, cookieHeader, signInOverHttp } from "../tests/helpers/web-session";
+import { TollgateClient } from "../clients/node/index.mjs";
 import { startApp, type AppProcess } from "./lib/app-process";
 
 const REVOCATION_BOUND_MS = 1_000;
@@ -95,6 +99,37 @@ async function signOutReachesTheOtherInstance(a: AppProcess, b: AppProcess, cred
     ok: !live && elapsed <= REVOCATION_BOUND_MS && pageRefused,
     detail: `B's session endpoint refused the copied cookie ${elapsed} ms after A's sign-out (bound ${REVOCATION_BOUND_MS} ms); B's token page ${pageRefused ? "sent it to sign in" : `answered ${page.status}`}`,
   };
+}
+
+async function feedOnTheOtherInstance(a: AppProcess, b: AppProcess, introspector: string, token: { secret: string; guid: string }, writer: string): Promise<Check> {
+  const name = "a token introspected on A, revoked through A: refused within 1 s by a client whose feed is on B";
+  let asked = 0;
+  // The service's requests split as a load balancer might: introspection to A, the feed to B.
+  const split = ((input: string | URL | Request, init?: RequestInit) => {
+    const url = String(input);
+    if (!url.endsWith("/api/v1/introspect")) return fetch(input, init);
+    asked++;
+    return fetch(url.replace(b.baseUrl, a.baseUrl), init);
+  }) as typeof fetch;
+  const client = new TollgateClient({ url: b.baseUrl, token: introspector, fetch: split });
+  try {
+    await client.ready();
+    for (let i = 0; i < 5; i++) {
+      if (!(await client.verify(token.secret)).active) return { name, ok: false, detail: "the client refused the token before revocation" };
+    }
+    if (asked !== 1) return { name, ok: false, detail: `the client asked Tollgate ${asked} times about a token it knew (expected 1)` };
+    const revoked = await fetch(`${a.baseUrl}/api/v1/tokens/${token.guid}/revoke`, { method: "POST", headers: { authorization: `Bearer ${writer}` } });
+    const revokedAt = Date.now();
+    if (revoked.status !== 200) return { name, ok: false, detail: `revoke on A answered ${revoked.status}` };
+    const { ok, elapsed } = await whenChanged(async () => !(await client.verify(token.secret)).active, revokedAt);
+    return {
+      name,
+      ok: ok && elapsed <= REVOCATION_BOUND_MS && client.stats().feedEvents > 0,
+      detail: `the client refused it ${elapsed} ms after A confirmed the revocation (bound ${REVOCATION_BOUND_MS} ms), after ${client.stats().feedEvents} feed event(s)`,
+    };
+  } finally {
+    client.close();
+  }
 }
 
 type Probe = () => Promise<boolean>;
@@ -398,6 +433,7 @@ async function main() {
     const writer = await createToken(user.id, { name: "revoker", scopes: ["tokens:write"] });
     const introspector = await createToken(user.id, { name: "introspector", scopes: ["tokens:introspect"] });
     const counted = await createToken(user.id, { name: "counted on both", scopes: ["tokens:read"] });
+    const fed = await createToken(user.id, { name: "introspected on A, followed on B", scopes: ["tokens:read"] });
     // The administrator, made as an operator makes one (npm run admin -- grant), and their admin token.
     const admin = await signUp({ name: "Admin", email: "admin@tollgate.local", password: password() });
     await makeAdministrator(admin.email);
@@ -432,6 +468,7 @@ async function main() {
       await scopeRetired(a, b, seeded),
       await accountDisabled(a, b, seeded),
       await countsAddUp(a, b, { guid: counted.token.guid, secret: counted.secret }, { guid: introspector.token.guid, secret: introspector.secret }, env.DATABASE_URL),
+      await feedOnTheOtherInstance(a, b, introspector.secret, { secret: fed.secret, guid: fed.token.guid }, writer.secret),
       await remindersOncePerThreshold(mailbox, reminders, env.DATABASE_URL),
       await noUsageLostOnShutdown(b, pool, env.DATABASE_URL),
     ];

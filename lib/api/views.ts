@@ -38,6 +38,11 @@ export function meView(token: VerifiedToken): z.input<typeof meSchema> {
   };
 }
 
+function endOf({ validTo, secretExpiresAt }: VerifiedToken): Date | null {
+  if (!validTo || !secretExpiresAt) return validTo ?? secretExpiresAt;
+  return validTo.getTime() <= secretExpiresAt.getTime() ? validTo : secretExpiresAt;
+}
+
 export function introspectionView(token: VerifiedToken | null): z.input<typeof introspectionSchema> {
   if (!token) return { active: false };
   return {
@@ -50,7 +55,8 @@ export function introspectionView(token: VerifiedToken | null): z.input<typeof i
     token_type: "Bearer",
     iat: epochSeconds(token.createdAt),
     nbf: epochSeconds(token.validFrom),
-    ...(token.validTo && { exp: epochSeconds(token.validTo) }),
+    // A secret replaced by rotation stops at the end of its overlap, which may come before the token's end.
+    ...(endOf(token) && { exp: epochSeconds(endOf(token)!) }),
   };
 }
 

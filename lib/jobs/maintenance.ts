@@ -43,7 +43,8 @@ export type MaintenanceResult = {
   reminders: number;
   /** The stale-token policy: tokens warned and revoked for going unused. */
   stale: StaleResult;
-  deleted: { auditEvents: number; usageHours: number; addresses: number; passwordResets: number };
+  /** `introspections`: who-asked-about-what pairs of the change feed not introspected within the usage retention. */
+  deleted: { auditEvents: number; usageHours: number; addresses: number; introspections: number; passwordResets: number };
   /** Sent and given-up mail past MAIL_RETENTION_DAYS; read notices past the audit retention. */
   mail: { pruned: number };
   notifications: { pruned: number };
@@ -92,6 +93,8 @@ async function maintain(db: PrismaClient, now: Date, options: MaintenanceOptions
     // An hour is deleted once all of it is past the limit: its start is at least an hour before the cutoff.
     usageHours: await pruneRows(db, "token_usage", "hour", "<=", new Date(usageCutoff.getTime() - HOUR_MS), prune, stopped),
     addresses: await pruneRows(db, "token_addresses", "last_seen_at", "<", usageCutoff, prune, stopped),
+    // A deleted token's pairs age out with the rest, never sooner: the feed reads them just after the deletion.
+    introspections: await pruneRows(db, "introspected_tokens", "introspected_at", "<", usageCutoff, prune, stopped),
     // A link is dead an hour after it is made; the per-account limit looks back no further than that.
     passwordResets: await pruneRows(db, "password_resets", "expires_at", "<", new Date(now.getTime() - DAY_MS), prune, stopped),
   };
@@ -173,7 +176,7 @@ async function recordOverlapEnds(db: PrismaClient, from: Date, now: Date, batch:
   return count;
 }
 
-type Prunable = "audit_events" | "token_usage" | "token_addresses" | "password_resets";
+type Prunable = "audit_events" | "token_usage" | "token_addresses" | "introspected_tokens" | "password_resets";
 
 /**
  * Deletes the table's rows with `column op cutoff`, `batch` rows per statement (each its own short
@@ -227,10 +230,11 @@ async function tick(signal: AbortSignal): Promise<void> {
     const result = await runMaintenance(new Date(), { signal });
     if (!result) return;
     const { expired, overlapsEnded, reminders, deleted } = result;
-    if (expired + overlapsEnded + reminders + deleted.auditEvents + deleted.usageHours + deleted.addresses + deleted.passwordResets === 0) return;
+    const pruned = deleted.auditEvents + deleted.usageHours + deleted.addresses + deleted.introspections + deleted.passwordResets;
+    if (expired + overlapsEnded + reminders + pruned === 0) return;
     console.log(
       `Maintenance: recorded ${expired} expired token(s) and ${overlapsEnded} ended overlap(s); told ${reminders} reminder(s); deleted ${deleted.auditEvents} audit event(s), ` +
-        `${deleted.usageHours} usage hour(s), ${deleted.addresses} address(es) and ${deleted.passwordResets} password reset link(s) past retention (${Date.now() - started} ms).`,
+        `${deleted.usageHours} usage hour(s), ${deleted.addresses} address(es), ${deleted.introspections} introspection record(s) and ${deleted.passwordResets} password reset link(s) past retention (${Date.now() - started} ms).`,
     );
   } catch (error) {
     console.error("Maintenance failed; will try again at the next interval.", loggable(error));

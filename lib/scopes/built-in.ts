@@ -23,7 +23,7 @@ export const BUILT_IN_SCOPES = {
   },
   "tokens:introspect": {
     description: "Ask whether another token is active (for services that accept Tollgate tokens)",
-    guards: ["POST /api/v1/introspect"],
+    guards: ["POST /api/v1/introspect", "GET /api/v1/introspect/changes"],
   },
   "metrics:read": {
     description: "Read the service's operational counters (for operators and benchmarks)",

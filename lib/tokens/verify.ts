@@ -12,7 +12,7 @@ import { statusOf, type InactiveReason } from "./status";
  * The one answer to "is this secret a usable token, and what may it do?", used by every
  * protected route and by introspection.
  */
-export type VerifiedToken = Omit<CachedToken, "revokedAt" | "secretExpiresAt" | "userDisabled">;
+export type VerifiedToken = Omit<CachedToken, "revokedAt" | "userDisabled">;
 
 /** `account_disabled`: the token itself is fine, but an administrator disabled its owner's account. */
 export type VerifyFailure = "malformed" | "unknown" | InactiveReason | "account_disabled";
@@ -56,6 +56,16 @@ export function verifyFromMemory(secret: string, now = new Date()): VerifyResult
   return cached ? judge(cached.token, now) : null;
 }
 
+/**
+ * The answer as the database holds it now, whatever this instance's cache says (which follows
+ * other instances' changes a few milliseconds late): for introspection's first answer to a service
+ * about a token, given after that service was recorded as knowing it (lib/tokens/introspected.ts).
+ */
+export async function verifySecretAfresh(secret: string, now = new Date()): Promise<VerifyResult> {
+  if (!isWellFormedSecret(secret)) return MALFORMED;
+  return judge(await lookup(hashSecret(secret, config().tokenHashKey)), now);
+}
+
 function judge(token: CachedToken | null, now: Date): VerifyResult {
   // A secret replaced by rotation works only until the end of its overlap.
   if (!token || (token.secretExpiresAt && token.secretExpiresAt.getTime() <= now.getTime())) {
@@ -64,8 +74,8 @@ function judge(token: CachedToken | null, now: Date): VerifyResult {
   const status = statusOf(token, now);
   if (status !== "active") return { ok: false, reason: status };
   if (token.userDisabled) return ACCOUNT_DISABLED;
-  const { guid, name, userId, userEmail, userName, userIsAdmin, scopes, validFrom, validTo, createdAt } = token;
-  return { ok: true, token: { guid, name, userId, userEmail, userName, userIsAdmin, scopes, validFrom, validTo, createdAt } };
+  const { guid, name, userId, userEmail, userName, userIsAdmin, scopes, validFrom, validTo, createdAt, secretExpiresAt } = token;
+  return { ok: true, token: { guid, name, userId, userEmail, userName, userIsAdmin, scopes, validFrom, validTo, createdAt, secretExpiresAt } };
 }
 
 async function lookup(hash: string): Promise<CachedToken | null> {

@@ -249,6 +249,24 @@ describe("retention", () => {
     expect((await db.tokenAddress.findMany({ where: { tokenGuid: token.guid }, orderBy: { ip: "asc" } })).map((a) => a.ip)).toEqual(["exactly", "younger"]);
   });
 
+  test("deletes the change feed's records of who introspected what not refreshed within USAGE_RETENTION_DAYS, deleted tokens' included, and only those", async () => {
+    const service = await tokenUntil(at(NOW, -200 * DAY), null, "Gateway");
+    const kept = await tokenUntil(at(NOW, -200 * DAY), null);
+    const db = await prisma();
+    const cutoff = at(NOW, -90 * DAY);
+    const gone = "00000000-0000-4000-8000-000000000001"; // a deleted token: no foreign key keeps or removes its row
+    const rows = [
+      { tokenGuid: kept.guid, userId: kept.userId, introspectedAt: cutoff },
+      { tokenGuid: gone, userId: kept.userId, introspectedAt: at(cutoff, -1) },
+      { tokenGuid: "00000000-0000-4000-8000-000000000002", userId: kept.userId, introspectedAt: at(cutoff, 1) },
+    ];
+    await db.introspectedToken.createMany({ data: rows.map((r) => ({ serviceTokenGuid: service.guid, ...r })) });
+    const result = await run(NOW);
+    expect(result?.deleted.introspections).toBe(1);
+    const left = await db.introspectedToken.findMany({ where: { serviceTokenGuid: service.guid }, orderBy: { introspectedAt: "asc" } });
+    expect(left.map((r) => r.introspectedAt)).toEqual([cutoff, at(cutoff, 1)]);
+  });
+
   test("the two limits are independent: a short audit retention leaves usage alone, and the other way round", async () => {
     const user = await createUser();
     const token = await tokenUntil(at(NOW, -10 * DAY), null);
@@ -311,7 +329,7 @@ describe("the run", () => {
       overlapsEnded: 0,
       reminders: 0,
       stale: { warned: 0, revoked: 0 },
-      deleted: { auditEvents: 0, usageHours: 0, addresses: 0, passwordResets: 0 },
+      deleted: { auditEvents: 0, usageHours: 0, addresses: 0, introspections: 0, passwordResets: 0 },
       mail: { pruned: 0 },
       notifications: { pruned: 0 },
     });

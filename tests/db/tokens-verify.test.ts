@@ -33,6 +33,8 @@ describe("verifySecret", () => {
         validFrom: token.validFrom,
         validTo: token.validTo,
         createdAt: token.createdAt,
+        // The current secret: no end of its own (a replaced one's is its overlap's end).
+        secretExpiresAt: null,
       },
     });
   });

@@ -36,7 +36,9 @@ const background = ((globalThis as unknown as { tollgateBackground?: AsyncLocalS
 
 /** Runs `work` with every Prisma query it makes counted as background (the maintenance job). */
 export function inBackground<T>(work: () => Promise<T>): Promise<T> {
-  return background.run(true, work);
+  // Awaited inside the context: a Prisma query is lazy and runs when first awaited, which a bare
+  // `run(true, work)` would leave to the caller, outside it (the mail poll was counted as a request's).
+  return background.run(true, async () => await work());
 }
 
 /** Counts a query Prisma reports; `sql` is its text, which says whether it is tagged as background. */

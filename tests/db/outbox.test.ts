@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:net";
-import { prisma } from "@/lib/db";
+import { databaseStats, prisma } from "@/lib/db";
 import { CLAIM_MS, deliverDue, enqueueMail, MAX_ATTEMPTS, retryDelayMs } from "@/lib/mail/outbox";
 import { mailTransport, smtpTransport } from "@/lib/mail/transport";
 import { useFreshDatabase } from "../helpers/database";
@@ -138,4 +138,16 @@ test("two deliveries at once (two connections on PostgreSQL) send every mail exa
   expect(subjects).toHaveLength(45);
   expect(new Set(subjects).size).toBe(45);
   if (process.env.TEST_POSTGRES_URL) expect(Math.min(...sentBy)).toBeGreaterThan(0);
+});
+
+test("a poll's queries, with mail to send and without, are all counted as background work (no request waits for them)", async () => {
+  const { now, to } = await queue(2);
+  for (const [at, sent] of [[now, 2], [new Date(now.getTime() + MINUTE), 0]] as const) {
+    const before = databaseStats();
+    expect(await deliverDue(at)).toEqual({ sent, failed: 0, gaveUp: 0 });
+    const after = databaseStats();
+    expect(after.queries - before.queries).toBeGreaterThan(0);
+    expect(after.backgroundQueries - before.backgroundQueries).toBe(after.queries - before.queries);
+  }
+  expect(mailbox.to(to).length).toBe(2);
 });

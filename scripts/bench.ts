@@ -598,7 +598,7 @@ async function main() {
 function postgresVersion(): string {
   try {
     const bin = execFileSync("bash", ["-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1"], { encoding: "utf8" }).trim();
-    return execFileSync(path.join(bin, "postgres"), ["--version"], { encoding: "utf8" }).trim().split(" ").pop()!;
+    return /\d+(\.\d+)?/.exec(execFileSync(path.join(bin, "postgres"), ["--version"], { encoding: "utf8" }))?.[0] ?? "";
   } catch {
     return "";
   }

@@ -36,7 +36,7 @@ export async function addTokens(sql: Sql, owners: string[], from: number, to: nu
     INSERT INTO token_scopes (token_guid, scope_name) SELECT guid, 'tokens:read' FROM made`);
 }
 
-/** Tokens whose secrets the bench knows: `secrets` and their HMACs (hex, from Node), for `userId`. */
+/** Tokens whose secrets the bench knows: `secrets` and their HMACs (hex, from Node), for `userId`; named to match the list's filter ("service") too. */
 export async function addKnownTokens(sql: Sql, userId: string, known: { secret: string; hash: string; partial: string }[], now: Date): Promise<void> {
   for (let start = 0; start < known.length; start += 2000) {
     const rows = known.slice(start, start + 2000).map((k) => ({ ...k, guid: randomUUID() }));
@@ -47,7 +47,7 @@ export async function addKnownTokens(sql: Sql, userId: string, known: { secret: 
       WITH v(guid, hash, partial) AS (VALUES ${values}),
       made AS (
         INSERT INTO tokens (guid, user_id, name, partial, valid_from, created_at, updated_at)
-        SELECT guid, '${userId}'::uuid, 'cold pool ' || guid::text, partial, ${at} - interval '1 day', ${at} - interval '1 day', ${at} FROM v
+        SELECT guid, '${userId}'::uuid, 'cold service ' || guid::text, partial, ${at} - interval '1 day', ${at} - interval '1 day', ${at} FROM v
         RETURNING guid
       ), hashed AS (
         INSERT INTO token_secrets (hash, token_guid) SELECT hash, guid FROM v

@@ -622,7 +622,7 @@ async function main() {
         `RSS after the fill: ${cacheMemory ? `${(cacheMemory.rssAfterFill / 2 ** 20).toFixed(0)} MiB` : notMeasured}.`,
         `Node client (scripts/lib/bench-client.ts), verifications/s: ${client ? count(Math.round(client.clientPerSecond)) : notMeasured}; introspection over HTTP: ${client ? count(Math.round(client.introspectionPerSecond)) : notMeasured}.`,
       ].join("\n"),
-      `How noisy: the baseline's ${baseRates.length} one-second slices answered ${quantile(baseRates, 0)}–${quantile(baseRates, 1)} requests a second (middle half ${quantile(baseRates, 0.25)}–${quantile(baseRates, 0.75)}); the growth points are single runs minutes apart, so each ratio to the smallest size carries that drift too. The pairs' ratios, sorted: warm ${sortedRatios(warmRun!)}; malformed ${sortedRatios(refusedRun!)}; introspect ${sortedRatios(introspectRun!)}.`,
+      `How noisy: the baseline's ${baseRates.length} one-second slices answered ${quantile(baseRates, 0)}–${quantile(baseRates, 1)} requests a second (middle half ${quantile(baseRates, 0.25)}–${quantile(baseRates, 0.75)}); the verification growth points are single runs minutes apart, so each of their ratios to the smallest size carries that drift too (the list's and the page's come from interleaved rounds). The pairs' ratios, sorted: warm ${sortedRatios(warmRun!)}; malformed ${sortedRatios(refusedRun!)}; introspect ${sortedRatios(introspectRun!)}.`,
     ].join("\n\n");
     console.log(`\n${report}\n`);
 

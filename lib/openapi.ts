@@ -304,7 +304,8 @@ export function openApiDocument() {
           summary: "List your tokens",
           description:
             `Filter by ${FILTER_NAMES.join(", ")} (all given must match); sort by ${TOKEN_SORTS.join(", ")}. ` +
-            "Unknown parameters and values are rejected with 400.",
+            "The total is counted up to 1,000 (totalIsExact says whether it stopped there; pageCount is then null and " +
+            "hasNextPage tells whether the next page has tokens). Unknown parameters and values are rejected with 400.",
           requestParams: { query: listQuery },
           responses: { "200": { description: "One page of tokens.", content: json(tokenPageSchema) } },
         }),

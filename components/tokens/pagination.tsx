@@ -15,13 +15,29 @@ export function pageWindow(page: number, pageCount: number): (number | null)[] {
 
 const item = "inline-flex min-h-10 min-w-10 items-center justify-center rounded-md px-2.5 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-brand-600";
 
-export function Pagination({ query, pageCount }: { query: TokenListQuery; pageCount: number }) {
-  return <PageLinks page={query.page} pageCount={pageCount} hrefOf={(page) => listHref(query, { page })} />;
+export function Pagination({ query, pageCount, hasNext }: { query: TokenListQuery; pageCount: number | null; hasNext: boolean }) {
+  return <PageLinks page={query.page} pageCount={pageCount} hasNext={hasNext} hrefOf={(page) => listHref(query, { page })} />;
 }
 
-/** Any list's page links (the token page's, the administrators' user list): `hrefOf` gives a page's URL. */
-export function PageLinks({ page, pageCount, hrefOf }: { page: number; pageCount: number; hrefOf: (page: number) => string }) {
-  if (pageCount <= 1) return null;
+/**
+ * Any list's page links (the token page's, the administrators' user list): `hrefOf` gives a page's
+ * URL. A null `pageCount` is a list whose total was not counted to the end: it offers the pages up
+ * to the next one (when `hasNext`), never a last page it cannot know.
+ */
+export function PageLinks({
+  page,
+  pageCount,
+  hasNext = false,
+  hrefOf,
+}: {
+  page: number;
+  pageCount: number | null;
+  hasNext?: boolean;
+  hrefOf: (page: number) => string;
+}) {
+  const nextExists = pageCount === null ? hasNext : page < pageCount;
+  if (page === 1 && !nextExists) return null;
+  const known = pageCount ?? (hasNext ? page + 1 : page);
   return (
     <nav aria-label="Pages" className="flex flex-wrap items-center gap-1">
       {page > 1 ? (
@@ -33,7 +49,7 @@ export function PageLinks({ page, pageCount, hrefOf }: { page: number; pageCount
           Previous
         </span>
       )}
-      {pageWindow(page, pageCount).map((p, index) =>
+      {pageWindow(page, known).map((p, index) =>
         p === null ? (
           <span key={`gap-${index}`} className={clsx(item, "text-gray-600")} aria-hidden="true">
             …
@@ -50,7 +66,12 @@ export function PageLinks({ page, pageCount, hrefOf }: { page: number; pageCount
           </ListLink>
         ),
       )}
-      {page < pageCount ? (
+      {pageCount === null && hasNext ? (
+        <span className={clsx(item, "text-gray-600")} aria-hidden="true">
+          …
+        </span>
+      ) : null}
+      {nextExists ? (
         <ListLink href={hrefOf(page + 1)} className={clsx(item, "text-gray-800 hover:bg-gray-100")}>
           Next
         </ListLink>

@@ -15,8 +15,12 @@ import type { ScopeOption, TokenActions, Token } from "./types";
 
 export type TokensViewProps = {
   tokens: Token[];
+  /** Matching tokens, counted up to the list's limit; `totalIsExact` false: more than that. */
   total: number;
-  pageCount: number;
+  totalIsExact: boolean;
+  /** null when the total is not exact. */
+  pageCount: number | null;
+  hasNextPage: boolean;
   query: TokenListQuery;
   /** False only when the user owns no token at all (not merely none matching the filters). */
   hasTokens: boolean;
@@ -34,9 +38,25 @@ export type TokensViewProps = {
 };
 
 /** The token page's body: header, then the list (or why it is empty), then guidance. */
-export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes, actions, notices, now, policies, expiring, similar }: TokensViewProps) {
+export function TokensView({
+  tokens,
+  total,
+  totalIsExact,
+  pageCount,
+  hasNextPage,
+  query,
+  hasTokens,
+  scopes,
+  actions,
+  notices,
+  now,
+  policies,
+  expiring,
+  similar,
+}: TokensViewProps) {
   const first = (query.page - 1) * query.perPage + 1;
   const last = first + tokens.length - 1;
+  const counted = totalIsExact ? `${formatCount(total)} ${total === 1 ? "token" : "tokens"}` : `more than ${formatCount(total)} tokens`;
 
   return (
     <TokenDialogsHost tokens={tokens} scopes={scopes} actions={actions} policies={policies} similar={similar}>
@@ -86,7 +106,7 @@ export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes,
               <CreatedNotice query={query} />
               <div className="flex flex-wrap items-center gap-x-3">
                 <p className="text-sm text-gray-700" aria-live="polite">
-                  {tokens.length ? `Showing ${first}–${last} of ${total} ${total === 1 ? "token" : "tokens"}` : `${total} ${total === 1 ? "token" : "tokens"}`}
+                  {tokens.length ? `Showing ${formatCount(first)}–${formatCount(last)} of ${counted}` : counted}
                 </p>
                 <ListLoadingStatus />
               </div>
@@ -94,7 +114,7 @@ export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes,
                 {tokens.length ? (
                   <>
                     <TokenTable tokens={tokens} query={query} now={now} />
-                    <Pagination query={query} pageCount={pageCount} />
+                    <Pagination query={query} pageCount={pageCount} hasNext={hasNextPage} />
                   </>
                 ) : total === 0 ? (
                   <div className="rounded-lg border border-gray-200 bg-white px-6 py-10 text-center text-sm text-gray-700">
@@ -126,3 +146,5 @@ export function TokensView({ tokens, total, pageCount, query, hasTokens, scopes,
     </TokenDialogsHost>
   );
 }
+
+const formatCount = (n: number) => n.toLocaleString("en");

@@ -1,5 +1,6 @@
 import "server-only";
 import { prisma } from "@/lib/db";
+import { boundedCount, type BoundedTotal } from "@/lib/db/bounded-count";
 import { ValidationError, fieldErrorsOf } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { getPolicies, policyBreachSql, type Policies } from "@/lib/policies/service";
@@ -20,11 +21,9 @@ export const COUNT_LIMIT = 10_000;
 
 export type InventoryOwner = { id: string; email: string; name: string };
 export type InventoryItem = TokenView & { owner: InventoryOwner; breaksPolicy: boolean };
-export type InventoryPage = {
+/** `total`: matching tokens, counted up to COUNT_LIMIT; `totalIsExact` false means "more than that". */
+export type InventoryPage = BoundedTotal & {
   tokens: InventoryItem[];
-  /** Matching tokens, counted up to COUNT_LIMIT; `totalIsExact` false means "more than that". */
-  total: number;
-  totalIsExact: boolean;
   nextCursor: string | null;
   prevCursor: string | null;
   /** What the person should know about the answer (a filter that cannot match, for one). */
@@ -230,11 +229,13 @@ async function collect(
   return forward ? found : found.reverse();
 }
 
-async function boundedCount(db: Awaited<ReturnType<typeof prisma>>, filters: Prisma.Sql[]): Promise<number> {
+function countUpTo(db: Awaited<ReturnType<typeof prisma>>, filters: Prisma.Sql[]) {
   const where = filters.length ? Prisma.join(filters, " AND ") : ALL;
-  const [{ count }] = await db.$queryRaw<[{ count: number }]>`
-    SELECT count(*)::int AS count FROM (SELECT 1 FROM "tokens" t WHERE ${where} LIMIT ${COUNT_LIMIT + 1}) AS matching`;
-  return count;
+  return async (rows: number) => {
+    const [{ count }] = await db.$queryRaw<[{ count: number }]>`
+      SELECT count(*)::int AS count FROM (SELECT 1 FROM "tokens" t WHERE ${where} LIMIT ${rows}) AS matching`;
+    return count;
+  };
 }
 
 export const NO_POLICY_NOTICE =
@@ -256,7 +257,7 @@ export async function listAllTokens(input: unknown = {}, now = new Date()): Prom
   const db = await prisma();
 
   // Counted alongside the walk (its own connection): for a filter matching a few percent of the tokens, the count is the slower part.
-  const counting = boundedCount(db, filters);
+  const counting = boundedCount(countUpTo(db, filters), COUNT_LIMIT);
   counting.catch(() => undefined); // awaited below; if the walk fails first, its failure is the one reported
   // One row more than a page tells whether there is another page that way.
   let located = await collect(db, filters, flag, segments, cursor, query.perPage + 1);
@@ -278,7 +279,7 @@ export async function listAllTokens(input: unknown = {}, now = new Date()): Prom
     hasPrev = cursor !== null;
   }
 
-  const [count, details] = await Promise.all([
+  const [counted, details] = await Promise.all([
     counting,
     db.token.findMany({
       where: { guid: { in: located.map(({ row }) => row.guid) } },
@@ -297,8 +298,7 @@ export async function listAllTokens(input: unknown = {}, now = new Date()): Prom
   const noPolicy = query.breaksPolicy && policies.maxTokenLifetimeDays === null && policies.maxRotationOverlapSeconds === null;
   return {
     tokens,
-    total: Math.min(count, COUNT_LIMIT),
-    totalIsExact: count <= COUNT_LIMIT,
+    ...counted,
     nextCursor: hasNext ? cursorAt(located.at(-1), "next") : null,
     prevCursor: hasPrev ? cursorAt(located[0], "prev") : null,
     notices: noPolicy ? [NO_POLICY_NOTICE] : [],

@@ -52,10 +52,12 @@ const guid = z.uuid().meta({ description: "The token's public identifier.", exam
 export const tokenPageSchema = z
   .object({
     tokens: z.array(tokenSchema),
-    total: z.number().int().meta({ description: "Tokens matching the filters, on all pages." }),
+    total: z.number().int().meta({ description: "Tokens matching the filters, on all pages, counted up to 1,000." }),
+    totalIsExact: z.boolean().meta({ description: "false: more than `total` tokens match (the count stops there)." }),
     page: z.number().int(),
     perPage: z.number().int(),
-    pageCount: z.number().int(),
+    pageCount: z.number().int().nullable().meta({ description: "Pages in all; null when the total is not exact (the last page is then unknown)." }),
+    hasNextPage: z.boolean().meta({ description: "true: page + 1 has tokens." }),
   })
   .meta({ id: "TokenPage" });
 

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { config } from "@/lib/config";
 import { prisma, type Prisma } from "@/lib/db";
+import { boundedCount, type BoundedTotal } from "@/lib/db/bounded-count";
 import { ConflictError, NotFoundError, PolicyViolationError, ValidationError, fieldErrorsOf } from "@/lib/errors";
 import { getPolicies, type Policies } from "@/lib/policies/service";
 import { activeTokensMessage, latestValidTo, lifetimeMessage, overlapMessage } from "@/lib/policies/rules";
@@ -54,7 +55,14 @@ export function tokenInclude(now: Date) {
 }
 export type TokenRow = Prisma.TokenGetPayload<{ include: ReturnType<typeof tokenInclude> }>;
 
-export type TokenPage = { tokens: TokenView[]; total: number; page: number; perPage: number; pageCount: number };
+export type TokenPage = BoundedTotal & {
+  tokens: TokenView[];
+  page: number;
+  perPage: number;
+  /** null when the total is not exact: the last page is then unknown. */
+  pageCount: number | null;
+  hasNextPage: boolean;
+};
 
 /** A token together with its secret, which exists only in this value and is never stored. */
 export type TokenWithSecret = { token: TokenView; secret: string };
@@ -134,9 +142,17 @@ function orderByFor(query: TokenListQuery): Prisma.TokenOrderByWithRelationInput
 }
 
 /**
+ * The list's total stops at this many tokens ("more than 1,000"): counting further costs time
+ * in proportion to the matches, and at 10,000 it already doubles the answer's time
+ * (docs/performance.md, "The token list at 100,000 tokens").
+ */
+export const TOKEN_LIST_COUNT_LIMIT = 1_000;
+
+/**
  * One page of the user's tokens. The query is validated here like every other input (a
  * `TokenListQuery` from tokenListQueryFromSearchParams passes unchanged; fields left out take
- * their defaults); an invalid one is a ValidationError naming the field.
+ * their defaults); an invalid one is a ValidationError naming the field. The total is bounded
+ * (TOKEN_LIST_COUNT_LIMIT); whether a next page exists is read from one row more than a page.
  */
 export async function listTokens(userId: string, input: unknown = {}, now = new Date()): Promise<TokenPage> {
   const parsed = tokenListQuerySchema.safeParse(input ?? {});
@@ -145,25 +161,23 @@ export async function listTokens(userId: string, input: unknown = {}, now = new 
   const db = await prisma();
   const where = filterWhere(userId, query, now);
   const skip = (query.page - 1) * query.perPage;
-  const take = query.perPage;
+  const take = query.perPage + 1;
+  const counting = boundedCount((rows) => db.token.count({ where, take: rows }), TOKEN_LIST_COUNT_LIMIT);
+  counting.catch(() => undefined); // awaited below; if the rows' query fails first, its failure is the one reported
   let rows: TokenRow[];
-  let total: number;
 
   if (query.sort !== "status") {
-    [total, rows] = await Promise.all([
-      db.token.count({ where }),
-      db.token.findMany({ where, include: tokenInclude(now), orderBy: orderByFor(query), skip, take }),
-    ]);
+    rows = await db.token.findMany({ where, include: tokenInclude(now), orderBy: orderByFor(query), skip, take });
   } else {
     // Status is computed from the clock, so no column holds it: read the active part and the
-    // inactive part as two indexed queries and page across their concatenation.
+    // inactive part as two indexed queries and page across their concatenation. The first part
+    // is counted only as far as this page reaches (exact whenever the page runs into the second).
     const [first, second] =
       query.order === "asc" ? [activeWhere(now), inactiveWhere(now)] : [inactiveWhere(now), activeWhere(now)];
     const firstWhere = { AND: [where, first] };
     const secondWhere = { AND: [where, second] };
     const orderBy: Prisma.TokenOrderByWithRelationInput[] = [{ createdAt: "desc" }, { guid: "asc" }];
-    const [firstCount, secondCount] = await Promise.all([db.token.count({ where: firstWhere }), db.token.count({ where: secondWhere })]);
-    total = firstCount + secondCount;
+    const firstCount = await db.token.count({ where: firstWhere, take: skip + take });
     const fromFirst = skip < firstCount ? await db.token.findMany({ where: firstWhere, include: tokenInclude(now), orderBy, skip, take }) : [];
     const remaining = take - fromFirst.length;
     const fromSecond =
@@ -172,13 +186,16 @@ export async function listTokens(userId: string, input: unknown = {}, now = new 
         : [];
     rows = [...fromFirst, ...fromSecond];
   }
+  const { total, totalIsExact } = await counting;
 
   return {
-    tokens: rows.map((row) => toView(row, now)),
+    tokens: rows.slice(0, query.perPage).map((row) => toView(row, now)),
     total,
+    totalIsExact,
     page: query.page,
     perPage: query.perPage,
-    pageCount: Math.max(1, Math.ceil(total / query.perPage)),
+    pageCount: totalIsExact ? Math.max(1, Math.ceil(total / query.perPage)) : null,
+    hasNextPage: rows.length > query.perPage,
   };
 }
 

@@ -15,7 +15,9 @@ function view(props: Partial<TokensViewProps>) {
     <TokensView
       tokens={[]}
       total={0}
+      totalIsExact
       pageCount={1}
+      hasNextPage={false}
       query={DEFAULT_TOKEN_LIST_QUERY}
       hasTokens={false}
       scopes={SCOPES}
@@ -76,6 +78,29 @@ test("the list shows how many tokens there are and which ones are on this page",
   const pages = screen.getByRole("navigation", { name: "Pages" });
   expect(within(pages).getByRole("link", { name: "Page 2" })).toHaveAttribute("aria-current", "page");
   expect(within(pages).getByRole("link", { name: "Previous" })).toHaveAttribute("href", "/settings/tokens");
+});
+
+test("a total past the count's limit says so, and offers the pages up to the next one but no last page", () => {
+  const tokens = Array.from({ length: 20 }, (_, i) => tokenItem({ name: `Token ${i}` }));
+  renderView({ hasTokens: true, tokens, total: 1000, totalIsExact: false, pageCount: null, hasNextPage: true, query: { ...DEFAULT_TOKEN_LIST_QUERY, page: 60 } });
+
+  expect(screen.getByText("Showing 1,181–1,200 of more than 1,000 tokens")).toBeInTheDocument();
+  const pages = screen.getByRole("navigation", { name: "Pages" });
+  expect(within(pages).getAllByRole("link").map((link) => link.textContent)).toEqual(["Previous", "1", "58", "59", "60", "61", "Next"]);
+  expect(within(pages).getByRole("link", { name: "Next" })).toHaveAttribute("href", "/settings/tokens?page=61");
+});
+
+test("the last page of a list whose total is not exact offers no next page", () => {
+  renderView({ hasTokens: true, tokens: [tokenItem()], total: 1000, totalIsExact: false, pageCount: null, hasNextPage: false, query: { ...DEFAULT_TOKEN_LIST_QUERY, page: 2 } });
+
+  const pages = screen.getByRole("navigation", { name: "Pages" });
+  expect(within(pages).getAllByRole("link").map((link) => link.textContent)).toEqual(["Previous", "1", "2"]);
+  expect(within(pages).getByText("Next").tagName).toBe("SPAN");
+});
+
+test("an exact total of thousands is written with a separator", () => {
+  renderView({ hasTokens: true, tokens: [tokenItem()], total: 1234, pageCount: 62, query: DEFAULT_TOKEN_LIST_QUERY });
+  expect(screen.getByText("Showing 1–1 of 1,234 tokens")).toBeInTheDocument();
 });
 
 test("the filter form holds the current filters and only offers scopes the user holds", () => {

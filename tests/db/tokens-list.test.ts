@@ -1,6 +1,7 @@
 import { prisma } from "@/lib/db";
 import { ValidationError } from "@/lib/errors";
-import { createToken, listTokens, revokeToken, updateToken, type TokenView } from "@/lib/tokens/service";
+import { randomUUID } from "node:crypto";
+import { TOKEN_LIST_COUNT_LIMIT, createToken, listTokens, revokeToken, updateToken, type TokenView } from "@/lib/tokens/service";
 import { TOKEN_SORTS, type TokenListQuery } from "@/lib/validation/token-list";
 import { useFreshDatabase } from "../helpers/database";
 import { createUser } from "../helpers/users";
@@ -239,7 +240,7 @@ describe("sorting", () => {
       const seen: string[] = [];
       for (let page = 1; page <= 4; page++) {
         const result = await listTokens(user.id, { sort: "status", order, perPage: 10, page }, now);
-        expect(result).toMatchObject({ total: 31, pageCount: 4, page, perPage: 10 });
+        expect(result).toMatchObject({ total: 31, totalIsExact: true, pageCount: 4, page, perPage: 10, hasNextPage: page < 4 });
         expect(result.tokens).toHaveLength(page < 4 ? 10 : 1);
         seen.push(...result.tokens.map((t) => t.name));
       }
@@ -289,7 +290,79 @@ describe("pagination", () => {
 
   test("a user without tokens gets an empty first page", async () => {
     const user = await owner();
-    expect(await listTokens(user.id)).toEqual({ tokens: [], total: 0, page: 1, perPage: 20, pageCount: 1 });
+    expect(await listTokens(user.id)).toEqual({ tokens: [], total: 0, totalIsExact: true, page: 1, perPage: 20, pageCount: 1, hasNextPage: false });
+  });
+
+  test("a next page is offered while a page is full and more tokens follow, not after a page that ends the list", async () => {
+    const user = await owner();
+    for (let i = 0; i < 20; i++) await token(user.id, `token ${String(i).padStart(2, "0")}`);
+    const pages = await Promise.all([1, 2, 3].map((page) => listTokens(user.id, { perPage: 10, page, sort: "name", order: "asc" })));
+    expect(pages.map((p) => [p.tokens.length, p.hasNextPage])).toEqual([
+      [10, true],
+      [10, false],
+      [0, false],
+    ]);
+  });
+});
+
+/** `count` tokens for the user straight into the table (createMany): thousands of createToken calls would take minutes. */
+async function manyTokens(userId: string, count: number, now: Date, revokedEvery = 0) {
+  const db = await prisma();
+  const rows = Array.from({ length: count }, (_, i) => ({
+    guid: randomUUID(),
+    userId,
+    name: `bulk ${String(i).padStart(5, "0")}`,
+    partial: "tgp_bulk",
+    validFrom: new Date(now.getTime() - DAY),
+    createdAt: new Date(now.getTime() - (count - i) * 1000),
+    revokedAt: revokedEvery && i % revokedEvery === 0 ? now : null,
+  }));
+  await db.token.createMany({ data: rows });
+  return rows;
+}
+
+describe("the total, counted up to TOKEN_LIST_COUNT_LIMIT", () => {
+  const now = new Date("2031-03-01T12:00:00Z");
+
+  test("exactly the limit is an exact total; one more is the limit, not exact, and no page count", async () => {
+    const user = await owner();
+    await manyTokens(user.id, TOKEN_LIST_COUNT_LIMIT, now);
+    const atLimit = await listTokens(user.id, { perPage: 100 }, now);
+    expect(atLimit).toMatchObject({ total: TOKEN_LIST_COUNT_LIMIT, totalIsExact: true, pageCount: TOKEN_LIST_COUNT_LIMIT / 100, hasNextPage: true });
+    expect(await listTokens(user.id, { perPage: 100, page: TOKEN_LIST_COUNT_LIMIT / 100 }, now)).toMatchObject({ hasNextPage: false });
+
+    await manyTokens(user.id, 1, new Date(now.getTime() - 10 * DAY));
+    const over = await listTokens(user.id, { perPage: 100 }, now);
+    expect(over).toMatchObject({ total: TOKEN_LIST_COUNT_LIMIT, totalIsExact: false, pageCount: null, hasNextPage: true });
+    // A filter narrows the count back under the limit: bulk 00000–00009 and the one added ("bulk 00000" too).
+    expect(await listTokens(user.id, { q: "bulk 0000", perPage: 100 }, now)).toMatchObject({ total: 11, totalIsExact: true, pageCount: 1 });
+  });
+
+  test("when the total is not exact, pages still run to the last token and stop there", async () => {
+    const user = await owner();
+    const rows = await manyTokens(user.id, TOKEN_LIST_COUNT_LIMIT + 30, now);
+    const lastPage = Math.ceil(rows.length / 100);
+    const last = await listTokens(user.id, { perPage: 100, page: lastPage, sort: "name", order: "asc" }, now);
+    expect(last).toMatchObject({ totalIsExact: false, pageCount: null, hasNextPage: false });
+    expect(last.tokens.map((t) => t.name)).toEqual(rows.slice((lastPage - 1) * 100).map((r) => r.name));
+    expect(await listTokens(user.id, { perPage: 100, page: lastPage - 1, sort: "name", order: "asc" }, now)).toMatchObject({ hasNextPage: true });
+    expect(await listTokens(user.id, { perPage: 100, page: lastPage + 1 }, now)).toMatchObject({ tokens: [], hasNextPage: false, totalIsExact: false });
+  });
+
+  test("the status sort is bounded too, and pages across the active and inactive parts past the limit", async () => {
+    const user = await owner();
+    // Every third token revoked: 344 inactive of 1,030.
+    const rows = await manyTokens(user.id, TOKEN_LIST_COUNT_LIMIT + 30, now, 3);
+    const newestFirst = (list: typeof rows) => [...list].reverse().map((r) => r.guid);
+    const expected = [...newestFirst(rows.filter((r) => !r.revokedAt)), ...newestFirst(rows.filter((r) => r.revokedAt))];
+    const seen: string[] = [];
+    for (let page = 1; ; page++) {
+      const result = await listTokens(user.id, { sort: "status", order: "asc", perPage: 100, page }, now);
+      expect(result).toMatchObject({ total: TOKEN_LIST_COUNT_LIMIT, totalIsExact: false, pageCount: null });
+      seen.push(...result.tokens.map((t) => t.guid));
+      if (!result.hasNextPage) break;
+    }
+    expect(seen).toEqual(expected);
   });
 });
 

@@ -42,7 +42,9 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
     <TokensView
       tokens={page.tokens.map(serializeToken)}
       total={page.total}
+      totalIsExact={page.totalIsExact}
       pageCount={page.pageCount}
+      hasNextPage={page.hasNextPage}
       query={query}
       hasTokens={hasTokens}
       scopes={scopes}

@@ -24,6 +24,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { cpuSeconds, freePort, peakMemoryBytes, startApp, type AppProcess } from "./lib/app-process";
 import { addKnownTokens, addTokens, addUsers, withoutSecondaryIndexes } from "./lib/bench-data";
+import { benchClient } from "./lib/bench-client";
 
 /** Each growth point (and the main table's single-run rows) runs this long: 5 s keeps a run under ten minutes. */
 const GROWTH_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -275,14 +276,11 @@ const quantile = (values: number[], q: number) => {
  */
 const measureCacheMemory: (app: AppProcess) => Promise<{ heapBytesPerEntry: number; rssAfterFill: number } | null> = async () => null;
 
-/**
- * Hook (b) for the lead: verifications per second of the Node client (scripts/lib/bench-client.ts,
- * another helper's) against introspection over HTTP, given the base URL and secrets. "not measured" until wired.
- */
-const measureClient: (
-  baseUrl: string,
-  secrets: { introspector: string; tokens: string[] },
-) => Promise<{ clientPerSecond: number; introspectionPerSecond: number } | null> = async () => null;
+/** Verifications per second of the Node client (clients/node) from memory against introspection over HTTP. */
+async function measureClient(baseUrl: string, secrets: { introspector: string; token: string }) {
+  const result = await benchClient({ baseUrl, introspectSecret: secrets.introspector, tokenSecret: secrets.token, seconds: GROWTH_SECONDS, connections: CONNECTIONS });
+  return { clientPerSecond: result.client.perSecond, introspectionPerSecond: result.introspection.perSecond, ratio: result.ratio, requestsDuringLoop: result.client.introspectionsDuringLoop };
+}
 
 /** A PostgreSQL server of the bench's own: a temporary directory, a free port, stopped when this process exits, however it exits. */
 async function startPostgres(): Promise<string> {
@@ -555,7 +553,7 @@ async function main() {
     await measureVerification(TABLE_SIZES[2], pool);
 
     const cacheMemory = await measureCacheMemory(app!);
-    const client = await measureClient(app!.baseUrl, { introspector, tokens: [warm] });
+    const client = await measureClient(app!.baseUrl, { introspector, token: warm });
     await stopServer();
 
     const warmPaired = { ...medianWithInterval(warmRun!.ratios), scenario: combine(warmRun!.measured) };
@@ -620,7 +618,7 @@ async function main() {
         `Server peak memory (VmHWM of the largest process${embedded ? ", one server per size: 11,000, 111,000, 1,000,000 tokens" : ""}): ${peaks.map((p) => `${(p / 2 ** 20).toFixed(0)} MiB`).join(", ")}.`,
         `Heap per cached verification (bytes, after forced GC): ${cacheMemory ? count(cacheMemory.heapBytesPerEntry) : notMeasured}.`,
         `RSS after the fill: ${cacheMemory ? `${(cacheMemory.rssAfterFill / 2 ** 20).toFixed(0)} MiB` : notMeasured}.`,
-        `Node client (scripts/lib/bench-client.ts), verifications/s: ${client ? count(Math.round(client.clientPerSecond)) : notMeasured}; introspection over HTTP: ${client ? count(Math.round(client.introspectionPerSecond)) : notMeasured}.`,
+        `Node client (clients/node, from memory with the change feed up; ${GROWTH_SECONDS} s in one loop in the bench's process): ${count(Math.round(client.clientPerSecond))} verifications/s, ${count(client.requestsDuringLoop)} requests to Tollgate meanwhile; POST /api/v1/introspect over HTTP (${CONNECTIONS} connections): ${count(Math.round(client.introspectionPerSecond))}/s; ratio ${count(Math.round(client.ratio))}×.`,
       ].join("\n"),
       `How noisy: the baseline's ${baseRates.length} one-second slices answered ${quantile(baseRates, 0)}–${quantile(baseRates, 1)} requests a second (middle half ${quantile(baseRates, 0.25)}–${quantile(baseRates, 0.75)}); the verification growth points are single runs minutes apart, so each of their ratios to the smallest size carries that drift too (the list's and the page's come from interleaved rounds). The pairs' ratios, sorted: warm ${sortedRatios(warmRun!)}; malformed ${sortedRatios(refusedRun!)}; introspect ${sortedRatios(introspectRun!)}.`,
     ].join("\n\n");

@@ -1,4 +1,5 @@
 import { InvalidatingCache, UserEntriesCache } from "@/lib/cache/invalidating-cache";
+import { isAdminOnlyScope } from "@/lib/scopes/built-in";
 
 /**
  * Verified tokens by the keyed hash of their secret: the token as stored, never a verdict (status
@@ -23,6 +24,44 @@ export type CachedToken = {
   /** When this particular secret stops working (a secret replaced by rotation with overlap). */
   secretExpiresAt: Date | null;
 };
+
+/** A secret's row as lib/tokens/verify.ts's lookup reads it (one query: the secret, its token, scopes, owner, grants). */
+export type TokenRow = {
+  expiresAt: Date | null;
+  token: {
+    guid: string;
+    name: string;
+    userId: string;
+    validFrom: Date;
+    validTo: Date | null;
+    revokedAt: Date | null;
+    createdAt: Date;
+    scopes: { scopeName: string }[];
+    user: { email: string; name: string; isAdmin: boolean; disabledAt: Date | null; grants: { scopeName: string }[] };
+  };
+};
+
+export function cachedTokenOf(row: TokenRow): CachedToken {
+  const { token } = row;
+  // Effective scopes: the token's own that its owner still holds, the administrators' only while the owner is one.
+  const held = new Set(token.user.grants.map((g) => g.scopeName));
+  const mayHold = (scope: string) => held.has(scope) && (token.user.isAdmin || !isAdminOnlyScope(scope));
+  return {
+    guid: token.guid,
+    name: token.name,
+    userId: token.userId,
+    userEmail: token.user.email,
+    userName: token.user.name,
+    userIsAdmin: token.user.isAdmin,
+    userDisabled: token.user.disabledAt !== null,
+    scopes: token.scopes.map((s) => s.scopeName).filter(mayHold).sort(),
+    validFrom: token.validFrom,
+    validTo: token.validTo,
+    revokedAt: token.revokedAt,
+    createdAt: token.createdAt,
+    secretExpiresAt: row.expiresAt,
+  };
+}
 
 type Entry = { token: CachedToken | null };
 

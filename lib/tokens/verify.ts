@@ -2,8 +2,7 @@ import "server-only";
 import { followChanges } from "@/lib/cache/follow-changes";
 import { config } from "@/lib/config";
 import { database, prisma } from "@/lib/db";
-import { isAdminOnlyScope } from "@/lib/scopes/built-in";
-import { VerificationCache, type CachedToken } from "./cache";
+import { cachedTokenOf, VerificationCache, type CachedToken } from "./cache";
 import { onTokenChange } from "./events";
 import { hashSecret, isWellFormedSecret } from "./secret";
 import { statusOf, type InactiveReason } from "./status";
@@ -89,26 +88,7 @@ async function lookup(hash: string): Promise<CachedToken | null> {
       },
     },
   });
-  if (!row) return null;
-  const { token } = row;
-  // Effective scopes: the token's own that its owner still holds, the administrators' only while the owner is one.
-  const held = new Set(token.user.grants.map((g) => g.scopeName));
-  const mayHold = (scope: string) => held.has(scope) && (token.user.isAdmin || !isAdminOnlyScope(scope));
-  return {
-    guid: token.guid,
-    name: token.name,
-    userId: token.userId,
-    userEmail: token.user.email,
-    userName: token.user.name,
-    userIsAdmin: token.user.isAdmin,
-    userDisabled: token.user.disabledAt !== null,
-    scopes: token.scopes.map((s) => s.scopeName).filter(mayHold).sort(),
-    validFrom: token.validFrom,
-    validTo: token.validTo,
-    revokedAt: token.revokedAt,
-    createdAt: token.createdAt,
-    secretExpiresAt: row.expiresAt,
-  };
+  return row && cachedTokenOf(row);
 }
 
 // One cache per process, kept on globalThis so Next's dev server does not make one per module reload.

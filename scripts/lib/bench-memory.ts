@@ -1,0 +1,194 @@
+/**
+ * What memory verification holds (docs/performance.md, "Memory"), for `npm run bench` and on its own:
+ *
+ *   npx tsx --conditions=react-server scripts/lib/bench-memory.ts            # heap per cached token
+ *   npx tsx --conditions=react-server scripts/lib/bench-memory.ts --server   # a built server's RSS: idle, seeded, after a fill
+ *
+ * The heap figure is the V8 heap after a forced collection before and after filling a
+ * VerificationCache with 50,000 tokens built as a lookup builds them (fresh strings and Dates per
+ * row, as the database driver returns them), so it does not depend on the machine's load.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { cachedTokenOf, VerificationCache, type TokenRow } from "@/lib/tokens/cache";
+
+export type CacheMemory = {
+  entries: number;
+  /** Heap per entry, everything the fill left reachable (tokens, keys, LRU slots, indexes). */
+  bytesPerEntry: number;
+  /** The LRU's arrays sized by `max` at construction: a fixed cost, whether full or empty. */
+  fixedBytes: number;
+  /** Per entry: the cached tokens alone, and what the cache adds around them (keys, LRU, indexes). */
+  breakdown: { tokens: number; cache: number };
+};
+
+const gc: () => void = (() => {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+})();
+
+function heapUsed(): number {
+  // Twice: a first collection can leave what finalizers released for a second one.
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** A copy no other string shares, as a driver decoding a row makes. */
+const decoder = new TextDecoder();
+const fresh = (text: string) => decoder.decode(Buffer.from(text));
+
+const SCOPE_SETS = [["tokens:read"], ["tokens:read", "tokens:write"], ["metrics:read"], ["tokens:introspect", "tokens:read"]];
+const GRANTS = ["tokens:read", "tokens:write", "tokens:introspect", "metrics:read"];
+
+/** One secret's row as `lookup` reads it: `users` × `perUser` tokens, a few scopes each. */
+function row(user: number, i: number, userIds: string[]): TokenRow {
+  const created = Date.UTC(2026, 0, 1) + i * 60_000;
+  return {
+    expiresAt: i % 50 === 0 ? new Date(created + 86_400_000) : null,
+    token: {
+      guid: randomUUID(),
+      name: fresh(`${["deploy", "backup", "billing", "ci", "reports"][i % 5]} service ${i}`),
+      userId: fresh(userIds[user]!),
+      validFrom: new Date(created),
+      validTo: i % 4 === 0 ? new Date(created + 90 * 86_400_000) : null,
+      revokedAt: null,
+      createdAt: new Date(created),
+      scopes: SCOPE_SETS[i % SCOPE_SETS.length]!.map((scopeName) => ({ scopeName: fresh(scopeName) })),
+      user: {
+        email: fresh(`person${user}@example.com`),
+        name: fresh(`Person Number ${user}`),
+        isAdmin: false,
+        disabledAt: null,
+        grants: GRANTS.map((scopeName) => ({ scopeName: fresh(scopeName) })),
+      },
+    },
+  };
+}
+
+/** Heap per cached token after filling a cache of `users` × `perUser` entries (its default size, 50,000). */
+export function cacheMemoryPerEntry({ users = 50, perUser = 1_000 } = {}): CacheMemory {
+  const entries = users * perUser;
+  const userIds = Array.from({ length: users }, () => randomUUID());
+  const keys = Array.from({ length: entries }, () => randomBytes(32).toString("hex"));
+
+  const empty = heapUsed();
+  let cache: VerificationCache | undefined = new VerificationCache({ max: entries, ttlMs: 3_600_000 });
+  const constructed = heapUsed();
+
+  // The tokens alone, held in an array (8 bytes a slot, taken out below).
+  let tokens: ReturnType<typeof cachedTokenOf>[] | undefined = [];
+  for (let u = 0; u < users; u++) for (let i = 0; i < perUser; i++) tokens.push(cachedTokenOf(row(u, i, userIds)));
+  const built = heapUsed();
+
+  for (let k = 0; k < entries; k++) cache.set(keys[k]!, tokens[k]!, cache.generation);
+  tokens = undefined;
+  const filled = heapUsed();
+  if (cache.size !== entries) throw new Error(`The cache kept ${cache.size} of ${entries} entries.`);
+  cache = undefined;
+
+  const tokensPerEntry = (built - constructed) / entries - 8;
+  const perEntry = (filled - constructed) / entries;
+  return {
+    entries,
+    bytesPerEntry: Math.round(perEntry),
+    fixedBytes: constructed - empty,
+    breakdown: { tokens: Math.round(tokensPerEntry), cache: Math.round(perEntry - tokensPerEntry) },
+  };
+}
+
+/** Resident memory (VmRSS) of a process, in bytes: what it holds now, where VmHWM is its peak. */
+export function residentMemoryBytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!match) throw new Error(`No VmRSS for process ${pid}.`);
+  return Number(match[1]) * 1024;
+}
+
+const MiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+/** Seeds `count` tokens of one user into a fresh embedded database (createMany, as the bench does). */
+async function seedTokens(dataDir: string, count: number): Promise<string[]> {
+  process.env.TOLLGATE_DATA_DIR = dataDir;
+  delete process.env.DATABASE_URL;
+  const { prisma, closeDatabase } = await import("@/lib/db");
+  const { signUp } = await import("@/lib/users/service");
+  const { grantScope } = await import("@/lib/scopes/service");
+  const { config } = await import("@/lib/config");
+  const { generateSecret, hashSecret, partialOf } = await import("@/lib/tokens/secret");
+  const user = await signUp({ name: "Memory", email: "memory@tollgate.local", password: `memory-${randomBytes(6).toString("hex")}` });
+  await grantScope(user.id, "tokens:read");
+  const db = await prisma();
+  const key = config().tokenHashKey;
+  const secrets: string[] = [];
+  for (let start = 0; start < count; start += 1000) {
+    const rows = Array.from({ length: Math.min(1000, count - start) }, (_, k) => ({ guid: randomUUID(), secret: generateSecret(), i: start + k }));
+    for (const r of rows) secrets.push(r.secret);
+    await db.token.createMany({ data: rows.map((r) => ({ guid: r.guid, userId: user.id, name: `memory ${r.i}`, partial: partialOf(r.secret) })) });
+    await db.tokenSecret.createMany({ data: rows.map((r) => ({ tokenGuid: r.guid, hash: hashSecret(r.secret, key) })) });
+    await db.tokenScope.createMany({ data: rows.map((r) => ({ tokenGuid: r.guid, scopeName: "tokens:read" })) });
+  }
+  await closeDatabase();
+  return secrets;
+}
+
+/** Asks GET /api/v1/me once with each secret, `concurrency` at a time; every answer must be 200. */
+export async function fillOverHttp(baseUrl: string, secrets: readonly string[], concurrency = 8): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < secrets.length) {
+      const secret = secrets[next++]!;
+      const response = await fetch(`${baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${secret}` } });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`GET /api/v1/me answered ${response.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+async function serverFigures(count: number) {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const { peakMemoryBytes, startApp } = await import("./app-process");
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "tollgate-memory-"));
+  try {
+    const secrets = await seedTokens(dataDir, count);
+    const app = await startApp({ TOLLGATE_DATA_DIR: dataDir, AUTH_FAILURE_LIMIT: "1000000000" }, { label: "memory-server", quiet: true });
+    try {
+      const pid = app.child.pid!;
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      console.log(`Server with ${count} tokens, idle after start: RSS ${MiB(residentMemoryBytes(pid))}, peak ${MiB(peakMemoryBytes(pid))}`);
+      await fillOverHttp(app.baseUrl, secrets);
+      console.log(`RSS after the fill (${count} different tokens, each once): ${MiB(residentMemoryBytes(pid))}, peak ${MiB(peakMemoryBytes(pid))}`);
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      console.log(`10 s later (usage flushed): RSS ${MiB(residentMemoryBytes(pid))}, peak ${MiB(peakMemoryBytes(pid))}`);
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  if (process.argv.includes("--server")) {
+    const at = process.argv.indexOf("--tokens");
+    await serverFigures(at === -1 ? 50_000 : Number(process.argv[at + 1]));
+    return;
+  }
+  const memory = cacheMemoryPerEntry();
+  console.log(
+    `Heap per cached token: ${memory.bytesPerEntry} bytes (${memory.entries} entries; the tokens ${memory.breakdown.tokens}, the cache around them ${memory.breakdown.cache}); ` +
+      `fixed, sized by max at construction: ${(memory.fixedBytes / 1024).toFixed(0)} KiB`,
+  );
+}
+
+// Run on its own (not imported by the bench).
+if (process.argv[1]?.endsWith("bench-memory.ts")) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

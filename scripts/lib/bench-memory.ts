@@ -12,6 +12,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { processTree } from "./app-process";
 import { fillOf, VerificationCache, type TokenFill, type TokenRow } from "@/lib/tokens/cache";
 
 export type CacheMemory = {
@@ -102,17 +103,27 @@ export function cacheMemoryPerEntry({ users = 50, perUser = 1_000 } = {}): Cache
   };
 }
 
-/** Resident memory (VmRSS) of a process, in bytes: what it holds now, where VmHWM is its peak. */
+/** Resident memory now (VmRSS) of a process tree's largest process, in bytes; peakMemoryBytes is its VmHWM. */
 export function residentMemoryBytes(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  if (!match) throw new Error(`No VmRSS for process ${pid}.`);
-  return Number(match[1]) * 1024;
+  let largest = 0;
+  for (const member of processTree(pid)) {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${member}/status`, "utf8"));
+      if (match) largest = Math.max(largest, Number(match[1]) * 1024);
+    } catch {
+      // gone
+    }
+  }
+  return largest;
 }
 
 const MiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
+const PASSWORD = `memory-${randomBytes(6).toString("hex")}`;
+const EMAIL = "memory@tollgate.local";
+
 /** Seeds `count` tokens of one user into a fresh embedded database (createMany, as the bench does). */
-async function seedTokens(dataDir: string, count: number): Promise<string[]> {
+export async function seedTokens(dataDir: string, count: number): Promise<string[]> {
   process.env.TOLLGATE_DATA_DIR = dataDir;
   delete process.env.DATABASE_URL;
   const { prisma, closeDatabase } = await import("@/lib/db");
@@ -120,15 +131,18 @@ async function seedTokens(dataDir: string, count: number): Promise<string[]> {
   const { grantScope } = await import("@/lib/scopes/service");
   const { config } = await import("@/lib/config");
   const { generateSecret, hashSecret, partialOf } = await import("@/lib/tokens/secret");
-  const user = await signUp({ name: "Memory", email: "memory@tollgate.local", password: `memory-${randomBytes(6).toString("hex")}` });
+  const user = await signUp({ name: "Memory", email: EMAIL, password: PASSWORD });
   await grantScope(user.id, "tokens:read");
   const db = await prisma();
   const key = config().tokenHashKey;
+  const words = ["deploy", "backup", "billing", "ci", "mobile", "reports", "sync", "webhook", "partner", "audit"];
   const secrets: string[] = [];
   for (let start = 0; start < count; start += 1000) {
     const rows = Array.from({ length: Math.min(1000, count - start) }, (_, k) => ({ guid: randomUUID(), secret: generateSecret(), i: start + k }));
     for (const r of rows) secrets.push(r.secret);
-    await db.token.createMany({ data: rows.map((r) => ({ guid: r.guid, userId: user.id, name: `memory ${r.i}`, partial: partialOf(r.secret), validFrom: new Date() })) });
+    await db.token.createMany({
+      data: rows.map((r) => ({ guid: r.guid, userId: user.id, name: `${words[r.i % words.length]} service ${r.i}`, partial: partialOf(r.secret), validFrom: new Date() })),
+    });
     await db.tokenSecret.createMany({ data: rows.map((r) => ({ tokenGuid: r.guid, hash: hashSecret(r.secret, key) })) });
     await db.tokenScope.createMany({ data: rows.map((r) => ({ tokenGuid: r.guid, scopeName: "tokens:read" })) });
   }
@@ -150,23 +164,53 @@ export async function fillOverHttp(baseUrl: string, secrets: readonly string[], 
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-async function serverFigures(count: number) {
+async function signIn(baseUrl: string): Promise<string> {
+  const csrfResponse = await fetch(`${baseUrl}/api/auth/csrf`);
+  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
+  const cookies = csrfResponse.headers.getSetCookie().map((c) => c.split(";")[0]);
+  const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.join("; ") },
+    body: new URLSearchParams({ csrfToken, email: EMAIL, password: PASSWORD, json: "true" }),
+  });
+  const session = response.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c?.includes("session-token"));
+  if (!session) throw new Error(`Sign-in failed (HTTP ${response.status}).`);
+  return session;
+}
+
+/**
+ * The server's memory through what the bench does, briefly: idle, warm and malformed verification
+ * (16 connections), the token page (1), then every token once (the cold scenario).
+ */
+async function serverFigures(count: number, seconds: number, env: Record<string, string>) {
   const { mkdtempSync, rmSync } = await import("node:fs");
   const os = await import("node:os");
   const path = await import("node:path");
+  const { default: autocannon } = await import("autocannon");
   const { peakMemoryBytes, startApp } = await import("./app-process");
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "tollgate-memory-"));
   try {
     const secrets = await seedTokens(dataDir, count);
-    const app = await startApp({ TOLLGATE_DATA_DIR: dataDir, AUTH_FAILURE_LIMIT: "1000000000" }, { label: "memory-server", quiet: true });
+    const app = await startApp({ TOLLGATE_DATA_DIR: dataDir, AUTH_FAILURE_LIMIT: "1000000000", ...env }, { label: "memory-server", quiet: true });
     try {
       const pid = app.child.pid!;
+      const report = (what: string, extra = "") => console.log(`${what}: RSS ${MiB(residentMemoryBytes(pid))}, peak ${MiB(peakMemoryBytes(pid))}${extra}`);
       await new Promise((resolve) => setTimeout(resolve, 2_000));
-      console.log(`Server with ${count} tokens, idle after start: RSS ${MiB(residentMemoryBytes(pid))}, peak ${MiB(peakMemoryBytes(pid))}`);
+      report(`idle after start, ${count} tokens`);
+      const load = async (what: string, options: Partial<import("autocannon").Options> & { path: string }) => {
+        const result = await autocannon({ url: app.baseUrl + options.path, duration: seconds, connections: 16, ...options });
+        report(what, ` (${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, non-2xx ${result.non2xx})`);
+      };
+      const warm = secrets[0]!;
+      await load("after warm /api/v1/me", { path: "/api/v1/me", headers: { authorization: `Bearer ${warm}` } });
+      await load("after malformed /api/v1/me", { path: "/api/v1/me", headers: { authorization: `Bearer ${warm.slice(0, -1)}${warm.endsWith("A") ? "B" : "A"}` } });
+      const cookie = await signIn(app.baseUrl);
+      await load("after the token page", { path: "/settings/tokens?q=service&sort=name&order=asc", connections: 1, headers: { cookie } });
       await fillOverHttp(app.baseUrl, secrets);
-      console.log(`RSS after the fill (${count} different tokens, each once): ${MiB(residentMemoryBytes(pid))}, peak ${MiB(peakMemoryBytes(pid))}`);
+      report(`RSS after the fill (${count} different tokens, each once)`);
       await new Promise((resolve) => setTimeout(resolve, 10_000));
-      console.log(`10 s later (usage flushed): RSS ${MiB(residentMemoryBytes(pid))}, peak ${MiB(peakMemoryBytes(pid))}`);
+      report("10 s later (usage flushed)");
     } finally {
       await app.stop();
     }
@@ -177,8 +221,9 @@ async function serverFigures(count: number) {
 
 async function main() {
   if (process.argv.includes("--server")) {
-    const at = process.argv.indexOf("--tokens");
-    await serverFigures(at === -1 ? 50_000 : Number(process.argv[at + 1]));
+    const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
+    // Extra server environment, e.g. TOLLGATE_MEMORY_ENV='{"NODE_OPTIONS":"--max-semi-space-size=8"}'.
+    await serverFigures(arg("--tokens", 50_000), arg("--seconds", 5), JSON.parse(process.env.TOLLGATE_MEMORY_ENV ?? "{}"));
     return;
   }
   const memory = cacheMemoryPerEntry();

@@ -29,7 +29,7 @@ export function meView(token: VerifiedToken): z.input<typeof meSchema> {
     token: {
       guid: token.guid,
       name: token.name,
-      scopes: token.scopes,
+      scopes: [...token.scopes], // the cache's shared list is frozen
       validFrom: token.validFrom.toISOString(),
       validTo: iso(token.validTo),
       createdAt: token.createdAt.toISOString(),

@@ -10,7 +10,11 @@ export type InvalidatingCacheOptions<E> = {
   ttlMs: number;
   /** A clock for the freshness times (tests); defaults to performance.now. */
   clock?: { now(): number };
-  /** The dependency keys an entry is indexed under, besides its own key. */
+  /**
+   * The dependency keys an entry is indexed under, besides its own key. They share one namespace
+   * with the entries' keys (`invalidate(k)` drops the entry keyed k too); a key the entry already
+   * holds (such as its token's guid) costs the index no string of its own.
+   */
   dependsOn(entry: E): readonly string[];
   /** How many invalidations are remembered exactly; beyond that, older fills are refused whole. */
   maxRemembered?: number;
@@ -18,7 +22,8 @@ export type InvalidatingCacheOptions<E> = {
 
 export class InvalidatingCache<E extends object> {
   private readonly entries: LRUCache<string, E>;
-  private readonly index = new Map<string, Set<string>>();
+  /** Dependency key → the one entry key depending on it, or a Set once there are two or more (most tokens have one secret). */
+  private readonly index = new Map<string, string | Set<string>>();
   private readonly dependsOn: (entry: E) => readonly string[];
   private readonly maxRemembered: number;
   /**
@@ -65,9 +70,10 @@ export class InvalidatingCache<E extends object> {
     for (const dep of deps) if (this.changedSince(dep, generation)) return;
     this.entries.set(key, entry, ttlMs === undefined ? undefined : { ttl: ttlMs });
     for (const dep of deps) {
-      let keys = this.index.get(dep);
-      if (!keys) this.index.set(dep, (keys = new Set()));
-      keys.add(key);
+      const keys = this.index.get(dep);
+      if (keys === undefined) this.index.set(dep, key);
+      else if (typeof keys !== "string") keys.add(key);
+      else if (keys !== key) this.index.set(dep, new Set([keys, key]));
     }
   }
 
@@ -76,11 +82,21 @@ export class InvalidatingCache<E extends object> {
     return this.entries.peek(key);
   }
 
+  /** Some entry indexed under `dep`, fresh or not (to share what entries of one owner have in common). */
+  peekDependent(dep: string): E | undefined {
+    const keys = this.index.get(dep);
+    if (keys === undefined) return undefined;
+    const key = typeof keys === "string" ? keys : keys.values().next().value;
+    return key === undefined ? undefined : this.entries.peek(key, { allowStale: true });
+  }
+
   /** `dep` changed: drop every entry depending on it (or keyed by it), and refuse racing fills. */
   invalidate(dep: string): void {
     this.remember(dep);
     this.entries.delete(dep);
-    for (const key of [...(this.index.get(dep) ?? [])]) this.entries.delete(key);
+    const keys = this.index.get(dep);
+    if (typeof keys === "string") this.entries.delete(keys);
+    else if (keys) for (const key of [...keys]) this.entries.delete(key);
   }
 
   /** After missed notifications (a dropped connection), nothing cached can be trusted. */
@@ -137,8 +153,8 @@ export class InvalidatingCache<E extends object> {
   private unindex(key: string, entry: E): void {
     for (const dep of this.dependsOn(entry)) {
       const keys = this.index.get(dep);
-      keys?.delete(key);
-      if (keys?.size === 0) this.index.delete(dep);
+      if (keys === key) this.index.delete(dep);
+      else if (typeof keys === "object" && keys.delete(key) && keys.size === 1) this.index.set(dep, keys.values().next().value!);
     }
   }
 }

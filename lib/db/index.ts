@@ -41,6 +41,13 @@ export type Database = {
 };
 
 /**
+ * PostgreSQL's default shared_buffers (128 MB) is touched at start inside PGlite's WebAssembly
+ * heap, which never shrinks: 16 MB holds the quick start's tables and saves ~120 MB resident
+ * (docs/performance.md, "Memory"); what does not fit is read through the operating system's cache.
+ */
+const EMBEDDED_SETTINGS = ["-c", "shared_buffers=16MB"];
+
+/**
  * The one database handle of this process: PostgreSQL through a pg pool when DATABASE_URL is
  * set, otherwise PGlite (PostgreSQL in WebAssembly, in-process) persisted under ./data.
  * Both are migrated on first use, so a fresh checkout needs nothing installed.
@@ -109,7 +116,7 @@ async function openDatabase(): Promise<Database> {
     unlock = lockEmbeddedDatabase(database.dir);
   }
   try {
-    const pglite = await PGlite.create(database.dir, { extensions: { pg_trgm } });
+    const pglite = await PGlite.create(database.dir, { extensions: { pg_trgm }, startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] });
     const session: SqlSession = {
       query: (sql, params) => pglite.query(sql, params) as never,
       exec: async (sql) => void (await pglite.exec(sql)),

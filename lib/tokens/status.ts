@@ -10,12 +10,15 @@ export const TOKEN_STATUSES = ["active", "revoked", "expired", "scheduled"] as c
 export type TokenStatus = (typeof TOKEN_STATUSES)[number];
 export type InactiveReason = Exclude<TokenStatus, "active">;
 
-export type Validity = { validFrom: Date; validTo: Date | null; revokedAt: Date | null };
+/** As loaded (Dates) or as the verification cache holds it (epoch milliseconds). */
+export type Validity = { validFrom: Date | number; validTo: Date | number | null; revokedAt: Date | number | null };
+
+const ms = (time: Date | number) => (typeof time === "number" ? time : time.getTime());
 
 export function statusOf(token: Validity, now: Date = new Date()): TokenStatus {
-  if (token.revokedAt) return "revoked";
-  if (token.validTo && token.validTo.getTime() <= now.getTime()) return "expired";
-  if (token.validFrom.getTime() > now.getTime()) return "scheduled";
+  if (token.revokedAt != null) return "revoked";
+  if (token.validTo != null && ms(token.validTo) <= now.getTime()) return "expired";
+  if (ms(token.validFrom) > now.getTime()) return "scheduled";
   return "active";
 }
 

@@ -9,6 +9,12 @@ import path from "node:path";
  */
 export type AppProcess = { baseUrl: string; port: number; child: ChildProcess; stop(signal?: NodeJS.Signals): Promise<number | null> };
 
+/** The V8 flags of `npm start` (package.json's "start" script), read from there so the two cannot drift. */
+export const HEAP_FLAGS: readonly string[] = (() => {
+  const start = (JSON.parse(readFileSync(path.join(process.cwd(), "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
+  return start.split(/\s+/).filter((word) => word.startsWith("--max-"));
+})();
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -30,7 +36,8 @@ export async function startApp(
   const entry = options.nextStart
     ? [path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next"), "start"]
     : [path.join(process.cwd(), "server.js")];
-  const child = spawn(process.execPath, [...entry, "-p", String(port), "-H", "127.0.0.1"], {
+  // As `npm start` runs it (package.json; docs/performance.md, "Memory").
+  const child = spawn(process.execPath, [...HEAP_FLAGS, ...entry, "-p", String(port), "-H", "127.0.0.1"], {
     env: { ...process.env, NODE_ENV: "production", ...(options.nextStart && { NEXT_MANUAL_SIG_HANDLE: "true" }), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -76,7 +83,7 @@ export async function startApp(
 }
 
 /** The process and all its descendants (next start may fork its server). */
-function processTree(pid: number): number[] {
+export function processTree(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;

@@ -228,7 +228,7 @@ describe("retireScope", () => {
     const holder = await createUser({ scopes: ["tokens:read", "reports:export"] });
     const other = await createUser({ scopes: ["reports:export"] });
     const { token, secret } = await createToken(holder.id, { name: "Exporter", scopes: ["reports:export", "tokens:read"] });
-    expect((await verifySecret(secret)).ok && (await verifySecret(secret) as { token: { scopes: string[] } }).token.scopes).toEqual([
+    expect((await verifySecret(secret)).ok && (await verifySecret(secret) as { token: { scopes: readonly string[] } }).token.scopes).toEqual([
       "reports:export",
       "tokens:read",
     ]);

@@ -77,3 +77,15 @@ test("one change feed is heard by every subscriber; a late one is told at once w
     "late connected",
   ]);
 });
+
+test("a dependency of one entry, then two, then one again still drops what depends on it", () => {
+  const c = cache();
+  c.set("a", { deps: ["x"] }, c.generation);
+  c.set("b", { deps: ["x"] }, c.generation);
+  c.set("c", { deps: ["x"] }, c.generation);
+  c.invalidate("a");
+  c.invalidate("b");
+  c.set("d", { deps: ["y"] }, c.generation);
+  c.invalidate("x");
+  expect([c.get("c"), c.get("d")]).toEqual([undefined, { deps: ["y"] }]);
+});

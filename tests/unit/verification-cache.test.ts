@@ -1,6 +1,6 @@
-import { VerificationCache, type CachedToken } from "@/lib/tokens/cache";
+import { VerificationCache, type TokenFill } from "@/lib/tokens/cache";
 
-function token(overrides: Partial<CachedToken> = {}): CachedToken {
+function token(overrides: Partial<TokenFill> = {}): TokenFill {
   return {
     guid: "00000000-0000-4000-8000-000000000001",
     name: "ci",
@@ -128,4 +128,46 @@ test("clear forgets everything and refuses fills that started before it", () => 
   cache.clear();
   cache.set("b", token(), generation);
   expect(cache.stats().size).toBe(0);
+});
+
+test("entries share their owner and scope list, yet invalidating one user drops exactly that user's entries", () => {
+  const cache = new VerificationCache();
+  const b = { userId: "20000000-0000-4000-8000-000000000000", userEmail: "b@example.com", userName: "B" };
+  const a1 = cache.set("a1", token({ guid: guid(11) }), cache.generation)!;
+  const a2 = cache.set("a2", token({ guid: guid(12) }), cache.generation)!;
+  const b1 = cache.set("b1", token({ guid: guid(13), ...b }), cache.generation)!;
+  expect(a2.owner).toBe(a1.owner); // one object for the user, not a copy per entry
+  expect(b1.owner).not.toBe(a1.owner);
+  expect(b1.scopes).toBe(a1.scopes); // the same scopes, one frozen list for everyone
+  expect(Object.isFrozen(a1.owner) && Object.isFrozen(a1.scopes)).toBe(true);
+
+  cache.invalidateUser(token().userId);
+  expect([cache.get("a1"), cache.get("a2")]).toEqual([undefined, undefined]);
+  expect(cache.get("b1")?.token?.owner).toEqual({ id: b.userId, email: "b@example.com", name: "B", isAdmin: false, disabled: false });
+
+  // A's next fill reads A's new name; B's entry still reads B, and a later fill of B shares B's owner.
+  const renamed = cache.set("a1", token({ guid: guid(11), userName: "A renamed", userIsAdmin: true }), cache.generation)!;
+  expect(renamed.owner).toMatchObject({ name: "A renamed", isAdmin: true });
+  expect(cache.get("b1")?.token?.owner.name).toBe("B");
+  expect(cache.set("b2", token({ guid: guid(14), ...b }), cache.generation)!.owner).toBe(b1.owner);
+});
+
+test("a fill whose owner reads differently from the user's other entries keeps its own owner", () => {
+  const cache = new VerificationCache();
+  const first = cache.set("a1", token({ guid: guid(21) }), cache.generation)!;
+  const disabled = cache.set("a2", token({ guid: guid(22), userDisabled: true }), cache.generation)!;
+  expect(disabled.owner).not.toBe(first.owner);
+  expect([cache.get("a1")?.token?.owner.disabled, cache.get("a2")?.token?.owner.disabled]).toEqual([false, true]);
+});
+
+test("a token's secrets stay indexed as they come and go: invalidating it drops the ones left", () => {
+  const cache = new VerificationCache({ max: 3 });
+  cache.set("current", token(), cache.generation);
+  cache.set("previous", token({ secretExpiresAt: new Date(5_000) }), cache.generation);
+  cache.set("x", token({ guid: guid(31) }), cache.generation);
+  cache.set("y", token({ guid: guid(32) }), cache.generation); // evicts "current", the least recently used
+  expect(cache.get("current")).toBeUndefined();
+  cache.invalidateToken(token().guid);
+  expect(cache.get("previous")).toBeUndefined();
+  expect([cache.get("x")?.token?.guid, cache.get("y")?.token?.guid]).toEqual([guid(31), guid(32)]);
 });

@@ -14,10 +14,8 @@ import { secretHistory } from "@/lib/tokens/history";
 import { getToken } from "@/lib/tokens/service";
 import { findUser } from "@/lib/users/service";
 import { eventHref } from "@/lib/validation/audit-events";
-import { EventTable } from "@/components/audit/event-table";
-import { AddressTable, Section, SecretHistoryTable, TokenFields } from "@/components/tokens/token-detail";
 import type { Granularity } from "@/components/tokens/usage-chart";
-import { UsageSection } from "@/components/tokens/usage-section";
+import { TokenSections } from "@/components/tokens/token-sections";
 
 export const metadata: Metadata = { title: "Token · Administration" };
 
@@ -69,37 +67,22 @@ export default async function AdminTokenPage({ params, searchParams }: Props) {
         {token.description ? <p className="max-w-3xl text-sm wrap-anywhere text-gray-700">{token.description}</p> : null}
       </header>
 
-      <Section id="details" title="Details">
-        <TokenFields token={token} scopes={scopes} now={now} />
-      </Section>
-
-      <UsageSection path={adminTokenPath(token.guid)} usage={usage} granularity={granularity} prefs={prefs} />
-
-      <Section id="addresses" title="Addresses" description="Where it was used from, most recent first (the 20 most recent are kept).">
-        <AddressTable addresses={addresses.map((a) => ({ ...a, firstSeenAt: a.firstSeenAt.toISOString(), lastSeenAt: a.lastSeenAt.toISOString() }))} />
-      </Section>
-
-      <Section id="secrets" title="Rotation history" description="Each secret the token has had, newest first.">
-        <SecretHistoryTable
-          token={token}
-          now={now}
-          history={history.map((s) => ({ partial: s.partial, issuedAt: s.issuedAt.toISOString(), stoppedAt: s.stoppedAt?.toISOString() ?? null, current: s.current }))}
-        />
-      </Section>
-
-      <Section id="events" title="Events" description={`What was done to it and by whom, newest first (the latest ${EVENTS_SHOWN}).`}>
-        {events.length ? (
-          <EventTable events={events} reader={{ userId: user.id, tokenNames }} caption={`Events of ${token.name}, newest first`} tokenHref={adminTokenPath} />
-        ) : (
-          <p className="text-sm text-gray-600">Nothing recorded yet.</p>
-        )}
-        <Link
-          href={eventHref(ADMIN_AUDIT_LOG_PATH, { token: token.guid })}
-          className="mt-3 inline-flex min-h-10 items-center text-sm font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800"
-        >
-          All of its events in the audit log
-        </Link>
-      </Section>
+      <TokenSections
+        token={token}
+        scopes={scopes}
+        now={now}
+        usage={usage}
+        granularity={granularity}
+        prefs={prefs}
+        addresses={addresses}
+        history={history}
+        events={events}
+        eventsShown={EVENTS_SHOWN}
+        reader={{ userId: user.id, tokenNames }}
+        pagePath={adminTokenPath(token.guid)}
+        tokenHref={adminTokenPath}
+        log={{ href: eventHref(ADMIN_AUDIT_LOG_PATH, { token: token.guid }), label: "All of its events in the audit log" }}
+      />
     </div>
   );
 }

@@ -22,7 +22,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
-import { cpuSeconds, freePort, peakMemoryBytes, startApp, type AppProcess } from "./lib/app-process";
+import { cpuSeconds, freePort, peakMemoryBytes, signInOverHttp, startApp, type AppProcess } from "./lib/app-process";
 import { addKnownTokens, addTokens, addUsers, withoutSecondaryIndexes } from "./lib/bench-data";
 import { benchClient } from "./lib/bench-client";
 import { cacheMemoryPerEntry, residentMemoryBytes } from "./lib/bench-memory";
@@ -84,21 +84,6 @@ type Row = {
   target: string;
   met: boolean | null;
 };
-
-async function signIn(baseUrl: string, email: string): Promise<string> {
-  const csrfResponse = await fetch(`${baseUrl}/api/auth/csrf`);
-  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
-  const cookies = csrfResponse.headers.getSetCookie().map((c) => c.split(";")[0]);
-  const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.join("; ") },
-    body: new URLSearchParams({ csrfToken, email, password: PASSWORD, json: "true" }),
-  });
-  const session = response.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c?.includes("session-token"));
-  if (!session) throw new Error(`Sign-in for the page benchmark failed (HTTP ${response.status}).`);
-  return session;
-}
 
 /**
  * Queries sent on the request path so far: all of them less the background "last used" flushes,
@@ -408,7 +393,7 @@ async function main() {
     );
     serverPid = app.child.pid!;
     await queryCount(app.baseUrl, metricsSecret); // verifies (and caches) the metrics token
-    for (const p of listPeople) p.cookie = await signIn(app.baseUrl, p.email);
+    for (const p of listPeople) p.cookie = await signInOverHttp(app.baseUrl, p.email, PASSWORD);
   };
   const stopServer = async () => {
     peaks.push(peakMemoryBytes(app!.child.pid!));

@@ -135,3 +135,19 @@ export function cpuSeconds(pid: number): number {
   }
   return ticks / ticksPerSecond;
 }
+
+/** Signs in with a password over HTTP as a browser does (next-auth's CSRF round trip); returns the session cookie. */
+export async function signInOverHttp(baseUrl: string, email: string, password: string): Promise<string> {
+  const csrfResponse = await fetch(`${baseUrl}/api/auth/csrf`);
+  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
+  const cookies = csrfResponse.headers.getSetCookie().map((c) => c.split(";")[0]);
+  const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.join("; ") },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+  });
+  const session = response.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c?.includes("session-token"));
+  if (!session) throw new Error(`Sign-in as ${email} failed (HTTP ${response.status}).`);
+  return session;
+}

@@ -12,7 +12,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { processTree } from "./app-process";
+import { processTree, signInOverHttp } from "./app-process";
 import { fillOf, VerificationCache, type TokenFill, type TokenRow } from "@/lib/tokens/cache";
 
 export type CacheMemory = {
@@ -164,21 +164,6 @@ export async function fillOverHttp(baseUrl: string, secrets: readonly string[], 
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-async function signIn(baseUrl: string): Promise<string> {
-  const csrfResponse = await fetch(`${baseUrl}/api/auth/csrf`);
-  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
-  const cookies = csrfResponse.headers.getSetCookie().map((c) => c.split(";")[0]);
-  const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.join("; ") },
-    body: new URLSearchParams({ csrfToken, email: EMAIL, password: PASSWORD, json: "true" }),
-  });
-  const session = response.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c?.includes("session-token"));
-  if (!session) throw new Error(`Sign-in failed (HTTP ${response.status}).`);
-  return session;
-}
-
 /**
  * The server's memory through what the bench does, briefly: idle, warm and malformed verification
  * (16 connections), the token page (1), then every token once (the cold scenario).
@@ -205,7 +190,7 @@ async function serverFigures(count: number, seconds: number, env: Record<string,
       const warm = secrets[0]!;
       await load("after warm /api/v1/me", { path: "/api/v1/me", headers: { authorization: `Bearer ${warm}` } });
       await load("after malformed /api/v1/me", { path: "/api/v1/me", headers: { authorization: `Bearer ${warm.slice(0, -1)}${warm.endsWith("A") ? "B" : "A"}` } });
-      const cookie = await signIn(app.baseUrl);
+      const cookie = await signInOverHttp(app.baseUrl, EMAIL, PASSWORD);
       await load("after the token page", { path: "/settings/tokens?q=service&sort=name&order=asc", connections: 1, headers: { cookie } });
       await fillOverHttp(app.baseUrl, secrets);
       report(`RSS after the fill (${count} different tokens, each once)`);

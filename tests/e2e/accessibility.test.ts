@@ -1,9 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import path from "node:path";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { createToken, newAccount, newContext, putSecretAway, rowAction, signedUpPage, signUp, useAppInBrowser } from "@/tests/helpers/browser";
+import { createToken, newAccount, newContext, putSecretAway, rowAction, signedUpPage, signUp, useAppInBrowser, seriousViolations } from "@/tests/helpers/browser";
 
 jest.setTimeout(120_000);
 
@@ -21,14 +20,6 @@ const VIEWPORTS = {
   phone: { width: 390, height: 844 },
 } as const;
 type ViewportName = keyof typeof VIEWPORTS;
-
-/** Serious and critical WCAG 2 A/AA violations on what the page shows now, described for a failure message. */
-async function seriousViolations(target: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page: target }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => `${node.target.join(" ")} [${node.failureSummary ?? ""}] ${node.html.slice(0, 200)}`).join(", ")}`);
-}
 
 /** Saves a picture of the token page as SCREENSHOTS/NAME.png. */
 function shot(page: Page, name: string): Promise<Buffer> {

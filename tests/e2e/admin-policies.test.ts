@@ -1,8 +1,7 @@
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { prisma } from "@/lib/db";
 import { createToken } from "@/lib/tokens/service";
-import { launchBrowser, newContext, putSecretAway, signIn } from "@/tests/helpers/browser";
+import { launchBrowser, newContext, putSecretAway, signIn, seriousViolations } from "@/tests/helpers/browser";
 import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "@/tests/helpers/server";
 import { TEST_PASSWORD, createUser } from "@/tests/helpers/users";
 
@@ -49,11 +48,6 @@ async function signedIn(email: string, path: string, viewport?: { width: number;
   await signIn(page, { email, password: TEST_PASSWORD });
   await page.waitForURL(`**${path}`);
   return page;
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 const scrollsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);

@@ -1,7 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "playwright-core";
 import { prisma } from "@/lib/db";
-import { createToken, newAccount, newContext, signUp, useSeededAppInBrowser } from "@/tests/helpers/browser";
+import { createToken, newAccount, newContext, signUp, useSeededAppInBrowser, seriousViolations } from "@/tests/helpers/browser";
 import { expectFocusOn } from "@/tests/helpers/focus";
 import { createUser } from "@/tests/helpers/users";
 
@@ -14,13 +13,6 @@ const app = useSeededAppInBrowser(async () => {
   await (await prisma()).user.update({ where: { id: admin.id }, data: { isAdmin: true } });
   return admin;
 });
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 async function check(page: Page, label: string) {
   const scrollsSideways = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);

@@ -1,10 +1,9 @@
-import AxeBuilder from "@axe-core/playwright";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { recordEvent } from "@/lib/audit/events";
 import { prisma } from "@/lib/db";
 import { ADMIN_TOKENS_PATH, adminTokenPath } from "@/lib/paths";
 import { createToken, deleteToken } from "@/lib/tokens/service";
-import { launchBrowser, newContext, signIn } from "@/tests/helpers/browser";
+import { launchBrowser, newContext, signIn, seriousViolations, chartAndTable } from "@/tests/helpers/browser";
 import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "@/tests/helpers/server";
 import { TEST_PASSWORD, createUser } from "@/tests/helpers/users";
 
@@ -77,31 +76,6 @@ afterAll(async () => {
   await server?.stop();
   await database?.drop();
 }, 60_000);
-
-async function seriousViolations(at: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page: at }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
-
-type Row = { start: string; answered: number; refusedScope: number; refusedRate: number };
-
-async function chartAndTable(figure: Locator): Promise<{ bars: Row[]; table: Row[] }> {
-  const bars = await figure.locator("svg [data-bar]").evaluateAll((gs) =>
-    gs.map((g) => ({
-      start: g.getAttribute("data-start")!,
-      answered: Number(g.getAttribute("data-answered")),
-      refusedScope: Number(g.getAttribute("data-refused-scope")),
-      refusedRate: Number(g.getAttribute("data-refused-rate")),
-    })),
-  );
-  const table = await figure.locator("table tbody tr").evaluateAll((rows) =>
-    rows.map((row) => {
-      const [answered, refusedScope, refusedRate] = [...row.querySelectorAll("td")].map((td) => Number(td.textContent));
-      return { start: row.querySelector("time")!.getAttribute("datetime")!, answered: answered!, refusedScope: refusedScope!, refusedRate: refusedRate! };
-    }),
-  );
-  return { bars, table };
-}
 
 test("from the name in the inventory to the token's page: its owner, fields, use, addresses, secrets and events, passing axe", async () => {
   await page.goto(ADMIN_TOKENS_PATH);

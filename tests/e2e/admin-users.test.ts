@@ -1,11 +1,10 @@
-import AxeBuilder from "@axe-core/playwright";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { prisma } from "@/lib/db";
 import { createToken, revokeToken } from "@/lib/tokens/service";
-import { launchBrowser, newContext, signIn } from "@/tests/helpers/browser";
+import { launchBrowser, newContext, signIn, seriousViolations } from "@/tests/helpers/browser";
 import { expectFocusOn, tabTo } from "@/tests/helpers/focus";
 import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "@/tests/helpers/server";
 import { TEST_PASSWORD, createUser } from "@/tests/helpers/users";
@@ -58,11 +57,6 @@ async function signedIn(email: string, viewport?: { width: number; height: numbe
   await signIn(page, { email, password: TEST_PASSWORD });
   await page.waitForURL("**/settings/tokens");
   return page;
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} ${v.nodes.map((n) => n.html.slice(0, 120)).join(", ")}`);
 }
 
 const rows = (page: Page) => page.getByRole("table", { name: "Users" }).locator("tbody tr");

@@ -1,4 +1,3 @@
-import AxeBuilder from "@axe-core/playwright";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,7 +6,7 @@ import { prisma } from "@/lib/db";
 import { expiringMessage, leakedMessage, passwordChangedMessage, revokedByAdminMessage } from "@/lib/notifications/messages";
 import { notify } from "@/lib/notifications/notify";
 import { createToken, revokeToken } from "@/lib/tokens/service";
-import { newContext, putSecretAway, signIn, useSeededAppInBrowser } from "@/tests/helpers/browser";
+import { newContext, putSecretAway, signIn, useSeededAppInBrowser, seriousViolations } from "@/tests/helpers/browser";
 import { createUser, TEST_PASSWORD } from "@/tests/helpers/users";
 
 jest.setTimeout(120_000);
@@ -63,13 +62,6 @@ const app = useSeededAppInBrowser(async () => {
   Object.assign(seeded, { deploy: deploy.guid, revoked: revoked.guid, backup: backup.guid, custom: custom.guid, graces: graces.guid, grace: grace.email, soon });
   return ada;
 });
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 const scrollsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 const bell = (page: Page) => page.getByRole("banner").getByRole("link", { name: /^Notifications,/ });

@@ -1,9 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { newAccount, newContext, signIn, signUp, useAppInBrowser } from "@/tests/helpers/browser";
+import { newAccount, newContext, signIn, signUp, useAppInBrowser, seriousViolations } from "@/tests/helpers/browser";
 import { recipients, startSmtp, type Mailbox } from "@/tests/helpers/smtp";
 
 jest.setTimeout(180_000);
@@ -33,11 +32,6 @@ async function freshPage(viewport?: { width: number; height: number }): Promise<
   const context = await newContext(app.browser, app.server.baseUrl, viewport);
   contexts.push(context);
   return context.newPage();
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`);
 }
 
 /** Nothing wider than the window: no sideways scrolling at phone width. */

@@ -1,9 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { newAccount, newContext, signIn, signUp, useAppInBrowser, type Account } from "@/tests/helpers/browser";
+import { newAccount, newContext, signIn, signUp, useAppInBrowser, type Account, seriousViolations } from "@/tests/helpers/browser";
 import { expectFocusOn, tabTo } from "@/tests/helpers/focus";
 
 jest.setTimeout(180_000);
@@ -30,11 +29,6 @@ async function landsOn(page: Page): Promise<string> {
   await page.goto("/settings/tokens");
   await page.waitForLoadState("networkidle");
   return new URL(page.url()).pathname;
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`);
 }
 
 const sessionRows = (page: Page) => page.getByRole("list", { name: "Your sessions" }).getByRole("listitem");

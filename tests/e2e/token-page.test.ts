@@ -1,12 +1,11 @@
-import AxeBuilder from "@axe-core/playwright";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { recordEvent } from "@/lib/audit/events";
 import { prisma } from "@/lib/db";
 import { createToken, deleteToken, revokeToken } from "@/lib/tokens/service";
-import { newContext, useSeededAppInBrowser } from "@/tests/helpers/browser";
+import { newContext, useSeededAppInBrowser, seriousViolations, chartAndTable } from "@/tests/helpers/browser";
 import { createUser } from "@/tests/helpers/users";
 
 jest.setTimeout(120_000);
@@ -77,35 +76,7 @@ const app = useSeededAppInBrowser(async () => {
   return user;
 });
 
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
-
 const scrollsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
-
-type Row = { start: string; answered: number; refusedScope: number; refusedRate: number };
-
-/** The chart's bars as their data says, and the table's rows as a reader sees them, in order. */
-async function chartAndTable(figure: Locator): Promise<{ bars: Row[]; table: Row[] }> {
-  const bars = await figure.locator("svg [data-bar]").evaluateAll((gs) =>
-    gs.map((g) => ({
-      start: g.getAttribute("data-start")!,
-      answered: Number(g.getAttribute("data-answered")),
-      refusedScope: Number(g.getAttribute("data-refused-scope")),
-      refusedRate: Number(g.getAttribute("data-refused-rate")),
-    })),
-  );
-  const table = await figure.locator("table tbody tr").evaluateAll((rows) =>
-    rows.map((row) => {
-      const [answered, refusedScope, refusedRate] = [...row.querySelectorAll("td")].map((td) => Number(td.textContent));
-      return { start: row.querySelector("time")!.getAttribute("datetime")!, answered: answered!, refusedScope: refusedScope!, refusedRate: refusedRate! };
-    }),
-  );
-  return { bars, table };
-}
 
 test("the name in the list opens the token's page, with every section, passing axe", async () => {
   const { page } = app;

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { createTestDatabase, startServer, type TestDatabase, type TestServer } from "./server";
 import { TEST_PASSWORD } from "./users";
@@ -195,4 +196,33 @@ export function useSeededAppInBrowser(seedUser: () => Promise<{ email: string }>
 export async function tokenNames(page: Page): Promise<string[]> {
   await page.getByRole("table").waitFor();
   return page.getByRole("table").locator("tbody th[scope=row] > span").allTextContents();
+}
+
+/** axe's serious and critical WCAG 2 A/AA violations on the page as it is now, each with where it is. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => `${n.target.join(" ")} ${n.html.slice(0, 120)}`).join(", ")}`);
+}
+
+export type UsageRow = { start: string; answered: number; refusedScope: number; refusedRate: number };
+
+/** A usage chart's bars as their data says, and its table's rows as a reader sees them, in order. */
+export async function chartAndTable(figure: Locator): Promise<{ bars: UsageRow[]; table: UsageRow[] }> {
+  const bars = await figure.locator("svg [data-bar]").evaluateAll((gs) =>
+    gs.map((g) => ({
+      start: g.getAttribute("data-start")!,
+      answered: Number(g.getAttribute("data-answered")),
+      refusedScope: Number(g.getAttribute("data-refused-scope")),
+      refusedRate: Number(g.getAttribute("data-refused-rate")),
+    })),
+  );
+  const table = await figure.locator("table tbody tr").evaluateAll((rows) =>
+    rows.map((row) => {
+      const [answered, refusedScope, refusedRate] = [...row.querySelectorAll("td")].map((td) => Number(td.textContent));
+      return { start: row.querySelector("time")!.getAttribute("datetime")!, answered: answered!, refusedScope: refusedScope!, refusedRate: refusedRate! };
+    }),
+  );
+  return { bars, table };
 }

@@ -22,10 +22,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
-import { cpuSeconds, freePort, peakMemoryBytes, signInOverHttp, startApp, type AppProcess } from "./lib/app-process";
+import { cpuSeconds, freePort, peakMemoryBytes, residentMemoryBytes, signInOverHttp, startApp, type AppProcess } from "./lib/app-process";
 import { addKnownTokens, addTokens, addUsers, withoutSecondaryIndexes } from "./lib/bench-data";
 import { benchClient } from "./lib/bench-client";
-import { cacheMemoryPerEntry, residentMemoryBytes } from "./lib/bench-memory";
+import { cacheMemoryPerEntry } from "./lib/bench-memory";
 
 /** Each growth point (and the main table's single-run rows) runs this long: 5 s keeps a run under ten minutes. */
 /** The embedded quick start's peak resident memory, with 10,000 tokens under the bench (issue 16). */

@@ -100,19 +100,26 @@ export function processTree(pid: number): number[] {
   return tree;
 }
 
-/** Peak resident memory (VmHWM) of the process tree, in bytes: the largest of its processes. */
-export function peakMemoryBytes(pid: number): number {
-  let peak = 0;
+/** A memory figure of /proc/<pid>/status (kB there), in bytes: the largest of the process tree's processes. */
+function largestOf(pid: number, field: "VmHWM" | "VmRSS"): number {
+  const pattern = new RegExp(`${field}:\\s+(\\d+) kB`);
+  let largest = 0;
   for (const member of processTree(pid)) {
     try {
-      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${member}/status`, "utf8"));
-      if (match) peak = Math.max(peak, Number(match[1]) * 1024);
+      const match = pattern.exec(readFileSync(`/proc/${member}/status`, "utf8"));
+      if (match) largest = Math.max(largest, Number(match[1]) * 1024);
     } catch {
       // gone
     }
   }
-  return peak;
+  return largest;
 }
+
+/** Peak resident memory (VmHWM) of the process tree, in bytes: the largest of its processes. */
+export const peakMemoryBytes = (pid: number): number => largestOf(pid, "VmHWM");
+
+/** Resident memory now (VmRSS) of the process tree's largest process, in bytes. */
+export const residentMemoryBytes = (pid: number): number => largestOf(pid, "VmRSS");
 
 // Clock ticks per second of /proc/<pid>/stat's CPU times (100 on every Linux we run on, but asked).
 let ticksPerSecond: number | undefined;

@@ -9,10 +9,9 @@
  * row, as the database driver returns them), so it does not depend on the machine's load.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { processTree, signInOverHttp } from "./app-process";
+import { residentMemoryBytes, signInOverHttp } from "./app-process";
 import { fillOf, VerificationCache, type TokenFill, type TokenRow } from "@/lib/tokens/cache";
 
 export type CacheMemory = {
@@ -101,20 +100,6 @@ export function cacheMemoryPerEntry({ users = 50, perUser = 1_000 } = {}): Cache
     fixedBytes: constructed - empty,
     fillBytes: Math.round((built - constructed) / entries - 8),
   };
-}
-
-/** Resident memory now (VmRSS) of a process tree's largest process, in bytes; peakMemoryBytes is its VmHWM. */
-export function residentMemoryBytes(pid: number): number {
-  let largest = 0;
-  for (const member of processTree(pid)) {
-    try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${member}/status`, "utf8"));
-      if (match) largest = Math.max(largest, Number(match[1]) * 1024);
-    } catch {
-      // gone
-    }
-  }
-  return largest;
 }
 
 const MiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;

@@ -125,7 +125,11 @@ class FeedHub {
       return this.endAll("changes_unheard");
     }
     const byService = new Map<string, string[]>();
-    for (const { service, token } of pairs) byService.set(service, [...(byService.get(service) ?? []), token]);
+    for (const { service, token } of pairs) {
+      const known = byService.get(service);
+      if (known) known.push(token);
+      else byService.set(service, [token]);
+    }
     for (const feed of this.feeds) {
       const guids = byService.get(feed.serviceGuid);
       if (guids) feed.changed(guids);

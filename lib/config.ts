@@ -117,6 +117,13 @@ const apiEnvSchema = z.object({
   CREDENTIAL_REPORT_LIMIT: z.coerce.number().int().min(1).default(60),
   /** How often recorded "last used" values are written (each token still at most once a minute). */
   USAGE_FLUSH_SECONDS: z.coerce.number().positive().default(5),
+  /** Change feeds (GET /api/v1/introspect/changes) one token may hold open on one instance; one more is refused with 429. */
+  CHANGE_FEEDS_PER_TOKEN: z.coerce.number().int("must be a whole number").min(1, "must be at least 1").default(10),
+  /**
+   * How often an open change feed writes a comment: under the idle timeout of every proxy between a
+   * service and Tollgate, and well under the 45 s of silence after which clients/node gives a feed up.
+   */
+  CHANGE_FEED_HEARTBEAT_SECONDS: z.coerce.number().positive("must be more than 0").max(30, "must be at most 30").default(15),
 });
 
 export type ApiConfig = {
@@ -127,6 +134,8 @@ export type ApiConfig = {
   passwordResetLimit: number;
   credentialReportLimit: number;
   usageFlushMs: number;
+  changeFeedsPerToken: number;
+  changeFeedHeartbeatMs: number;
 };
 
 let cachedApi: ApiConfig | undefined;
@@ -143,6 +152,8 @@ export function apiConfig(): ApiConfig {
     passwordResetLimit: env.PASSWORD_RESET_LIMIT,
     credentialReportLimit: env.CREDENTIAL_REPORT_LIMIT,
     usageFlushMs: Math.round(env.USAGE_FLUSH_SECONDS * 1000),
+    changeFeedsPerToken: env.CHANGE_FEEDS_PER_TOKEN,
+    changeFeedHeartbeatMs: Math.round(env.CHANGE_FEED_HEARTBEAT_SECONDS * 1000),
   };
   return cachedApi;
 }

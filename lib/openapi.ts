@@ -531,12 +531,15 @@ export function openApiDocument() {
             "`event: tokens.changed` with data `{\"guids\": [...]}`: tokens this service token has introspected (active) that were revoked, edited, " +
             "rotated or deleted, or whose owner's grants or account changed; drop their answers. Never a token this service token has not introspected. " +
             "`event: end` with data `{\"reason\": \"shutdown\" | \"token_invalid\" | \"changes_unheard\"}`, then the stream ends: forget every cached answer and reconnect. " +
-            "A comment line (`: heartbeat`) every 15 seconds. When the stream ends for any reason, forget every cached answer: changes may have gone unheard.",
+            "A comment line (`: heartbeat`) every 15 seconds (CHANGE_FEED_HEARTBEAT_SECONDS), when the feed also checks its own token. " +
+            "When the stream ends for any reason, forget every cached answer: changes may have gone unheard. " +
+            "One token may hold 10 feeds open on one instance (CHANGE_FEEDS_PER_TOKEN).",
           responses: {
             "200": {
               description: "The stream; it lasts until the client, the instance or the token ends it.",
               content: { "text/event-stream": { schema: { type: "string", description: "Server-sent events, as described above." } } },
             },
+            "429": errorResponse("TooManyFeeds", "rate_limited: this token already holds CHANGE_FEEDS_PER_TOKEN feeds on this instance; wait Retry-After seconds or close one."),
           },
         }),
       },

@@ -1,4 +1,6 @@
 import "server-only";
+import { refusalResponse } from "@/lib/api/responses";
+import { apiConfig } from "@/lib/config";
 import { database } from "@/lib/db";
 import { loggable } from "@/lib/errors";
 import { onTokenChange } from "./events";
@@ -16,7 +18,6 @@ import { verifySecret, type VerifiedToken } from "./verify";
  * change; when it stops hearing (the listener's connection dropped) every feed ends, so that no
  * client trusts a cache that might have missed a change.
  */
-export const HEARTBEAT_MS = 15_000;
 const INTROSPECT = "tokens:introspect";
 
 export type EndReason = "shutdown" | "token_invalid" | "changes_unheard";
@@ -53,6 +54,13 @@ class FeedHub {
 
   get size(): number {
     return this.feeds.size;
+  }
+
+  /** The feeds open here for one service token. */
+  openFor(serviceGuid: string): number {
+    let open = 0;
+    for (const feed of this.feeds) if (feed.serviceGuid === serviceGuid) open++;
+    return open;
   }
 
   /** Ends every feed and refuses new ones: the instance is stopping. */
@@ -151,9 +159,24 @@ export async function closeChangeFeeds(): Promise<void> {
 }
 
 const encoder = new TextEncoder();
+/** A refused feed's Retry-After: long enough that a reconnecting client does not hammer, short enough to take a freed place. */
+const RETRY_AFTER_FULL_SECONDS = 10;
 
-/** The stream for one connected service: `service` is its verified token, `secret` what it sent. */
+/**
+ * The stream for one connected service: `service` is its verified token, `secret` what it sent.
+ * A token already holding CHANGE_FEEDS_PER_TOKEN feeds here is refused: each feed is a connection
+ * held open, and one token must not hold the instance's.
+ */
 export function changeFeedResponse(service: VerifiedToken, secret: string, signal: AbortSignal): Response {
+  const { changeFeedsPerToken, changeFeedHeartbeatMs } = apiConfig();
+  // Counted and added in one synchronous turn (the stream's start runs in its constructor): no two requests slip past together.
+  if (hub().openFor(service.guid) >= changeFeedsPerToken) {
+    return refusalResponse({
+      code: "rate_limited",
+      message: `This token already has ${changeFeedsPerToken} change feeds open on this instance. Close one, or give each service its own token.`,
+      headers: { "Retry-After": String(RETRY_AFTER_FULL_SECONDS) },
+    });
+  }
   let close = () => {};
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -170,7 +193,7 @@ export function changeFeedResponse(service: VerifiedToken, secret: string, signa
         write(": heartbeat\n\n");
         // A feed's token can also stop by time (its end, a rotation's overlap): no change announces that.
         feed.recheck();
-      }, HEARTBEAT_MS);
+      }, changeFeedHeartbeatMs);
       heartbeat.unref();
       close = () => {
         if (!open) return;

@@ -25,8 +25,11 @@ async function makeAdmin() {
 async function seed() {
   const admin = await makeAdmin();
   const adminToken = await createToken(admin.id, { name: "Administration", scopes: ["admin:read", "admin:write"] });
-  const service = await createUser({ name: "Gateway service", scopes: ["tokens:introspect", "tokens:read"] });
+  const service = await createUser({ name: "Gateway service", scopes: ["tokens:introspect", "tokens:read", "tokens:write"] });
   const gateway = await createToken(service.id, { name: "Gateway", scopes: ["tokens:introspect"] });
+  const crowded = await createToken(service.id, { name: "Many processes", scopes: ["tokens:introspect"] });
+  // Makes the service's short-lived feed token during the test, when the server is up.
+  const maker = await createToken(service.id, { name: "Token maker", scopes: ["tokens:introspect", "tokens:write"] });
   const other = await createToken(service.id, { name: "Other service", scopes: ["tokens:introspect"] });
   const doomed = await createToken(service.id, { name: "Feed to revoke", scopes: ["tokens:introspect"] });
   const reader = await createToken(service.id, { name: "Reader", scopes: ["tokens:read"] });
@@ -57,12 +60,19 @@ async function seed() {
   const billing = await createUser({ name: "Billing Clerk", scopes: ["tokens:read", "billing:read"] });
   const billingToken = await createToken(billing.id, { name: "Billing", scopes: ["tokens:read", "billing:read"] });
   return {
-    admin, adminToken, service, gateway, other, doomed, reader, owner, ownerToken, tokens,
+    admin, adminToken, service, gateway, crowded, maker, other, doomed, reader, owner, ownerToken, tokens,
     demoted, demotedToken, disabled, disabledToken, leaving, leavingToken, billingToken,
   };
 }
 
-const api = useSeededServer(seed, { AUTH_FAILURE_LIMIT: "10000" });
+// A heartbeat of 0.3 s and 3 feeds per token: the limits of a deployment, scaled down to a test's.
+const HEARTBEAT_SECONDS = 0.3;
+const FEEDS_PER_TOKEN = 3;
+const api = useSeededServer(seed, {
+  AUTH_FAILURE_LIMIT: "10000",
+  CHANGE_FEED_HEARTBEAT_SECONDS: String(HEARTBEAT_SECONDS),
+  CHANGE_FEEDS_PER_TOKEN: String(FEEDS_PER_TOKEN),
+});
 const onPostgres = process.env.TEST_POSTGRES_URL ? test : test.skip;
 const FEED = "/api/v1/introspect/changes";
 
@@ -279,6 +289,67 @@ describe("the feed", () => {
     const post = await api.call("POST", FEED, { token: api.seed.gateway.secret });
     expect(post.status).toBe(405);
     expect(post.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
+  });
+
+  test("one token holds at most CHANGE_FEEDS_PER_TOKEN feeds on an instance: one more is refused with 429, and the open ones go on", async () => {
+    const { crowded, gateway } = api.seed;
+    const open: Awaited<ReturnType<typeof rawFeed>>[] = [];
+    for (let i = 0; i < FEEDS_PER_TOKEN; i++) {
+      const feed = await rawFeed(crowded.secret);
+      expect(feed.response.status).toBe(200);
+      open.push(feed);
+    }
+    await eventually(async () => open.every((f) => f.events.some((x) => x.event === "ready")), Boolean);
+
+    const refused = await fetch(api.server.baseUrl + FEED, { headers: { authorization: `Bearer ${crowded.secret}` } });
+    // A stream answered instead would never end: read only an answer that is not one.
+    const body = refused.status === 200 ? (await refused.body?.cancel(), "a stream") : await refused.json();
+    expect({ status: refused.status, retryAfter: refused.headers.get("retry-after"), body }).toEqual({
+      status: 429,
+      retryAfter: "10",
+      body: { error: { code: "rate_limited", message: `This token already has ${FEEDS_PER_TOKEN} change feeds open on this instance. Close one, or give each service its own token.` } },
+    });
+    // Another token is not held back by this one's feeds.
+    const elsewhere = await rawFeed(gateway.secret);
+    expect(elsewhere.response.status).toBe(200);
+    elsewhere.close();
+
+    // The feeds already open go on: each still hears heartbeats after the refusal.
+    const heard = open.map((f) => f.comments.length);
+    await eventually(async () => open.every((f, i) => f.comments.length > heard[i]!), Boolean);
+    expect(open.map((f) => f.ended)).toEqual([false, false, false]);
+
+    // A place freed is a place taken.
+    open.pop()!.close();
+    const next = await eventually(async () => {
+      const feed = await rawFeed(crowded.secret);
+      if (feed.response.status !== 200) return null;
+      return feed;
+    }, (feed) => feed !== null);
+    expect(next?.response.status).toBe(200);
+    next?.close();
+    for (const feed of open) feed.close();
+  });
+
+  test("heartbeats keep a quiet feed talking, and one of them ends the feed once its own token has expired, which nothing announces", async () => {
+    const validTo = new Date(Date.now() + 2_000).toISOString();
+    const made = await api.call("POST", "/api/v1/tokens", { token: api.seed.maker.secret, body: { name: "Expires in two seconds", scopes: ["tokens:introspect"], validTo } });
+    expect(made.status).toBe(201);
+    const feed = await rawFeed(made.body.secret);
+    await eventually(async () => feed.events, (e) => e.some((x) => x.event === "ready"));
+    await eventually(async () => feed.ended, (ended) => ended, 10_000);
+    expect({ ended: feed.ended, events: feed.events }).toEqual({
+      ended: true,
+      events: [
+        { event: "ready", data: {} },
+        { event: "end", data: { reason: "token_invalid" } },
+      ],
+    });
+    // Every comment after the greeting is a heartbeat, and there were some before the token's end.
+    expect(feed.comments[0]).toBe(": Tollgate change feed");
+    expect(feed.comments.length).toBeGreaterThan(1);
+    expect(new Set(feed.comments.slice(1))).toEqual(new Set([": heartbeat"]));
+    expect((await api.call("GET", FEED, { token: made.body.secret })).status).toBe(401);
   });
 
   onPostgres("ends (changes_unheard) when the instance's change listener is cut, and is ready again on reconnecting", async () => {

@@ -163,3 +163,32 @@ describe("retention and the maintenance interval", () => {
     );
   });
 });
+
+describe("the change feed's limits", () => {
+  const FEED = ["CHANGE_FEEDS_PER_TOKEN", "CHANGE_FEED_HEARTBEAT_SECONDS"] as const;
+  function freshFeedConfig(env: Partial<Record<(typeof FEED)[number], string>>) {
+    for (const name of FEED) delete process.env[name];
+    Object.assign(process.env, env);
+    let mod: ConfigModule | undefined;
+    jest.isolateModules(() => {
+      mod = require("@/lib/config") as ConfigModule;
+    });
+    const { changeFeedsPerToken, changeFeedHeartbeatMs } = mod!.apiConfig();
+    return { changeFeedsPerToken, changeFeedHeartbeatMs };
+  }
+
+  test("defaults to 10 feeds per token and a heartbeat every 15 seconds", () => {
+    expect(freshFeedConfig({})).toEqual({ changeFeedsPerToken: 10, changeFeedHeartbeatMs: 15_000 });
+  });
+
+  test("takes both from the environment, the heartbeat in fractions of a second too", () => {
+    expect(freshFeedConfig({ CHANGE_FEEDS_PER_TOKEN: "200", CHANGE_FEED_HEARTBEAT_SECONDS: "0.25" })).toEqual({ changeFeedsPerToken: 200, changeFeedHeartbeatMs: 250 });
+  });
+
+  test("refuses no feeds at all, part of one, no heartbeat, and one slower than clients wait for", () => {
+    expect(() => freshFeedConfig({ CHANGE_FEEDS_PER_TOKEN: "0" })).toThrow("Invalid configuration: CHANGE_FEEDS_PER_TOKEN: must be at least 1");
+    expect(() => freshFeedConfig({ CHANGE_FEEDS_PER_TOKEN: "2.5" })).toThrow("CHANGE_FEEDS_PER_TOKEN: must be a whole number");
+    expect(() => freshFeedConfig({ CHANGE_FEED_HEARTBEAT_SECONDS: "0" })).toThrow("CHANGE_FEED_HEARTBEAT_SECONDS: must be more than 0");
+    expect(() => freshFeedConfig({ CHANGE_FEED_HEARTBEAT_SECONDS: "45" })).toThrow("CHANGE_FEED_HEARTBEAT_SECONDS: must be at most 30");
+  });
+});

@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { recordEvent } from "@/lib/audit/events";
 import { prisma } from "@/lib/db";
@@ -16,6 +19,8 @@ jest.setTimeout(120_000);
  * its chart's table holding exactly its bars, axe at desktop and phone width; a 404 for an unknown,
  * malformed or deleted token, and for anyone who is not an administrator.
  */
+// Rewritten in docs/screenshots only when asked (UPDATE_SCREENSHOTS=1), as tests/e2e/accessibility.test.ts does.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === "1" ? path.resolve(__dirname, "../../docs/screenshots") : mkdtempSync(path.join(tmpdir(), "tollgate-screenshots-"));
 const HOUR = 3600_000;
 // Relative to the hour the seed ran in; each bucket is found by its start, so an hour turning over moves nothing.
 const SEEDED_HOUR = Math.floor(Date.now() / HOUR) * HOUR;
@@ -96,6 +101,7 @@ test("from the name in the inventory to the token's page: its owner, fields, use
   expect(await seriousViolations(page)).toEqual([]);
   const toLog = main.getByRole("link", { name: "All of its events in the audit log" });
   expect(await toLog.getAttribute("href")).toBe(`/admin/audit-log?token=${seeded.guid}`);
+  await page.screenshot({ path: path.join(SCREENSHOTS, "admin-token-page.png"), fullPage: true });
 });
 
 test("the chart's table holds exactly its bars, hourly and daily", async () => {

@@ -332,12 +332,13 @@ describe("the feed", () => {
   });
 
   test("heartbeats keep a quiet feed talking, and one of them ends the feed once its own token has expired, which nothing announces", async () => {
-    const validTo = new Date(Date.now() + 2_000).toISOString();
-    const made = await api.call("POST", "/api/v1/tokens", { token: api.seed.maker.secret, body: { name: "Expires in two seconds", scopes: ["tokens:introspect"], validTo } });
+    // Four seconds: time enough to connect on a busy machine, and the feed must be ready before the end.
+    const validTo = new Date(Date.now() + 4_000).toISOString();
+    const made = await api.call("POST", "/api/v1/tokens", { token: api.seed.maker.secret, body: { name: "Expires in four seconds", scopes: ["tokens:introspect"], validTo } });
     expect(made.status).toBe(201);
     const feed = await rawFeed(made.body.secret);
     await eventually(async () => feed.events, (e) => e.some((x) => x.event === "ready"));
-    await eventually(async () => feed.ended, (ended) => ended, 10_000);
+    await eventually(async () => feed.ended, (ended) => ended, 15_000);
     expect({ ended: feed.ended, events: feed.events }).toEqual({
       ended: true,
       events: [

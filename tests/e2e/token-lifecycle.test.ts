@@ -92,6 +92,9 @@ test("a new user creates a token, uses it, revokes it and deletes it", async () 
   await rowAction(row, "Delete");
   const confirmDelete = page.getByRole("alertdialog", { name: "Delete “CI deploy”?" });
   await confirmDelete.getByRole("button", { name: "Delete token" }).click();
+  // The open dialog hides the list from the accessibility tree, so the row's absence alone does not
+  // say the deletion is done: its announcement does, and only then is a reload worth asserting on.
+  await page.getByText("Token “CI deploy” deleted.").waitFor();
   await row.waitFor({ state: "detached" });
   await page.reload();
   expect(await page.getByRole("row", { name: /CI deploy/ }).count()).toBe(0);

@@ -121,6 +121,8 @@ test("a token deleted in another tab: the first tab's action says it is gone, an
   await other.goto("/settings/tokens");
   await rowAction(row(other, "Deleted elsewhere"), "Delete");
   await other.getByRole("alertdialog").getByRole("button", { name: "Delete token" }).click();
+  // Its announcement, not the row's absence (the open dialog hides the list): closing the tab sooner could cut the deletion short.
+  await other.getByText("Token “Deleted elsewhere” deleted.").waitFor();
   await row(other, "Deleted elsewhere").waitFor({ state: "detached" });
   await other.close();
 

@@ -212,12 +212,16 @@ export class TollgateClient {
     if (this.#closed) return;
     const controller = new AbortController();
     this.#abort = controller;
+    let retryAfterMs = 0;
     try {
       const response = await this.#fetch(`${this.#url}/api/v1/introspect/changes`, {
         headers: { authorization: this.#authorization, accept: "text/event-stream" },
         signal: controller.signal,
       });
       if (response.status !== 200 || !response.body) {
+        // A refusal that says when to come back (429: the token's feeds all taken) is not asked again sooner.
+        const seconds = Number(response.headers.get("retry-after"));
+        if (Number.isFinite(seconds) && seconds > 0) retryAfterMs = seconds * 1000;
         const text = await response.text().catch(() => "");
         throw new TollgateError(`Tollgate answered the change feed with ${response.status}: ${text.slice(0, 300)}`, response.status);
       }
@@ -231,7 +235,7 @@ export class TollgateClient {
         // Changes may go unheard from now on: nothing cached may be trusted.
         this.#setFeed("down");
         this.#forget();
-        const delay = this.#backoffMs * (0.5 + Math.random() / 2);
+        const delay = Math.max(retryAfterMs, this.#backoffMs * (0.5 + Math.random() / 2));
         this.#backoffMs = Math.min(this.#backoffMs * 2, this.#maxBackoffMs);
         this.#retryTimer = setTimeout(() => void this.#follow(), delay);
         this.#retryTimer.unref?.();

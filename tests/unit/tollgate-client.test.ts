@@ -24,6 +24,9 @@ function tollgate() {
     clock: T0,
     answers,
     asked,
+    /** Feed connections made; the first `refusals.length` are answered with these statuses and headers. */
+    feedConnects: 0,
+    refusals: [] as { status: number; headers?: Record<string, string> }[],
     /** Makes introspection wait for `release` (an answer in flight). */
     holdAnswers() {
       let release = () => {};
@@ -46,6 +49,8 @@ function tollgate() {
     fetch: (async (input: string | URL | Request, init?: RequestInit) => {
       const url = String(input);
       if (url.endsWith("/api/v1/introspect/changes")) {
+        const refusal = fake.refusals[fake.feedConnects++];
+        if (refusal) return Response.json({ error: { code: "refused", message: "Refused." } }, refusal);
         const body = new ReadableStream<Uint8Array>({
           start(controller) {
             feed = controller;
@@ -196,4 +201,37 @@ test("when the feed ends: everything forgotten, every verify asks, until it is r
   await client.verify(SECRET(1));
   await client.verify(SECRET(1));
   expect(fake.asked).toHaveLength(5);
+});
+
+describe("a feed Tollgate refuses", () => {
+  afterEach(() => jest.useRealTimers());
+
+  test("with Retry-After (429, the token's feeds all taken): not asked again before it has passed", async () => {
+    jest.useFakeTimers();
+    const fake = tollgate();
+    fake.refusals.push({ status: 429, headers: { "retry-after": "10" } });
+    const client = clientOf(fake);
+    await jest.advanceTimersByTimeAsync(0);
+    expect({ connects: fake.feedConnects, feed: client.stats().feed, error: client.stats().lastFeedError }).toEqual({
+      connects: 1,
+      feed: "down",
+      error: 'Tollgate answered the change feed with 429: {"error":{"code":"refused","message":"Refused."}}',
+    });
+    // Its own backoff (100 ms, doubling to 5 s) would have tried again several times by now.
+    await jest.advanceTimersByTimeAsync(9_999);
+    expect(fake.feedConnects).toBe(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect({ connects: fake.feedConnects, open: fake.feedOpen }).toEqual({ connects: 2, open: true });
+  });
+
+  test("without it: tried again after the backoff's first step (100 ms at most)", async () => {
+    jest.useFakeTimers();
+    const fake = tollgate();
+    fake.refusals.push({ status: 503 });
+    clientOf(fake);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(fake.feedConnects).toBe(1);
+    await jest.advanceTimersByTimeAsync(100);
+    expect({ connects: fake.feedConnects, open: fake.feedOpen }).toEqual({ connects: 2, open: true });
+  });
 });

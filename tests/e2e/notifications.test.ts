@@ -66,11 +66,12 @@ const app = useSeededAppInBrowser(async () => {
 const scrollsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 const bell = (page: Page) => page.getByRole("banner").getByRole("link", { name: /^Notifications,/ });
 const bellName = async (page: Page) => (await bell(page).getAttribute("aria-label")) ?? "";
-/** Each notice on the page as a reader sees it: its title and whether it says "Unread". */
-const listed = (page: Page) =>
-  page.getByRole("list", { name: "Notifications, newest first" }).getByRole("listitem").evaluateAll((items) =>
-    items.map((li) => ({ title: li.querySelector("h2")!.textContent, unread: li.textContent!.includes("Unread") })),
-  );
+/** Each notice on the page as a reader sees it: its title and whether it says "Unread". Waits for the list first: evaluateAll does not. */
+async function listed(page: Page) {
+  const items = page.getByRole("list", { name: "Notifications, newest first" }).getByRole("listitem");
+  await items.first().waitFor();
+  return items.evaluateAll((all) => all.map((li) => ({ title: li.querySelector("h2")!.textContent, unread: li.textContent!.includes("Unread") })));
+}
 
 test("signed out, the notifications page sends to sign-in and back", async () => {
   const context = await newContext(app.browser, app.server.baseUrl);

@@ -16,16 +16,21 @@ const SETTINGS = [
   "DATABASE_POOL_SIZE",
 ] as const;
 
-/** config() caches its answer per module registry: each call here reads the environment afresh. */
-function freshConfig(env: Partial<Record<(typeof SETTINGS)[number], string>>) {
-  for (const name of SETTINGS) delete process.env[name];
+/**
+ * lib/config caches its answers per module registry: a fresh copy of the module, with `names`
+ * cleared from the environment and `env` set, reads the environment afresh.
+ */
+function freshModule<Name extends string>(names: readonly Name[], env: Partial<Record<Name, string>>): ConfigModule {
+  for (const name of names) delete process.env[name];
   Object.assign(process.env, env);
   let mod: ConfigModule | undefined;
   jest.isolateModules(() => {
     mod = require("@/lib/config") as ConfigModule;
   });
-  return mod!.config();
+  return mod!;
 }
+
+const freshConfig = (env: Partial<Record<(typeof SETTINGS)[number], string>>) => freshModule(SETTINGS, env).config();
 
 let dataDir: string;
 const saved = { ...process.env };
@@ -131,15 +136,7 @@ describe("DEFAULT_SCOPES", () => {
 
 describe("retention and the maintenance interval", () => {
   const JOBS = ["AUDIT_RETENTION_DAYS", "USAGE_RETENTION_DAYS", "MAINTENANCE_INTERVAL_SECONDS"] as const;
-  function freshJobsConfig(env: Partial<Record<(typeof JOBS)[number], string>>) {
-    for (const name of JOBS) delete process.env[name];
-    Object.assign(process.env, env);
-    let mod: ConfigModule | undefined;
-    jest.isolateModules(() => {
-      mod = require("@/lib/config") as ConfigModule;
-    });
-    return mod!.jobsConfig();
-  }
+  const freshJobsConfig = (env: Partial<Record<(typeof JOBS)[number], string>>) => freshModule(JOBS, env).jobsConfig();
 
   test("defaults to 400 days of audit events, 90 of usage, a run every 5 minutes", () => {
     expect(freshJobsConfig({})).toEqual({ auditRetentionDays: 400, usageRetentionDays: 90, maintenanceIntervalMs: 300_000 });
@@ -167,13 +164,7 @@ describe("retention and the maintenance interval", () => {
 describe("the change feed's limits", () => {
   const FEED = ["CHANGE_FEEDS_PER_TOKEN", "CHANGE_FEED_HEARTBEAT_SECONDS"] as const;
   function freshFeedConfig(env: Partial<Record<(typeof FEED)[number], string>>) {
-    for (const name of FEED) delete process.env[name];
-    Object.assign(process.env, env);
-    let mod: ConfigModule | undefined;
-    jest.isolateModules(() => {
-      mod = require("@/lib/config") as ConfigModule;
-    });
-    const { changeFeedsPerToken, changeFeedHeartbeatMs } = mod!.apiConfig();
+    const { changeFeedsPerToken, changeFeedHeartbeatMs } = freshModule(FEED, env).apiConfig();
     return { changeFeedsPerToken, changeFeedHeartbeatMs };
   }
 
